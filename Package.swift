@@ -1,0 +1,45 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "tracegen",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "tracegen", targets: ["tracegen"]),
+        .library(name: "TraceV2", targets: ["TraceV2"]),
+        .library(name: "TraceGenCore", targets: ["TraceGenCore"]),
+        .library(name: "TraceWire", targets: ["TraceWire"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // The generator pipeline: load → validate → model → render → write.
+        .target(
+            name: "TraceGenCore",
+            dependencies: [.product(name: "Yams", package: "Yams")]
+        ),
+        .executableTarget(
+            name: "tracegen",
+            dependencies: [
+                "TraceGenCore",
+                "TraceWire",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // The definitions generated from Specs/v2.yaml; checked in and kept in sync by the golden test.
+        .target(name: "TraceV2", path: "Generated/Swift/TraceV2"),
+        // Reads and writes Go execution traces with the generated definitions.
+        .target(name: "TraceWire", dependencies: ["TraceV2"]),
+        .testTarget(
+            name: "TraceGenCoreTests",
+            dependencies: ["TraceGenCore", "TraceV2"]
+        ),
+        .testTarget(
+            name: "TraceWireTests",
+            dependencies: ["TraceWire", "TraceV2"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,168 @@
+import Yams
+
+/// Turns the composed YAML tree into a ``SpecDocument``: checks shapes, types, required and unknown keys.
+///
+/// Consistency between entities (references, ranges, Go's table rules) is the validator's job.
+struct SpecDecoder {
+    var reader: YAMLReader
+
+    init(file: String) {
+        reader = YAMLReader(file: file)
+    }
+
+    static let topLevelKeys = ["title", "output", "headerSize", "versions", "constants", "argTypes", "experiments", "goStatuses", "procStatuses", "groups"]
+    static let outputKeys = ["goPackage", "swiftModule"]
+    static let versionKeys = ["name", "header", "description"]
+    static let constantKeys = ["name", "value", "description"]
+    static let argTypeKeys = ["name", "description"]
+    static let experimentKeys = ["id", "name", "since", "description"]
+    static let statusKeys = ["value", "name", "display", "description"]
+    static let groupKeys = ["name", "description", "events"]
+    static let eventKeys = ["id", "name", "args", "stringIDs", "stackIDs", "start", "timed", "data", "stack", "experiment", "since", "description"]
+
+    mutating func decode(_ root: Node) -> SpecDocument? {
+        guard var top = reader.fields(root, of: "the spec", allowed: Self.topLevelKeys) else { return nil }
+        let title = reader.string(&top, "title", in: "the spec")
+        let headerSize = reader.int(&top, "headerSize", in: "the spec", range: 1...64)
+
+        var goPackage: String?
+        var swiftModule: String?
+        if let node = top.values["output"] ?? missing(top, "output"), var output = reader.fields(node, of: "output", allowed: Self.outputKeys) {
+            goPackage = reader.string(&output, "goPackage", in: "output")
+            swiftModule = reader.string(&output, "swiftModule", in: "output")
+        }
+
+        let versions = items(&top, "versions", required: true, as: VersionDecl.self) { reader, node, index in
+            guard var f = reader.fields(node, of: "version \(index + 1)", allowed: Self.versionKeys) else { return nil }
+            let what = Self.label("version", f)
+            let name = reader.string(&f, "name", in: what)
+            let header = reader.string(&f, "header", in: what)
+            let description = reader.string(&f, "description", in: what)
+            guard let name, let header, let description else { return nil }
+            return VersionDecl(name: name, header: header, description: description, locations: f.locations)
+        }
+        let constants = items(&top, "constants", required: true, as: ConstantDecl.self) { reader, node, index in
+            guard var f = reader.fields(node, of: "constant \(index + 1)", allowed: Self.constantKeys) else { return nil }
+            let what = Self.label("constant", f)
+            let name = reader.string(&f, "name", in: what)
+            let value = reader.int(&f, "value", in: what)
+            let description = reader.string(&f, "description", in: what)
+            guard let name, let value, let description else { return nil }
+            return ConstantDecl(name: name, value: value, description: description, locations: f.locations)
+        }
+        let argTypes = items(&top, "argTypes", required: true, as: ArgTypeDecl.self) { reader, node, index in
+            guard var f = reader.fields(node, of: "argument type \(index + 1)", allowed: Self.argTypeKeys) else { return nil }
+            let what = Self.label("argument type", f)
+            let name = reader.string(&f, "name", in: what)
+            let description = reader.string(&f, "description", in: what)
+            guard let name, let description else { return nil }
+            return ArgTypeDecl(name: name, description: description, locations: f.locations)
+        }
+        let experiments = items(&top, "experiments", required: false, as: ExperimentDecl.self) { reader, node, index in
+            guard var f = reader.fields(node, of: "experiment \(index + 1)", allowed: Self.experimentKeys) else { return nil }
+            let what = Self.label("experiment", f)
+            let id = reader.int(&f, "id", in: what)
+            let name = reader.string(&f, "name", in: what)
+            let since = reader.string(&f, "since", in: what)
+            let description = reader.string(&f, "description", in: what)
+            guard let id, let name, let since, let description else { return nil }
+            return ExperimentDecl(id: id, name: name, since: since, description: description, locations: f.locations)
+        }
+        let goStatuses = items(&top, "goStatuses", required: true, as: StatusDecl.self) { reader, node, index in
+            Self.status(&reader, node, "goroutine status \(index + 1)")
+        }
+        let procStatuses = items(&top, "procStatuses", required: true, as: StatusDecl.self) { reader, node, index in
+            Self.status(&reader, node, "P status \(index + 1)")
+        }
+        let groups = items(&top, "groups", required: true, as: GroupDecl.self) { reader, node, index in
+            guard var f = reader.fields(node, of: "group \(index + 1)", allowed: Self.groupKeys) else { return nil }
+            let what = Self.label("group", f)
+            let name = reader.string(&f, "name", in: what)
+            let description = reader.string(&f, "description", in: what)
+            var events: [EventDecl] = []
+            var complete = true
+            if let nodes = reader.list(&f, "events", in: what) {
+                for (position, eventNode) in nodes.enumerated() {
+                    if let event = Self.event(&reader, eventNode, group: name ?? "", position: position) {
+                        events.append(event)
+                    } else {
+                        complete = false
+                    }
+                }
+            }
+            guard let name, let description, complete else { return nil }
+            return GroupDecl(name: name, description: description, events: events, locations: f.locations)
+        }
+
+        guard let title, let headerSize, let goPackage, let swiftModule, let versions, let constants, let argTypes,
+              let experiments, let goStatuses, let procStatuses, let groups else { return nil }
+        return SpecDocument(
+            file: reader.file, title: title, goPackage: goPackage, swiftModule: swiftModule, headerSize: headerSize,
+            versions: versions, constants: constants, argTypes: argTypes, experiments: experiments,
+            goStatuses: goStatuses, procStatuses: procStatuses, groups: groups, locations: top.locations)
+    }
+
+    private mutating func missing(_ fields: YAMLReader.Fields, _ key: String) -> Node? {
+        reader.error("the spec is missing the required key '\(key)'", at: fields.node)
+        return nil
+    }
+
+    /// Decodes each element of a list field; nil if the list is missing or any element failed.
+    private mutating func items<T>(_ fields: inout YAMLReader.Fields, _ key: String, required: Bool, as type: T.Type,
+                                   _ decode: (inout YAMLReader, Node, Int) -> T?) -> [T]? {
+        guard fields.values[key] != nil else {
+            if required { reader.error("the spec is missing the required key '\(key)'", at: fields.node) }
+            return required ? nil : []
+        }
+        guard let nodes = reader.list(&fields, key, in: "the spec") else { return nil }
+        var result: [T] = []
+        var complete = true
+        for (index, node) in nodes.enumerated() {
+            if let value = decode(&reader, node, index) { result.append(value) } else { complete = false }
+        }
+        return complete ? result : nil
+    }
+
+    /// Names an entity by its `name` key when it has a readable one, for clearer messages.
+    private static func label(_ kind: String, _ fields: YAMLReader.Fields) -> String {
+        if case .scalar(let scalar)? = fields.values["name"] { return "\(kind) '\(scalar.string)'" }
+        return kind
+    }
+
+    private static func status(_ reader: inout YAMLReader, _ node: Node, _ fallback: String) -> StatusDecl? {
+        guard var f = reader.fields(node, of: fallback, allowed: statusKeys) else { return nil }
+        let what = label(fallback.split(separator: " ").dropLast().joined(separator: " "), f)
+        let value = reader.int(&f, "value", in: what)
+        let name = reader.string(&f, "name", in: what)
+        let display = reader.string(&f, "display", in: what)
+        let description = reader.string(&f, "description", in: what)
+        guard let value, let name, let display, let description else { return nil }
+        return StatusDecl(value: value, name: name, display: display, description: description, locations: f.locations)
+    }
+
+    private static func event(_ reader: inout YAMLReader, _ node: Node, group: String, position: Int) -> EventDecl? {
+        guard var f = reader.fields(node, of: "event \(position + 1) of group '\(group)'", allowed: eventKeys) else { return nil }
+        let what = label("event", f)
+        let id = reader.int(&f, "id", in: what)
+        let name = reader.string(&f, "name", in: what)
+        let args = reader.stringList(&f, "args", in: what)
+        let stringIDs = reader.intList(&f, "stringIDs", in: what, required: false)
+        let stackIDs = reader.intList(&f, "stackIDs", in: what, required: false)
+        let start = reader.string(&f, "start", in: what, required: false)
+        let timed = reader.bool(&f, "timed", in: what)
+        let data = reader.bool(&f, "data", in: what, required: false)
+        let stack = reader.bool(&f, "stack", in: what, required: false)
+        let experiment = reader.string(&f, "experiment", in: what, required: false)
+        let since = reader.string(&f, "since", in: what)
+        let description = reader.string(&f, "description", in: what)
+        // Optional keys that were present but unreadable have already been reported.
+        let optionalFailed = (f.values["stringIDs"] != nil && stringIDs == nil) || (f.values["stackIDs"] != nil && stackIDs == nil)
+            || (f.values["start"] != nil && start == nil) || (f.values["data"] != nil && data == nil)
+            || (f.values["stack"] != nil && stack == nil) || (f.values["experiment"] != nil && experiment == nil)
+        guard let id, let name, let args, let timed, let since, let description, !optionalFailed else { return nil }
+        return EventDecl(
+            id: id, name: name, args: args, stringIDs: stringIDs ?? [], stackIDs: stackIDs ?? [], start: start,
+            timed: timed, hasData: data ?? false, isStack: stack ?? false, experiment: experiment, since: since,
+            description: description, group: group, locations: f.locations)
+    }
+}

@@ -1,0 +1,110 @@
+/// Where each field of one spec entity was written, so later stages can point at it.
+public struct FieldLocations: Hashable, Sendable {
+    /// The start of the entity itself (for a list item, its first key).
+    public var entity: SourceLocation
+    /// The value of each key, plus list elements as `key[index]`.
+    public var fields: [String: SourceLocation]
+
+    public init(entity: SourceLocation, fields: [String: SourceLocation] = [:]) {
+        self.entity = entity
+        self.fields = fields
+    }
+
+    /// The location of a field's value, or of the entity where the field was left out.
+    public subscript(_ key: String) -> SourceLocation { fields[key] ?? entity }
+
+    /// The location of one element of a list field.
+    public subscript(_ key: String, _ index: Int) -> SourceLocation { fields["\(key)[\(index)]"] ?? self[key] }
+}
+
+/// The spec as written in the YAML file, typed but not yet checked for consistency.
+///
+/// The loader produces it; the validator checks it and turns it into a ``TraceSpec``.
+public struct SpecDocument: Hashable, Sendable {
+    public var file: String
+    public var title: String
+    public var goPackage: String
+    public var swiftModule: String
+    public var headerSize: Int
+    public var versions: [VersionDecl]
+    public var constants: [ConstantDecl]
+    public var argTypes: [ArgTypeDecl]
+    public var experiments: [ExperimentDecl]
+    public var goStatuses: [StatusDecl]
+    public var procStatuses: [StatusDecl]
+    public var groups: [GroupDecl]
+    public var locations: FieldLocations
+
+    /// Every event of every group, in file order.
+    public var events: [EventDecl] { groups.flatMap(\.events) }
+}
+
+/// A trace format version, named after the Go release that introduced it (`go1.23`).
+public struct VersionDecl: Hashable, Sendable {
+    public var name: String
+    /// The text at the start of a trace, before the NUL padding.
+    public var header: String
+    public var description: String
+    public var locations: FieldLocations
+}
+
+/// A named numeric limit of the format.
+public struct ConstantDecl: Hashable, Sendable {
+    public var name: String
+    public var value: Int
+    public var description: String
+    public var locations: FieldLocations
+}
+
+/// A typed suffix that argument names may carry, such as `stack` in `new_stack`.
+public struct ArgTypeDecl: Hashable, Sendable {
+    public var name: String
+    public var description: String
+    public var locations: FieldLocations
+}
+
+/// An optional runtime experiment whose events live in the experimental ID range.
+public struct ExperimentDecl: Hashable, Sendable {
+    public var id: Int
+    public var name: String
+    public var since: String
+    public var description: String
+    public var locations: FieldLocations
+}
+
+/// One value of a goroutine or P status enumeration.
+public struct StatusDecl: Hashable, Sendable {
+    public var value: Int
+    public var name: String
+    /// What the status prints as; older releases print some values as `Bad`.
+    public var display: String
+    public var description: String
+    public var locations: FieldLocations
+}
+
+/// A titled group of related events, kept for documentation and section comments.
+public struct GroupDecl: Hashable, Sendable {
+    public var name: String
+    public var description: String
+    public var events: [EventDecl]
+    public var locations: FieldLocations
+}
+
+/// One event type of the wire format.
+public struct EventDecl: Hashable, Sendable {
+    public var id: Int
+    public var name: String
+    public var args: [String]
+    public var stringIDs: [Int]
+    public var stackIDs: [Int]
+    /// The name of the event that opens the range this event closes.
+    public var start: String?
+    public var timed: Bool
+    public var hasData: Bool
+    public var isStack: Bool
+    public var experiment: String?
+    public var since: String
+    public var description: String
+    public var group: String
+    public var locations: FieldLocations
+}

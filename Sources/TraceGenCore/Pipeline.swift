@@ -1,0 +1,23 @@
+import Foundation
+
+/// The whole generator as one call per stage: load → validate → render. Writing is separate,
+/// so every stage before it can be used and tested without touching the file system.
+public enum TraceGen {
+    /// Loads and validates the spec at `path`; throws ``DiagnosticsError`` with every problem found.
+    public static func loadSpec(path: String, displayName: String? = nil) throws -> TraceSpec {
+        try Validator.validate(SpecLoader.load(path: path, displayName: displayName))
+    }
+
+    /// Loads and validates spec bytes; `file` names them in diagnostics.
+    public static func loadSpec(data: Data, file: String) throws -> TraceSpec {
+        try Validator.validate(SpecLoader.load(data: data, file: file))
+    }
+
+    /// Every output file, by path relative to the output directory, in a fixed order.
+    public static func render(_ spec: TraceSpec, sourceName: String) -> [GeneratedFile] {
+        let context = RenderContext(sourceName: sourceName)
+        return GoRenderer(spec: spec, context: context).render()
+            + SwiftRenderer(spec: spec, context: context).render()
+            + DocsRenderer(spec: spec, context: context).render()
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+
+/// How spec names become identifiers in each output language.
+public enum Naming {
+    /// The Swift member name for a spec name: lowerCamelCase with a leading acronym lowered whole,
+    /// so `GoCreate` → `goCreate`, `STWBegin` → `stwBegin`, `CPUSample` → `cpuSample`.
+    public static func swiftMember(_ name: String) -> String {
+        let characters = Array(name)
+        let leadingUpper = characters.prefix { $0.isUppercase }.count
+        let lowered: Int
+        switch leadingUpper {
+        case 0: return escapeSwiftKeyword(name)
+        case characters.count: lowered = leadingUpper
+        case 1: lowered = 1
+        default:
+            // The last capital of a run starts the next word unless a digit or the end follows.
+            lowered = characters[leadingUpper].isLetter ? leadingUpper - 1 : leadingUpper
+        }
+        return escapeSwiftKeyword(String(characters[..<lowered]).lowercased() + String(characters[lowered...]))
+    }
+
+    /// The Swift case name for a version such as `go1.23`.
+    public static func swiftVersion(_ name: String) -> String {
+        name.replacingOccurrences(of: ".", with: "_")
+    }
+
+    /// The Go constant name for a version such as `go1.23`: `Go123`.
+    public static func goVersion(_ name: String) -> String {
+        "Go" + name.dropFirst(2).replacingOccurrences(of: ".", with: "")
+    }
+
+    /// Lower-cases the first letter, for Swift properties named after Go constants (`MaxBatchSize` → `maxBatchSize`).
+    public static func swiftProperty(_ name: String) -> String { swiftMember(name) }
+
+    static let swiftKeywords: Set<String> = [
+        "as", "break", "case", "catch", "class", "continue", "default", "defer", "do", "else", "enum", "extension",
+        "fallthrough", "false", "for", "func", "guard", "if", "import", "in", "init", "inout", "internal", "is", "let",
+        "nil", "operator", "private", "protocol", "public", "repeat", "return", "self", "static", "struct", "subscript",
+        "super", "switch", "throw", "throws", "true", "try", "typealias", "var", "where", "while", "Type", "none",
+    ]
+
+    static func escapeSwiftKeyword(_ name: String) -> String {
+        swiftKeywords.contains(name) ? "`\(name)`" : name
+    }
+}
+

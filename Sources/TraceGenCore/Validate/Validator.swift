@@ -1,0 +1,288 @@
+/// The spec's own rules, in one place: Go's table tests plus what a generator needs to be sound.
+///
+/// Every rule reports at the location of the offending value and all problems are reported together.
+public enum Validator {
+    public static func validate(_ document: SpecDocument) throws -> TraceSpec {
+        var check = Check(document: document)
+        check.run()
+        try check.diagnostics.throwIfErrors()
+        return TraceSpec(validated: document)
+    }
+
+    /// Validates and returns only the diagnostics, for tools that show them without stopping.
+    public static func diagnostics(for document: SpecDocument) -> [Diagnostic] {
+        var check = Check(document: document)
+        check.run()
+        return check.diagnostics.diagnostics
+    }
+}
+
+private struct Check {
+    let document: SpecDocument
+    var diagnostics = DiagnosticCollector()
+
+    init(document: SpecDocument) {
+        self.document = document
+    }
+
+    mutating func error(_ message: String, at location: SourceLocation) {
+        diagnostics.error(message, at: location)
+    }
+
+    mutating func run() {
+        checkOutput()
+        checkVersions()
+        checkUnique(document.constants, "constant", \.name, \.locations)
+        for constant in document.constants {
+            identifier(constant.name, "constant", at: constant.locations["name"], pattern: .exported)
+            if constant.value < 0 { error("constant \(constant.name) must not be negative", at: constant.locations["value"]) }
+        }
+        checkUnique(document.argTypes, "argument type", \.name, \.locations)
+        for type in document.argTypes where !type.name.allSatisfy({ $0.isASCII && $0.isLetter }) || type.name.isEmpty {
+            error("argument type '\(type.name)' must be letters only", at: type.locations["name"])
+        }
+        checkExperiments()
+        checkStatuses(document.goStatuses, "goroutine status")
+        checkStatuses(document.procStatuses, "P status")
+        checkUnique(document.groups, "group", \.name, \.locations)
+        checkEvents()
+    }
+
+    // MARK: Output names
+
+    mutating func checkOutput() {
+        if !isIdentifier(document.goPackage, pattern: .goPackage) {
+            error("output goPackage '\(document.goPackage)' must be a lower-case Go package name", at: document.locations["output"])
+        }
+        identifier(document.swiftModule, "output swiftModule", at: document.locations["output"], pattern: .exported)
+    }
+
+    // MARK: Versions
+
+    mutating func checkVersions() {
+        if document.versions.isEmpty { error("the spec must declare at least one version", at: document.locations["versions"]) }
+        checkUnique(document.versions, "version", \.name, \.locations)
+        var previous: Int?
+        for version in document.versions {
+            guard let minor = TraceSpec.minor(of: version.name) else {
+                error("version name '\(version.name)' must have the form go1.N", at: version.locations["name"])
+                continue
+            }
+            if let previous, minor <= previous {
+                error("versions must be listed from oldest to newest; \(version.name) comes after go1.\(previous)", at: version.locations["name"])
+            }
+            previous = minor
+            if version.header.utf8.count > document.headerSize {
+                error("header '\(version.header)' is \(version.header.utf8.count) bytes, longer than headerSize \(document.headerSize)", at: version.locations["header"])
+            }
+            if version.header != "go 1.\(minor) trace" {
+                error("header '\(version.header)' of \(version.name) must be 'go 1.\(minor) trace'", at: version.locations["header"])
+            }
+        }
+    }
+
+    func versionExists(_ name: String) -> Bool { document.versions.contains { $0.name == name } }
+
+    mutating func checkSince(_ since: String, of what: String, at location: SourceLocation) {
+        if !versionExists(since) {
+            error("\(what) names unknown version '\(since)' in 'since'\(suggestion(since, document.versions.map(\.name)))", at: location)
+        }
+    }
+
+    // MARK: Experiments and statuses
+
+    mutating func checkExperiments() {
+        checkUnique(document.experiments, "experiment", \.name, \.locations)
+        checkUnique(document.experiments, "experiment", \.id, \.locations, field: "id")
+        for experiment in document.experiments {
+            identifier(experiment.name, "experiment", at: experiment.locations["name"], pattern: .exported)
+            if experiment.name == "None" || experiment.name == "NoExperiment" {
+                error("experiment name '\(experiment.name)' is reserved for the absence of an experiment", at: experiment.locations["name"])
+            }
+            if !(1...255).contains(experiment.id) {
+                error("experiment \(experiment.name) has ID \(experiment.id); experiment IDs are 1-255 (0 means none)", at: experiment.locations["id"])
+            }
+            checkSince(experiment.since, of: "experiment \(experiment.name)", at: experiment.locations["since"])
+        }
+        let ids = document.experiments.map(\.id).sorted()
+        if ids != Array(1..<(ids.count + 1)), let gap = (1...(ids.count + 1)).first(where: { !ids.contains($0) }),
+           let after = document.experiments.first(where: { $0.id > gap }) {
+            error("experiment IDs must be numbered from 1 without gaps; ID \(gap) is missing", at: after.locations["id"])
+        }
+    }
+
+    mutating func checkStatuses(_ statuses: [StatusDecl], _ kind: String) {
+        checkUnique(statuses, kind, \.name, \.locations)
+        checkUnique(statuses, kind, \.value, \.locations, field: "value")
+        for status in statuses {
+            identifier(status.name, kind, at: status.locations["name"], pattern: .exported)
+            if !(0...255).contains(status.value) {
+                error("\(kind) \(status.name) has value \(status.value), outside 0-255", at: status.locations["value"])
+            }
+        }
+        if !statuses.isEmpty, !statuses.contains(where: { $0.value == 0 }) {
+            error("\(kind)es must declare value 0, the invalid status", at: statuses[0].locations["value"])
+        }
+    }
+
+    // MARK: Events
+
+    mutating func checkEvents() {
+        let events = document.events
+        checkUnique(events, "event", \.name, \.locations)
+        checkUnique(events, "event", \.id, \.locations, field: "id")
+        let maxTimedArgs = document.constants.first { $0.name == "MaxTimedEventArgs" }?.value
+        let argTypes = Set(document.argTypes.map(\.name))
+
+        for event in events {
+            let loc = event.locations
+            identifier(event.name, "event", at: loc["name"], pattern: .exported)
+            checkSince(event.since, of: "event \(event.name)", at: loc["since"])
+
+            // The ID range says whether an event is experimental; the experiment key must agree.
+            if let experimentName = event.experiment {
+                if let experiment = document.experiments.first(where: { $0.name == experimentName }) {
+                    if let eventMinor = TraceSpec.minor(of: event.since), let expMinor = TraceSpec.minor(of: experiment.since), eventMinor < expMinor {
+                        error("event \(event.name) is valid since \(event.since), before its experiment \(experiment.name) (since \(experiment.since))", at: loc["since"])
+                    }
+                } else {
+                    error("event \(event.name) names unknown experiment '\(experimentName)'\(suggestion(experimentName, document.experiments.map(\.name)))", at: loc["experiment"])
+                }
+                if !(TraceSpec.firstExperimentalID..<TraceSpec.idLimit).contains(event.id) {
+                    error("experimental event \(event.name) has ID \(event.id); experimental IDs are 128-255", at: loc["id"])
+                }
+            } else if !(1..<TraceSpec.firstExperimentalID).contains(event.id) {
+                if (TraceSpec.firstExperimentalID..<TraceSpec.idLimit).contains(event.id) {
+                    error("event \(event.name) has experimental ID \(event.id) but names no experiment", at: loc["id"])
+                } else {
+                    error("event \(event.name) has ID \(event.id); regular IDs are 1-127", at: loc["id"])
+                }
+            }
+
+            checkArguments(event, argTypes: argTypes)
+            checkPositions(event, key: "stringIDs", kind: "string", positions: event.stringIDs)
+            checkPositions(event, key: "stackIDs", kind: "stack", positions: event.stackIDs)
+
+            if event.timed {
+                if event.args.first != "dt" {
+                    error("timed event \(event.name) must have 'dt' as its first argument", at: event.args.isEmpty ? loc["args"] : loc["args", 0])
+                }
+                if let maxTimedArgs, event.args.count > maxTimedArgs {
+                    error("timed event \(event.name) has \(event.args.count) arguments, more than MaxTimedEventArgs (\(maxTimedArgs))", at: loc["args"])
+                }
+            }
+            // Go's readers special-case these two layouts, so no other event may use them.
+            if event.hasData, event.name != "String", event.name != "ExperimentalBatch" {
+                error("event \(event.name) has data; only String and ExperimentalBatch may carry trailing data", at: loc["data"])
+            }
+            if event.hasData, event.timed {
+                error("event \(event.name) cannot both be timed and carry data", at: loc["data"])
+            }
+            if event.isStack, event.name != "Stack" {
+                error("event \(event.name) is marked as a stack; only the Stack event may be one", at: loc["stack"])
+            }
+
+            if let start = event.start {
+                if let startEvent = events.first(where: { $0.name == start }) {
+                    if startEvent.name == event.name {
+                        error("event \(event.name) cannot be its own start event", at: loc["start"])
+                    } else if !startEvent.timed {
+                        error("start event \(start) of \(event.name) is not a timed event", at: loc["start"])
+                    }
+                    if !event.timed {
+                        error("event \(event.name) has a start event but is not timed", at: loc["start"])
+                    }
+                } else {
+                    error("event \(event.name) names unknown start event '\(start)'\(suggestion(start, events.map(\.name)))", at: loc["start"])
+                }
+            }
+        }
+        checkContiguous(events.filter { $0.id >= 1 && $0.id < TraceSpec.firstExperimentalID }, from: 1, kind: "regular")
+        checkContiguous(events.filter { $0.id >= TraceSpec.firstExperimentalID && $0.id < TraceSpec.idLimit }, from: TraceSpec.firstExperimentalID, kind: "experimental")
+    }
+
+    /// Argument names are `type` or `name_type`; a typed suffix must be a declared argument type.
+    mutating func checkArguments(_ event: EventDecl, argTypes: Set<String>) {
+        var seen: Set<String> = []
+        for (index, arg) in event.args.enumerated() {
+            let at = event.locations["args", index]
+            let parts = arg.split(separator: "_", omittingEmptySubsequences: false)
+            guard (1...2).contains(parts.count), parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isLetter } }) else {
+                error("argument '\(arg)' of \(event.name) must be letters, optionally 'name_type'", at: at)
+                continue
+            }
+            if parts.count == 2, !argTypes.contains(String(parts[1])) {
+                error("argument '\(arg)' of \(event.name) has undeclared type '\(parts[1])'\(suggestion(String(parts[1]), argTypes.sorted()))", at: at)
+            }
+            if !seen.insert(arg).inserted {
+                error("argument '\(arg)' appears twice in \(event.name)", at: at)
+            }
+        }
+    }
+
+    /// String and stack positions point inside the argument list, at arguments of that type, and cover all of them.
+    mutating func checkPositions(_ event: EventDecl, key: String, kind: String, positions: [Int]) {
+        var seen: Set<Int> = []
+        for (index, position) in positions.enumerated() {
+            let at = event.locations[key, index]
+            guard event.args.indices.contains(position) else {
+                error("\(kind) position \(position) of \(event.name) is outside its \(event.args.count) arguments", at: at)
+                continue
+            }
+            if !seen.insert(position).inserted {
+                error("\(kind) position \(position) of \(event.name) is listed twice", at: at)
+            }
+            if !event.args[position].hasSuffix(kind) {
+                error("\(kind) position \(position) of \(event.name) is argument '\(event.args[position])', which is not a \(kind) ID", at: at)
+            }
+        }
+        for (index, arg) in event.args.enumerated() where arg.hasSuffix(kind) && !positions.contains(index) {
+            error("argument '\(arg)' of \(event.name) is a \(kind) ID but position \(index) is not in \(key)", at: event.locations["args", index])
+        }
+    }
+
+    /// Go's tables are arrays indexed by ID, so each range must be gap-free from its first ID.
+    mutating func checkContiguous(_ events: [EventDecl], from first: Int, kind: String) {
+        let ids = Set(events.map(\.id))
+        guard let highest = ids.max() else { return }
+        for id in first...highest where !ids.contains(id) {
+            let next = events.filter { $0.id > id }.min { $0.id < $1.id }!
+            error("\(kind) event IDs must be numbered from \(first) without gaps; ID \(id) is missing before \(next.name) (\(next.id))", at: next.locations["id"])
+            return
+        }
+    }
+
+    // MARK: Helpers
+
+    mutating func checkUnique<T, Key: Hashable>(_ items: [T], _ kind: String, _ key: KeyPath<T, Key>, _ locations: KeyPath<T, FieldLocations>, field: String = "name") {
+        var first: [Key: T] = [:]
+        for item in items {
+            if let earlier = first[item[keyPath: key]] {
+                let where_ = earlier[keyPath: locations][field]
+                error("duplicate \(kind) \(field) '\(item[keyPath: key])' (first declared at \(where_.line):\(where_.column))", at: item[keyPath: locations][field])
+            } else {
+                first[item[keyPath: key]] = item
+            }
+        }
+    }
+
+    enum IdentifierPattern { case exported, goPackage }
+
+    func isIdentifier(_ name: String, pattern: IdentifierPattern) -> Bool {
+        guard let first = name.first, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else { return false }
+        switch pattern {
+        case .exported: return first.isUppercase
+        case .goPackage: return first.isLowercase && name == name.lowercased()
+        }
+    }
+
+    mutating func identifier(_ name: String, _ kind: String, at location: SourceLocation, pattern: IdentifierPattern) {
+        if !isIdentifier(name, pattern: pattern) {
+            error("\(kind) name '\(name)' must start with an upper-case letter and contain only letters and digits", at: location)
+        }
+    }
+
+    func suggestion(_ word: String, _ candidates: [String]) -> String {
+        closestMatch(to: word, in: candidates).map { "; did you mean '\($0)'?" } ?? ""
+    }
+}
