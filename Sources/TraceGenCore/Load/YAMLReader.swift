@@ -39,6 +39,11 @@ struct YAMLReader {
             return nil
         }
         var result = Fields(node: node, values: [:], keyOrder: [], locations: FieldLocations(entity: location(of: node)))
+        // Name the entity by its own `name` where it has one: "event 'End'" says more than a position.
+        var what = what
+        if let kind = what.split(separator: " ").first, case .scalar(let name)? = mapping["name"], name.style != .plain || Resolver.default.resolveTag(of: .scalar(name)) == .str {
+            what = "\(kind) '\(name.string)'"
+        }
         for (keyNode, value) in mapping {
             guard case .scalar(let key) = keyNode else {
                 error("\(what) keys must be plain names, found \(kind(of: keyNode))", at: keyNode)
@@ -179,7 +184,7 @@ struct YAMLReader {
 func closestMatch(to word: String, in candidates: [String]) -> String? {
     let lowered = word.lowercased()
     let scored = candidates.map { ($0, editDistance(lowered, $0.lowercased())) }
-    guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= max(1, word.count / 3) else { return nil }
+    guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= max(1, (word.count + 1) / 3) else { return nil }
     return best.0
 }
 
@@ -187,11 +192,17 @@ private func editDistance(_ a: String, _ b: String) -> Int {
     let a = Array(a), b = Array(b)
     if a.isEmpty || b.isEmpty { return max(a.count, b.count) }
     var previous = Array(0...b.count)
+    var beforePrevious = previous
     for i in 1...a.count {
         var current = [i] + Array(repeating: 0, count: b.count)
         for j in 1...b.count {
             current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            // Two swapped neighbours count as one typo.
+            if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                current[j] = min(current[j], beforePrevious[j - 2] + 1)
+            }
         }
+        beforePrevious = previous
         previous = current
     }
     return previous[b.count]

@@ -1,0 +1,112 @@
+import Foundation
+import Testing
+
+/// Paths and process helpers shared by the tests.
+enum Repo {
+    /// The package root, found from this file's location.
+    static let root: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
+
+    /// The pinned Go toolchain's `go` binary, installed on first use by Scripts/ensure-go.
+    static let go: String = {
+        let result = run([path("Scripts/ensure-go"), "1.27.3"])
+        precondition(result.status == 0, "Scripts/ensure-go failed: \(result.stderr)")
+        return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }()
+
+    /// The GOROOT of the pinned toolchain.
+    static var goroot: String { URL(fileURLWithPath: go).deletingLastPathComponent().deletingLastPathComponent().path }
+
+    /// The `tracegen` executable built alongside the tests.
+    static let tracegen: String = {
+        var candidates: [URL] = []
+        if let executable = Bundle.main.executableURL { candidates.append(executable.deletingLastPathComponent()) }
+        candidates.append(URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent())
+        for directory in candidates {
+            var url = directory
+            // The test binary may sit inside an .xctest bundle a few levels below the products folder.
+            for _ in 0..<4 {
+                let candidate = url.appendingPathComponent("tracegen")
+                var isDirectory: ObjCBool = false
+                if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory), !isDirectory.boolValue {
+                    return candidate.path
+                }
+                url.deleteLastPathComponent()
+            }
+        }
+        preconditionFailure("the tracegen executable was not built next to the tests; run `swift build` first")
+    }()
+
+    /// Environment for Go commands: never download a toolchain, never reach a module proxy.
+    static var goEnvironment: [String: String] {
+        var env = ProcessInfo.processInfo.environment
+        env["GOTOOLCHAIN"] = "local"
+        env["GOPROXY"] = "off"
+        env["GOFLAGS"] = ""
+        env["GO"] = go
+        return env
+    }
+}
+
+struct ProcessResult {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+    /// True when the process ended by a signal (a crash) rather than by exiting.
+    var crashed: Bool
+}
+
+/// Runs a program to completion, feeding `input` on standard input.
+@discardableResult
+func run(_ arguments: [String], in directory: String? = nil, environment: [String: String]? = nil, input: Data? = nil) -> ProcessResult {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: arguments[0])
+    process.arguments = Array(arguments.dropFirst())
+    if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+    if let environment { process.environment = environment }
+    let out = Pipe(), err = Pipe(), stdin = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = stdin
+    do { try process.run() } catch {
+        return ProcessResult(status: -1, stdout: "", stderr: "cannot start \(arguments[0]): \(error)", crashed: false)
+    }
+    if let input { stdin.fileHandleForWriting.write(input) }
+    try? stdin.fileHandleForWriting.close()
+    // Drain both pipes concurrently so a chatty process cannot block on a full pipe.
+    nonisolated(unsafe) var errData = Data()
+    let group = DispatchGroup()
+    group.enter()
+    DispatchQueue.global().async {
+        errData = err.fileHandleForReading.readDataToEndOfFile()
+        group.leave()
+    }
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    group.wait()
+    process.waitUntilExit()
+    return ProcessResult(
+        status: process.terminationStatus,
+        stdout: String(decoding: outData, as: UTF8.self),
+        stderr: String(decoding: errData, as: UTF8.self),
+        crashed: process.terminationReason == .uncaughtSignal)
+}
+
+/// A fresh temporary directory, removed by the caller with `cleanup`.
+func makeTemporaryDirectory(_ name: String = "tracegen-test") -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UUID().uuidString)")
+    try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
+
+/// Reads every regular file below `directory` into a map from relative path to bytes.
+func snapshotTree(_ directory: URL) -> [String: Data] {
+    var result: [String: Data] = [:]
+    guard let enumerator = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: [.isRegularFileKey]) else { return result }
+    for case let url as URL in enumerator {
+        guard (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true else { continue }
+        let relative = String(url.standardizedFileURL.path.dropFirst(directory.standardizedFileURL.path.count + 1))
+        result[relative] = try? Data(contentsOf: url)
+    }
+    return result
+}
