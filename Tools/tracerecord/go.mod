@@ -1,0 +1,3 @@
+module tracegen/tools/tracerecord
+
+go 1.22
