@@ -111,8 +111,8 @@ var experiments = [...]string{
 	AllocFree:    "AllocFree",
 }
 
-// Experimental event types. Experiments write them in their own batches, and readers that do
-// not know an experiment skip its events.
+// Experimental event types. Each belongs to an experiment; their IDs lie above MaxEvent so that
+// readers can tell them apart from regular events.
 const (
 	MaxEvent EventType = 127 + iota // the last ID available to regular events
 

@@ -95,7 +95,7 @@ public struct GoRenderer {
         p.line("}")
         p.line()
 
-        p.comment("Experimental event types. Experiments write them in their own batches, and readers that do not know an experiment skip its events.")
+        p.comment("Experimental event types. Each belongs to an experiment; their IDs lie above MaxEvent so that readers can tell them apart from regular events.")
         p.line("const (")
         p.indent()
         p.aligned([["MaxEvent", "EventType = \(TraceSpec.firstExperimentalID - 1) + iota", "// the last ID available to regular events"]])

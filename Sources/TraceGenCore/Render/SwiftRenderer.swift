@@ -166,7 +166,7 @@ public struct SwiftRenderer {
     func experimentFile() -> String {
         var p = start()
         let experiments = spec.document.experiments.sorted { $0.id < $1.id }
-        p.comment("An optional runtime experiment. Its events use the experimental ID range and are written in its own batches; readers that do not know it skip them.", prefix: "/// ")
+        p.comment("An optional runtime experiment. Its events use the experimental ID range, so readers can tell them apart from regular events and skip the ones they do not know.", prefix: "/// ")
         p.block("\(access) enum \(experimentType): UInt8, CaseIterable, Hashable, Sendable, CustomStringConvertible {") { p in
             for experiment in experiments {
                 p.comment(experiment.description, prefix: "/// ")
