@@ -18,7 +18,7 @@ struct SpecDecoder {
     static let experimentKeys = ["id", "name", "since", "description"]
     static let statusKeys = ["value", "name", "display", "description"]
     static let groupKeys = ["name", "description", "events"]
-    static let eventKeys = ["id", "name", "args", "stringIDs", "stackIDs", "start", "timed", "data", "stack", "experiment", "since", "description"]
+    static let eventKeys = ["id", "name", "args", "stringIDs", "stackIDs", "unresolved", "start", "timed", "data", "stack", "experiment", "since", "description"]
 
     mutating func decode(_ root: Node) -> SpecDocument? {
         guard var top = reader.fields(root, of: "the spec", allowed: Self.topLevelKeys) else { return nil }
@@ -148,6 +148,7 @@ struct SpecDecoder {
         let args = reader.stringList(&f, "args", in: what)
         let stringIDs = reader.intList(&f, "stringIDs", in: what, required: false)
         let stackIDs = reader.intList(&f, "stackIDs", in: what, required: false)
+        let unresolved = reader.intList(&f, "unresolved", in: what, required: false)
         let start = reader.string(&f, "start", in: what, required: false)
         let timed = reader.bool(&f, "timed", in: what)
         let data = reader.bool(&f, "data", in: what, required: false)
@@ -157,11 +158,12 @@ struct SpecDecoder {
         let description = reader.string(&f, "description", in: what)
         // Optional keys that were present but unreadable have already been reported.
         let optionalFailed = (f.values["stringIDs"] != nil && stringIDs == nil) || (f.values["stackIDs"] != nil && stackIDs == nil)
+            || (f.values["unresolved"] != nil && unresolved == nil)
             || (f.values["start"] != nil && start == nil) || (f.values["data"] != nil && data == nil)
             || (f.values["stack"] != nil && stack == nil) || (f.values["experiment"] != nil && experiment == nil)
         guard let id, let name, let args, let timed, let since, let description, !optionalFailed else { return nil }
         return EventDecl(
-            id: id, name: name, args: args, stringIDs: stringIDs ?? [], stackIDs: stackIDs ?? [], start: start,
+            id: id, name: name, args: args, stringIDs: stringIDs ?? [], stackIDs: stackIDs ?? [], unresolved: unresolved ?? [], start: start,
             timed: timed, hasData: data ?? false, isStack: stack ?? false, experiment: experiment, since: since,
             description: description, group: group, locations: f.locations)
     }

@@ -97,6 +97,9 @@ public struct EventDecl: Hashable, Sendable {
     public var args: [String]
     public var stringIDs: [Int]
     public var stackIDs: [Int]
+    /// Positions whose argument names say string or stack ID but that this release's tables do not
+    /// list in ``stringIDs`` or ``stackIDs``; release snapshots record such gaps honestly. Never emitted.
+    public var unresolved: [Int] = []
     /// The name of the event that opens the range this event closes.
     public var start: String?
     public var timed: Bool

@@ -162,6 +162,7 @@ private struct Check {
             checkArguments(event, argTypes: argTypes)
             checkPositions(event, key: "stringIDs", kind: "string", positions: event.stringIDs)
             checkPositions(event, key: "stackIDs", kind: "stack", positions: event.stackIDs)
+            checkUnresolved(event)
 
             if event.timed {
                 if event.args.first != "dt" {
@@ -236,8 +237,30 @@ private struct Check {
                 error("\(kind) position \(position) of \(event.name) is argument '\(event.args[position])', which is not a \(kind) ID", at: at)
             }
         }
-        for (index, arg) in event.args.enumerated() where arg.hasSuffix(kind) && !positions.contains(index) {
+        for (index, arg) in event.args.enumerated() where arg.hasSuffix(kind) && !positions.contains(index) && !event.unresolved.contains(index) {
             error("argument '\(arg)' of \(event.name) is a \(kind) ID but position \(index) is not in \(key)", at: event.locations["args", index])
+        }
+    }
+
+    /// `unresolved` admits only string or stack arguments that neither position list names, each once.
+    mutating func checkUnresolved(_ event: EventDecl) {
+        var seen: Set<Int> = []
+        for (index, position) in event.unresolved.enumerated() {
+            let at = event.locations["unresolved", index]
+            guard event.args.indices.contains(position) else {
+                error("unresolved position \(position) of \(event.name) is outside its \(event.args.count) arguments", at: at)
+                continue
+            }
+            if !seen.insert(position).inserted {
+                error("unresolved position \(position) of \(event.name) is listed twice", at: at)
+            }
+            let arg = event.args[position]
+            if !arg.hasSuffix("string"), !arg.hasSuffix("stack") {
+                error("unresolved position \(position) of \(event.name) is argument '\(arg)', which is neither a string nor a stack ID", at: at)
+            }
+            if event.stringIDs.contains(position) || event.stackIDs.contains(position) {
+                error("position \(position) of \(event.name) is listed as unresolved and also in \(event.stringIDs.contains(position) ? "stringIDs" : "stackIDs")", at: at)
+            }
         }
     }
 

@@ -1,0 +1,177 @@
+/// One difference between two specs, as `tracegen diff` reports it.
+public struct SpecChange: Hashable, Sendable {
+    public enum Kind: String, Sendable, CaseIterable {
+        case added, removed, changed, renamed
+    }
+
+    /// The kinds of spec entity a change can be about, in the order reports list them.
+    public enum Entity: String, Sendable, CaseIterable {
+        case version, constant, argType, experiment, goStatus, procStatus, event
+
+        /// How release notes name the entity.
+        var prose: String {
+            switch self {
+            case .version: "version"
+            case .constant: "constant"
+            case .argType: "argument type"
+            case .experiment: "experiment"
+            case .goStatus: "goroutine status"
+            case .procStatus: "P status"
+            case .event: "event"
+            }
+        }
+    }
+
+    public enum Severity: String, Sendable, CaseIterable, Comparable {
+        case cosmetic, compatible, breaking
+
+        public static func < (a: Severity, b: Severity) -> Bool {
+            allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+        }
+    }
+
+    public var kind: Kind
+    public var entity: Entity
+    /// The entity's name in NEW (in OLD for a removal).
+    public var name: String
+    /// The spec key that changed; set for `changed` only.
+    public var field: String?
+    /// The value in OLD: the changed field's value, or the former name of a renamed entity.
+    public var old: DiffValue?
+    /// The value in NEW: the changed field's value, or the new name of a renamed entity.
+    public var new: DiffValue?
+    public var severity: Severity
+    /// The rule that decided ``severity``; every change has exactly one.
+    public var rule: SeverityRule
+    /// NEW's location of the changed field or entity; OLD's location for a removal.
+    public var location: SourceLocation
+    /// A short identification of an added entity (`ID 45, since go1.23`), for text and notes.
+    public var detail: String?
+    /// The description of an added entity, for release notes.
+    public var note: String?
+
+    public init(kind: Kind, entity: Entity, name: String, field: String? = nil, old: DiffValue? = nil, new: DiffValue? = nil,
+                rule: SeverityRule, location: SourceLocation, detail: String? = nil, note: String? = nil) {
+        self.kind = kind
+        self.entity = entity
+        self.name = name
+        self.field = field
+        self.old = old
+        self.new = new
+        self.severity = rule.severity
+        self.rule = rule
+        self.location = location
+        self.detail = detail
+        self.note = note
+    }
+}
+
+/// A field value as a diff shows it: in text as written in a spec, in JSON as the matching JSON value.
+public enum DiffValue: Hashable, Sendable {
+    case int(Int)
+    case string(String)
+    case bool(Bool)
+    case ints([Int])
+    case strings([String])
+    /// An optional field that is not set (no start event, no experiment).
+    case none
+}
+
+/// Every rule that gives a change its severity. The README lists them; each has its own test.
+///
+/// The question behind each rule: would a reader built for OLD misread or reject a trace written
+/// for NEW? Removals also break the other way round, so they count as breaking too.
+public enum SeverityRule: String, Sendable, CaseIterable {
+    /// Any entity removed: tools built for NEW lose it, and its ID or value is free to be reused.
+    case removed
+    /// An event added in the experimental range, or first valid in a version OLD does not have.
+    case eventAddedSkippable
+    /// A regular event added to a version OLD already has: OLD's readers of that version reject it.
+    case eventAddedToKnownVersion
+    /// An experiment added: readers skip the batches of experiments they do not know.
+    case experimentAdded
+    /// A status value added: OLD's readers cannot interpret the new value.
+    case statusAdded
+    /// A limit added: it only constrains what NEW's writers produce.
+    case constantAdded
+    /// An argument type added: it only names arguments, whose own changes are reported separately.
+    case argTypeAdded
+    /// A version added: OLD's readers refuse its header outright instead of misreading it.
+    case versionAdded
+    /// The same event or experiment ID, status value or unique constant value under a new name.
+    case renamed
+    /// An event's or experiment's ID, or a status's value, changed.
+    case idChanged
+    /// Arguments added, removed or reordered, or one of a different type at some position.
+    case argsLayoutChanged
+    /// Arguments renamed where they stand, each keeping its type.
+    case argsRenamedInPlace
+    /// String or stack positions changed.
+    case positionsChanged
+    /// String or stack positions gained only positions that OLD listed as unresolved.
+    case positionsResolved
+    /// The `unresolved` list changed; the position lists carry the wire meaning.
+    case unresolvedChanged
+    /// The start event, timed, data, stack or experiment of an event changed.
+    case layoutChanged
+    /// An event or experiment became valid in a later version than before.
+    case sinceLater
+    /// An event or experiment became valid in an earlier version than before.
+    case sinceEarlier
+    /// A status prints differently; nothing on the wire changes.
+    case displayChanged
+    /// A limit went up: NEW's writers may exceed what OLD's readers accept.
+    case limitRaised
+    /// A limit went down: NEW's traces still fit OLD's limits.
+    case limitLowered
+    /// A description or an event's group changed: documentation only.
+    case documentation
+
+    public var severity: SpecChange.Severity {
+        switch self {
+        case .removed, .eventAddedToKnownVersion, .statusAdded, .idChanged, .argsLayoutChanged, .positionsChanged,
+             .layoutChanged, .sinceEarlier, .limitRaised:
+            .breaking
+        case .eventAddedSkippable, .experimentAdded, .constantAdded, .argTypeAdded, .versionAdded, .renamed,
+             .argsRenamedInPlace, .positionsResolved, .unresolvedChanged, .sinceLater, .displayChanged, .limitLowered:
+            .compatible
+        case .documentation:
+            .cosmetic
+        }
+    }
+}
+
+/// How much change makes `tracegen diff` exit with status 1.
+public enum DiffFailLevel: String, Sendable, CaseIterable {
+    /// Fail on breaking changes only.
+    case breaking
+    /// Fail on any change, cosmetic ones included.
+    case any
+    /// Never fail because of changes.
+    case none
+}
+
+/// All changes between two specs, in a stable order.
+public struct SpecDiffReport: Hashable, Sendable {
+    /// The names OLD and NEW go by in locations and titles.
+    public var oldName: String
+    public var newName: String
+    public var changes: [SpecChange]
+
+    public init(oldName: String, newName: String, changes: [SpecChange]) {
+        self.oldName = oldName
+        self.newName = newName
+        self.changes = changes
+    }
+
+    public func count(_ severity: SpecChange.Severity) -> Int { changes.filter { $0.severity == severity }.count }
+
+    /// True when a change reaches the level that should fail the command.
+    public func fails(at level: DiffFailLevel) -> Bool {
+        switch level {
+        case .breaking: changes.contains { $0.severity == .breaking }
+        case .any: !changes.isEmpty
+        case .none: false
+        }
+    }
+}

@@ -1,0 +1,272 @@
+/// Compares two validated specs and gives every difference a severity (see ``SeverityRule``).
+///
+/// Pure: no I/O. Entities are paired by name first; what is left is paired by ID (events and
+/// experiments), value (statuses) or a value that only one removed and one added constant share,
+/// and such a pair is a rename. Whatever is still unpaired was added or removed.
+public enum SpecDiff {
+    public static func compare(_ old: TraceSpec, _ new: TraceSpec) -> SpecDiffReport {
+        var comparison = Comparison(old: old, new: new)
+        comparison.versions()
+        comparison.constants()
+        comparison.argTypes()
+        comparison.experiments()
+        comparison.statuses(old.document.goStatuses, new.document.goStatuses, entity: .goStatus)
+        comparison.statuses(old.document.procStatuses, new.document.procStatuses, entity: .procStatus)
+        comparison.events()
+        return SpecDiffReport(oldName: old.document.file, newName: new.document.file, changes: comparison.changes)
+    }
+}
+
+/// One side-by-side pairing of an entity list.
+private enum Match<T> {
+    case paired(old: T, new: T)
+    case added(T)
+    case removed(T)
+}
+
+/// Pairs by name, then by `key` where exactly one leftover on each side has that key.
+/// Paired and added entities come in NEW's order, then removed ones in OLD's order.
+private func match<T>(_ old: [T], _ new: [T], name: (T) -> String, key: ((T) -> Int)? = nil) -> [Match<T>] {
+    var oldFor: [Int: Int] = [:]
+    var usedOld = Set<Int>()
+    for (newIndex, item) in new.enumerated() {
+        if let oldIndex = old.indices.first(where: { !usedOld.contains($0) && name(old[$0]) == name(item) }) {
+            oldFor[newIndex] = oldIndex
+            usedOld.insert(oldIndex)
+        }
+    }
+    if let key {
+        let leftNew = new.indices.filter { oldFor[$0] == nil }
+        let leftOld = old.indices.filter { !usedOld.contains($0) }
+        for newIndex in leftNew {
+            let value = key(new[newIndex])
+            let olds = leftOld.filter { key(old[$0]) == value }
+            let news = leftNew.filter { key(new[$0]) == value }
+            if olds.count == 1, news.count == 1 {
+                oldFor[newIndex] = olds[0]
+                usedOld.insert(olds[0])
+            }
+        }
+    }
+    var result: [Match<T>] = new.enumerated().map { index, item in
+        oldFor[index].map { .paired(old: old[$0], new: item) } ?? .added(item)
+    }
+    result += old.indices.filter { !usedOld.contains($0) }.map { .removed(old[$0]) }
+    return result
+}
+
+private struct Comparison {
+    let old: TraceSpec
+    let new: TraceSpec
+    var changes: [SpecChange] = []
+    /// NEW's name for each paired OLD event and experiment, so references compare by identity.
+    var eventPartner: [String: String] = [:]
+    var experimentPartner: [String: String] = [:]
+
+    init(old: TraceSpec, new: TraceSpec) {
+        self.old = old
+        self.new = new
+    }
+
+    // MARK: Recording
+
+    mutating func added(_ entity: SpecChange.Entity, _ name: String, _ rule: SeverityRule, at locations: FieldLocations,
+                        detail: String? = nil, note: String) {
+        changes.append(SpecChange(kind: .added, entity: entity, name: name, rule: rule, location: locations.entity,
+                                  detail: detail, note: note))
+    }
+
+    mutating func removed(_ entity: SpecChange.Entity, _ name: String, at locations: FieldLocations) {
+        changes.append(SpecChange(kind: .removed, entity: entity, name: name, rule: .removed, location: locations.entity))
+    }
+
+    mutating func renamed(_ entity: SpecChange.Entity, from oldName: String, to newName: String, at locations: FieldLocations) {
+        guard oldName != newName else { return }
+        changes.append(SpecChange(kind: .renamed, entity: entity, name: newName, old: .string(oldName), new: .string(newName),
+                                  rule: .renamed, location: locations["name"]))
+    }
+
+    mutating func changed(_ entity: SpecChange.Entity, _ name: String, _ field: String, _ oldValue: DiffValue, _ newValue: DiffValue,
+                          _ rule: SeverityRule, at locations: FieldLocations) {
+        changes.append(SpecChange(kind: .changed, entity: entity, name: name, field: field, old: oldValue, new: newValue,
+                                  rule: rule, location: locations[field]))
+    }
+
+    /// Records a changed description; descriptions never matter on the wire.
+    mutating func description(_ entity: SpecChange.Entity, _ name: String, _ oldText: String, _ newText: String, at locations: FieldLocations) {
+        if oldText != newText {
+            changed(entity, name, "description", .string(oldText), .string(newText), .documentation, at: locations)
+        }
+    }
+
+    /// Records a `since` that moved, by how it moved.
+    mutating func since(_ entity: SpecChange.Entity, _ name: String, _ oldSince: String, _ newSince: String, at locations: FieldLocations) {
+        guard oldSince != newSince else { return }
+        let later = (TraceSpec.minor(of: newSince) ?? 0) > (TraceSpec.minor(of: oldSince) ?? 0)
+        changed(entity, name, "since", .string(oldSince), .string(newSince), later ? .sinceLater : .sinceEarlier, at: locations)
+    }
+
+    // MARK: Entities
+
+    mutating func versions() {
+        for pairing in match(old.versions, new.versions, name: \.name) {
+            switch pairing {
+            case .added(let version):
+                added(.version, version.name, .versionAdded, at: version.locations, detail: "header \"\(version.header)\"", note: version.description)
+            case .removed(let version):
+                removed(.version, version.name, at: version.locations)
+            case .paired(let was, let now):
+                // The validator derives the header from the name, so only the description can differ.
+                description(.version, now.name, was.description, now.description, at: now.locations)
+            }
+        }
+    }
+
+    mutating func constants() {
+        for pairing in match(old.document.constants, new.document.constants, name: \.name, key: \.value) {
+            switch pairing {
+            case .added(let constant):
+                added(.constant, constant.name, .constantAdded, at: constant.locations, detail: "value \(constant.value)", note: constant.description)
+            case .removed(let constant):
+                removed(.constant, constant.name, at: constant.locations)
+            case .paired(let was, let now):
+                renamed(.constant, from: was.name, to: now.name, at: now.locations)
+                if was.value != now.value {
+                    changed(.constant, now.name, "value", .int(was.value), .int(now.value), now.value > was.value ? .limitRaised : .limitLowered, at: now.locations)
+                }
+                description(.constant, now.name, was.description, now.description, at: now.locations)
+            }
+        }
+    }
+
+    mutating func argTypes() {
+        for pairing in match(old.document.argTypes, new.document.argTypes, name: \.name) {
+            switch pairing {
+            case .added(let type):
+                added(.argType, type.name, .argTypeAdded, at: type.locations, note: type.description)
+            case .removed(let type):
+                removed(.argType, type.name, at: type.locations)
+            case .paired(let was, let now):
+                description(.argType, now.name, was.description, now.description, at: now.locations)
+            }
+        }
+    }
+
+    mutating func experiments() {
+        let byID: ([ExperimentDecl]) -> [ExperimentDecl] = { $0.sorted { $0.id < $1.id } }
+        let pairings = match(byID(old.document.experiments), byID(new.document.experiments), name: \.name, key: \.id)
+        for case .paired(let was, let now) in pairings { experimentPartner[was.name] = now.name }
+        for pairing in pairings {
+            switch pairing {
+            case .added(let experiment):
+                added(.experiment, experiment.name, .experimentAdded, at: experiment.locations,
+                      detail: "ID \(experiment.id), since \(experiment.since)", note: experiment.description)
+            case .removed(let experiment):
+                removed(.experiment, experiment.name, at: experiment.locations)
+            case .paired(let was, let now):
+                renamed(.experiment, from: was.name, to: now.name, at: now.locations)
+                if was.id != now.id {
+                    changed(.experiment, now.name, "id", .int(was.id), .int(now.id), .idChanged, at: now.locations)
+                }
+                since(.experiment, now.name, was.since, now.since, at: now.locations)
+                description(.experiment, now.name, was.description, now.description, at: now.locations)
+            }
+        }
+    }
+
+    mutating func statuses(_ oldStatuses: [StatusDecl], _ newStatuses: [StatusDecl], entity: SpecChange.Entity) {
+        let byValue: ([StatusDecl]) -> [StatusDecl] = { $0.sorted { $0.value < $1.value } }
+        for pairing in match(byValue(oldStatuses), byValue(newStatuses), name: \.name, key: \.value) {
+            switch pairing {
+            case .added(let status):
+                added(entity, status.name, .statusAdded, at: status.locations, detail: "value \(status.value)", note: status.description)
+            case .removed(let status):
+                removed(entity, status.name, at: status.locations)
+            case .paired(let was, let now):
+                renamed(entity, from: was.name, to: now.name, at: now.locations)
+                if was.value != now.value {
+                    changed(entity, now.name, "value", .int(was.value), .int(now.value), .idChanged, at: now.locations)
+                }
+                if was.display != now.display {
+                    changed(entity, now.name, "display", .string(was.display), .string(now.display), .displayChanged, at: now.locations)
+                }
+                description(entity, now.name, was.description, now.description, at: now.locations)
+            }
+        }
+    }
+
+    mutating func events() {
+        let oldVersions = Set(old.versions.map(\.name))
+        let pairings = match(old.events, new.events, name: \.name, key: \.id)
+        for case .paired(let was, let now) in pairings { eventPartner[was.name] = now.name }
+        for pairing in pairings {
+            switch pairing {
+            case .added(let event):
+                let skippable = event.id >= TraceSpec.firstExperimentalID || !oldVersions.contains(event.since)
+                var detail = "ID \(event.id), since \(event.since)"
+                if let experiment = event.experiment { detail += ", experiment \(experiment)" }
+                added(.event, event.name, skippable ? .eventAddedSkippable : .eventAddedToKnownVersion, at: event.locations,
+                      detail: detail, note: event.description)
+            case .removed(let event):
+                removed(.event, event.name, at: event.locations)
+            case .paired(let was, let now):
+                eventFields(was, now)
+            }
+        }
+    }
+
+    mutating func eventFields(_ was: EventDecl, _ now: EventDecl) {
+        let name = now.name
+        let at = now.locations
+        renamed(.event, from: was.name, to: now.name, at: at)
+        if was.id != now.id {
+            changed(.event, name, "id", .int(was.id), .int(now.id), .idChanged, at: at)
+        }
+        if was.args != now.args {
+            changed(.event, name, "args", .strings(was.args), .strings(now.args),
+                    Self.renamedInPlace(was.args, now.args) ? .argsRenamedInPlace : .argsLayoutChanged, at: at)
+        }
+        for (field, oldPositions, newPositions) in [("stringIDs", was.stringIDs, now.stringIDs), ("stackIDs", was.stackIDs, now.stackIDs)]
+        where oldPositions != newPositions {
+            let gained = newPositions.filter { !oldPositions.contains($0) }
+            let resolved = newPositions.filter { !gained.contains($0) } == oldPositions && gained.allSatisfy(was.unresolved.contains)
+            changed(.event, name, field, .ints(oldPositions), .ints(newPositions), resolved ? .positionsResolved : .positionsChanged, at: at)
+        }
+        if was.unresolved != now.unresolved {
+            changed(.event, name, "unresolved", .ints(was.unresolved), .ints(now.unresolved), .unresolvedChanged, at: at)
+        }
+        // References compare by the entity they point at, so renaming or renumbering it is not a change here.
+        if was.start.map({ eventPartner[$0] }) != now.start.map(Optional.some) {
+            changed(.event, name, "start", Self.optional(was.start), Self.optional(now.start), .layoutChanged, at: at)
+        }
+        for (field, oldFlag, newFlag) in [("timed", was.timed, now.timed), ("data", was.hasData, now.hasData), ("stack", was.isStack, now.isStack)]
+        where oldFlag != newFlag {
+            changed(.event, name, field, .bool(oldFlag), .bool(newFlag), .layoutChanged, at: at)
+        }
+        if was.experiment.map({ experimentPartner[$0] }) != now.experiment.map(Optional.some) {
+            changed(.event, name, "experiment", Self.optional(was.experiment), Self.optional(now.experiment), .layoutChanged, at: at)
+        }
+        since(.event, name, was.since, now.since, at: at)
+        description(.event, name, was.description, now.description, at: at)
+        if was.group != now.group {
+            changed(.event, name, "group", .string(was.group), .string(now.group), .documentation, at: at)
+        }
+    }
+
+    static func optional(_ text: String?) -> DiffValue { text.map(DiffValue.string) ?? .none }
+
+    /// The type an argument name carries: the part after the last `_`, or the whole name.
+    static func argumentType(_ argument: String) -> Substring {
+        argument.split(separator: "_", omittingEmptySubsequences: false).last ?? Substring(argument)
+    }
+
+    /// Same length, the same type at every position, and no name moved to another position.
+    static func renamedInPlace(_ was: [String], _ now: [String]) -> Bool {
+        guard was.count == now.count else { return false }
+        for (index, (a, b)) in zip(was, now).enumerated() where a != b {
+            if argumentType(a) != argumentType(b) { return false }
+            if was.indices.contains(where: { $0 != index && was[$0] == b }) { return false }
+        }
+        return true
+    }
+}

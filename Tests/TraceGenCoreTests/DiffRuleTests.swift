@@ -1,0 +1,388 @@
+import Foundation
+import Testing
+@testable import TraceGenCore
+
+/// The spec every severity rule test starts from; each test edits a copy into NEW (or OLD).
+let diffBaseSpec = """
+title: Test format
+output:
+  goPackage: tracev2
+  swiftModule: TraceV2
+headerSize: 16
+versions:
+  - name: go1.22
+    header: go 1.22 trace
+    description: First.
+  - name: go1.23
+    header: go 1.23 trace
+    description: Second.
+constants:
+  - name: MaxStringSize
+    value: 1024
+    description: The longest string.
+argTypes:
+  - name: g
+    description: a goroutine ID
+  - name: p
+    description: a P ID
+  - name: seq
+    description: a sequence number
+  - name: string
+    description: a string ID
+  - name: stack
+    description: a stack ID
+experiments:
+  - id: 1
+    name: Alloc
+    since: go1.23
+    description: Allocations.
+goStatuses:
+  - {value: 0, name: Bad, display: Bad, description: Invalid.}
+  - {value: 1, name: Running, display: Running, description: Running.}
+procStatuses:
+  - {value: 0, name: Bad, display: Bad, description: Invalid.}
+  - {value: 1, name: Idle, display: Idle, description: Idle.}
+groups:
+  - name: Main
+    description: Everything regular.
+    events:
+      - id: 1
+        name: Batch
+        args: [gen, m]
+        timed: false
+        since: go1.22
+        description: A batch.
+      - id: 2
+        name: GoStart
+        args: [dt, g, g_seq]
+        timed: true
+        since: go1.22
+        description: A goroutine starts.
+      - id: 3
+        name: GoStop
+        args: [dt, reason_string, stack]
+        stringIDs: [1]
+        stackIDs: [2]
+        start: GoStart
+        timed: true
+        since: go1.23
+        description: A goroutine stops.
+      - id: 4
+        name: GoCreate
+        args: [dt, new_g, new_stack, stack]
+        stackIDs: [3, 2]
+        timed: true
+        since: go1.22
+        description: A goroutine is created.
+      - id: 5
+        name: Sample
+        args: [time, p, g, stack]
+        unresolved: [3]
+        timed: false
+        since: go1.22
+        description: A CPU sample.
+  - name: Experimental
+    description: Allocation events.
+    events:
+      - id: 128
+        name: Span
+        args: [dt, id]
+        timed: true
+        experiment: Alloc
+        since: go1.23
+        description: A span.
+
+"""
+
+/// One severity rule at work: edits that turn the base spec into OLD and NEW, and the change the rule must decide.
+struct DiffRuleCase: CustomTestStringConvertible, Sendable {
+    var rule: SeverityRule
+    /// Replacements applied to the base spec to make OLD; each `replace` must occur exactly once.
+    var old: [(replace: String, with: String)] = []
+    /// Replacements applied to make NEW. One of OLD and NEW carries a `‸` marking where the change must point.
+    var new: [(replace: String, with: String)] = []
+    var kind: SpecChange.Kind
+    var entity: SpecChange.Entity
+    var name: String
+    var field: String?
+    var oldValue: DiffValue?
+    var newValue: DiffValue?
+    /// Every change the edit causes, as `kind entity name field`, when the rule's change is not alone.
+    var allChanges: [String]?
+    var testDescription: String { rule.rawValue }
+}
+
+/// Applies replacements, each of which must match exactly once.
+func edited(_ text: String, _ edits: [(replace: String, with: String)]) -> String {
+    var result = text
+    for edit in edits {
+        let occurrences = result.components(separatedBy: edit.replace).count - 1
+        precondition(occurrences == 1, "'\(edit.replace)' must occur exactly once, found \(occurrences)")
+        result = result.replacingOccurrences(of: edit.replace, with: edit.with)
+    }
+    return result
+}
+
+/// Diffs two spec texts, failing the test if either does not load.
+func diffTexts(_ old: String, _ new: String) throws -> SpecDiffReport {
+    let oldSpec = try TraceGen.loadSpec(data: Data(old.utf8), file: "old.yaml")
+    let newSpec = try TraceGen.loadSpec(data: Data(new.utf8), file: "new.yaml")
+    return SpecDiff.compare(oldSpec, newSpec)
+}
+
+func signature(_ change: SpecChange) -> String {
+    [change.kind.rawValue, change.entity.rawValue, change.name, change.field].compactMap { $0 }.joined(separator: " ")
+}
+
+@Suite struct DiffRuleTests {
+    static let cases: [DiffRuleCase] = SeverityRule.allCases.map(scenario)
+
+    /// One scenario per rule; the switch is exhaustive, so a new rule cannot go without a test.
+    static func scenario(_ rule: SeverityRule) -> DiffRuleCase {
+        switch rule {
+        case .removed:
+            return DiffRuleCase(rule: rule,
+                                old: [("  - {value: 1, name: Running", "  - ‸{value: 1, name: Running")],
+                                new: [("  - {value: 1, name: Running, display: Running, description: Running.}\n", "")],
+                                kind: .removed, entity: .goStatus, name: "Running")
+        case .eventAddedSkippable:
+            return DiffRuleCase(rule: rule, new: [("        description: A span.\n", """
+                        description: A span.
+                      - ‸id: 129
+                        name: SpanFree
+                        args: [dt, id]
+                        timed: true
+                        experiment: Alloc
+                        since: go1.23
+                        description: A span is freed.
+
+                """)], kind: .added, entity: .event, name: "SpanFree")
+        case .eventAddedToKnownVersion:
+            return DiffRuleCase(rule: rule, new: [("        description: A CPU sample.\n", """
+                        description: A CPU sample.
+                      - ‸id: 6
+                        name: GoBlock
+                        args: [dt]
+                        timed: true
+                        since: go1.23
+                        description: A goroutine blocks.
+
+                """)], kind: .added, entity: .event, name: "GoBlock")
+        case .experimentAdded:
+            return DiffRuleCase(rule: rule, new: [("    description: Allocations.\n", """
+                    description: Allocations.
+                  - ‸id: 2
+                    name: Locks
+                    since: go1.23
+                    description: Lock contention.
+
+                """)], kind: .added, entity: .experiment, name: "Locks")
+        case .statusAdded:
+            return DiffRuleCase(rule: rule, new: [("  - {value: 1, name: Idle, display: Idle, description: Idle.}\n", """
+                  - {value: 1, name: Idle, display: Idle, description: Idle.}
+                  - ‸{value: 2, name: Syscall, display: Syscall, description: In a system call.}
+
+                """)], kind: .added, entity: .procStatus, name: "Syscall")
+        case .constantAdded:
+            return DiffRuleCase(rule: rule, new: [("    description: The longest string.\n", """
+                    description: The longest string.
+                  - ‸name: MaxFramesPerStack
+                    value: 128
+                    description: The deepest stack.
+
+                """)], kind: .added, entity: .constant, name: "MaxFramesPerStack")
+        case .argTypeAdded:
+            return DiffRuleCase(rule: rule, new: [("    description: a stack ID\n", """
+                    description: a stack ID
+                  - ‸name: task
+                    description: a user task ID
+
+                """)], kind: .added, entity: .argType, name: "task")
+        case .versionAdded:
+            return DiffRuleCase(rule: rule, new: [("    description: Second.\n", """
+                    description: Second.
+                  - ‸name: go1.25
+                    header: go 1.25 trace
+                    description: Third.
+
+                """)], kind: .added, entity: .version, name: "go1.25")
+        case .renamed:
+            // The stop event's start reference follows the rename, so only the rename is reported.
+            return DiffRuleCase(rule: rule, new: [("        name: GoStart\n", "        name: ‸GoBegin\n"), ("        start: GoStart\n", "        start: GoBegin\n")],
+                                kind: .renamed, entity: .event, name: "GoBegin", oldValue: .string("GoStart"), newValue: .string("GoBegin"))
+        case .idChanged:
+            return DiffRuleCase(rule: rule, new: [("{value: 1, name: Running", "{value: ‸2, name: Running")],
+                                kind: .changed, entity: .goStatus, name: "Running", field: "value", oldValue: .int(1), newValue: .int(2))
+        case .argsLayoutChanged:
+            return DiffRuleCase(rule: rule, new: [("        args: [time, p, g, stack]\n", "        args: ‸[time, g, p, stack]\n")],
+                                kind: .changed, entity: .event, name: "Sample", field: "args",
+                                oldValue: .strings(["time", "p", "g", "stack"]), newValue: .strings(["time", "g", "p", "stack"]))
+        case .argsRenamedInPlace:
+            return DiffRuleCase(rule: rule, new: [("        args: [dt, g, g_seq]\n", "        args: ‸[dt, g, start_seq]\n")],
+                                kind: .changed, entity: .event, name: "GoStart", field: "args",
+                                oldValue: .strings(["dt", "g", "g_seq"]), newValue: .strings(["dt", "g", "start_seq"]))
+        case .positionsChanged:
+            return DiffRuleCase(rule: rule, new: [("        stackIDs: [3, 2]\n", "        stackIDs: ‸[2, 3]\n")],
+                                kind: .changed, entity: .event, name: "GoCreate", field: "stackIDs", oldValue: .ints([3, 2]), newValue: .ints([2, 3]))
+        case .positionsResolved:
+            return DiffRuleCase(rule: rule, new: [("        unresolved: [3]\n", "        stackIDs: ‸[3]\n")],
+                                kind: .changed, entity: .event, name: "Sample", field: "stackIDs", oldValue: .ints([]), newValue: .ints([3]),
+                                allChanges: ["changed event Sample stackIDs", "changed event Sample unresolved"])
+        case .unresolvedChanged:
+            // OLD lists the position; NEW stops listing it and marks it unresolved instead.
+            return DiffRuleCase(rule: rule, old: [("        unresolved: [3]\n", "        stackIDs: [3]\n")],
+                                new: [("        unresolved: [3]\n", "        unresolved: ‸[3]\n")],
+                                kind: .changed, entity: .event, name: "Sample", field: "unresolved", oldValue: .ints([]), newValue: .ints([3]),
+                                allChanges: ["changed event Sample stackIDs", "changed event Sample unresolved"])
+        case .layoutChanged:
+            return DiffRuleCase(rule: rule, new: [("        args: [dt, id]\n        timed: true\n", "        args: [dt, id]\n        timed: ‸false\n")],
+                                kind: .changed, entity: .event, name: "Span", field: "timed", oldValue: .bool(true), newValue: .bool(false))
+        case .sinceLater:
+            return DiffRuleCase(rule: rule, new: [("        args: [gen, m]\n        timed: false\n        since: go1.22\n", "        args: [gen, m]\n        timed: false\n        since: ‸go1.23\n")],
+                                kind: .changed, entity: .event, name: "Batch", field: "since", oldValue: .string("go1.22"), newValue: .string("go1.23"))
+        case .sinceEarlier:
+            return DiffRuleCase(rule: rule, new: [("        start: GoStart\n        timed: true\n        since: go1.23\n", "        start: GoStart\n        timed: true\n        since: ‸go1.22\n")],
+                                kind: .changed, entity: .event, name: "GoStop", field: "since", oldValue: .string("go1.23"), newValue: .string("go1.22"))
+        case .displayChanged:
+            return DiffRuleCase(rule: rule, new: [("name: Idle, display: Idle,", "name: Idle, display: ‸Parked,")],
+                                kind: .changed, entity: .procStatus, name: "Idle", field: "display", oldValue: .string("Idle"), newValue: .string("Parked"))
+        case .limitRaised:
+            return DiffRuleCase(rule: rule, new: [("    value: 1024\n", "    value: ‸2048\n")],
+                                kind: .changed, entity: .constant, name: "MaxStringSize", field: "value", oldValue: .int(1024), newValue: .int(2048))
+        case .limitLowered:
+            return DiffRuleCase(rule: rule, new: [("    value: 1024\n", "    value: ‸512\n")],
+                                kind: .changed, entity: .constant, name: "MaxStringSize", field: "value", oldValue: .int(1024), newValue: .int(512))
+        case .documentation:
+            return DiffRuleCase(rule: rule, new: [("        description: A goroutine stops.\n", "        description: ‸A goroutine stops running.\n")],
+                                kind: .changed, entity: .event, name: "GoStop", field: "description",
+                                oldValue: .string("A goroutine stops."), newValue: .string("A goroutine stops running."))
+        }
+    }
+
+    @Test(arguments: cases)
+    func rule(_ scenario: DiffRuleCase) throws {
+        let oldMarked = edited(diffBaseSpec, scenario.old)
+        let newMarked = edited(diffBaseSpec, scenario.new)
+        let markerInOld = oldMarked.contains("‸")
+        let marker = MarkedText(markerInOld ? oldMarked : newMarked)
+        let report = try diffTexts(markerInOld ? marker.text : oldMarked, markerInOld ? newMarked : marker.text)
+
+        let expected = scenario.allChanges ?? [[scenario.kind.rawValue, scenario.entity.rawValue, scenario.name, scenario.field].compactMap { $0 }.joined(separator: " ")]
+        #expect(report.changes.map(signature).sorted() == expected.sorted())
+        let change = try #require(report.changes.first { $0.rule == scenario.rule })
+        #expect(change.kind == scenario.kind)
+        #expect(change.entity == scenario.entity)
+        #expect(change.name == scenario.name)
+        #expect(change.field == scenario.field)
+        #expect(change.old == scenario.oldValue)
+        #expect(change.new == scenario.newValue)
+        #expect(change.severity == scenario.rule.severity)
+        #expect(change.location == SourceLocation(file: markerInOld ? "old.yaml" : "new.yaml", line: marker.line, column: marker.column))
+    }
+
+    /// The severities the README promises, rule by rule.
+    @Test func severitiesAreTheDocumentedOnes() {
+        let breaking: Set<SeverityRule> = [.removed, .eventAddedToKnownVersion, .statusAdded, .idChanged, .argsLayoutChanged,
+                                           .positionsChanged, .layoutChanged, .sinceEarlier, .limitRaised]
+        let cosmetic: Set<SeverityRule> = [.documentation]
+        for rule in SeverityRule.allCases {
+            let expected: SpecChange.Severity = breaking.contains(rule) ? .breaking : cosmetic.contains(rule) ? .cosmetic : .compatible
+            #expect(rule.severity == expected, "\(rule)")
+        }
+    }
+}
+
+@Suite struct DiffPairingTests {
+    @Test func identicalSpecsHaveNoChanges() throws {
+        let report = try diffTexts(diffBaseSpec, diffBaseSpec)
+        #expect(report.changes.isEmpty)
+        #expect(!report.fails(at: .any))
+    }
+
+    @Test func swappedIDsAreTwoIDChangesNotRenames() throws {
+        let new = edited(diffBaseSpec, [("      - id: 2\n        name: GoStart", "      - id: 3\n        name: GoStart"),
+                                        ("      - id: 3\n        name: GoStop", "      - id: 2\n        name: GoStop")])
+        let report = try diffTexts(diffBaseSpec, new)
+        #expect(report.changes.map(signature) == ["changed event GoStop id", "changed event GoStart id"])
+        #expect(report.changes.allSatisfy { $0.severity == .breaking })
+    }
+
+    @Test func aConstantWithTheSameUniqueValueIsARename() throws {
+        let new = edited(diffBaseSpec, [("  - name: MaxStringSize\n", "  - name: MaxEventTrailerDataSize\n")])
+        let report = try diffTexts(diffBaseSpec, new)
+        #expect(report.changes.map(signature) == ["renamed constant MaxEventTrailerDataSize"])
+        #expect(report.changes.first?.old == .string("MaxStringSize"))
+    }
+
+    @Test func aRenamedExperimentIsFollowedByItsEvents() throws {
+        let new = edited(diffBaseSpec, [("    name: Alloc\n", "    name: Heap\n"), ("        experiment: Alloc\n", "        experiment: Heap\n")])
+        let report = try diffTexts(diffBaseSpec, new)
+        #expect(report.changes.map(signature) == ["renamed experiment Heap"])
+    }
+
+    @Test func removalsPointIntoOldAndComeAfterTheRestOfTheirEntity() throws {
+        let new = edited(diffBaseSpec, [("  - name: p\n    description: a P ID\n", ""), ("  - name: seq\n", "  - name: sequence\n"),
+                                        ("args: [dt, g, g_seq]", "args: [dt, g, g_sequence]")])
+        let report = try diffTexts(diffBaseSpec, new)
+        #expect(report.changes.map(signature) == ["added argType sequence", "removed argType p", "removed argType seq", "changed event GoStart args"])
+        #expect(report.changes[1].location.file == "old.yaml")
+        #expect(report.changes[0].location.file == "new.yaml")
+    }
+}
+
+@Suite struct DiffFormatTests {
+    static func sampleReport() throws -> SpecDiffReport {
+        let new = edited(diffBaseSpec, [("        args: [time, p, g, stack]\n", "        args: [time, g, p, stack]\n"),
+                                        ("        description: A goroutine stops.\n", "        description: \"A goroutine \\\"stops\\\".\"\n")])
+        return try diffTexts(diffBaseSpec, new)
+    }
+
+    @Test func textIsOneEditorLinePerChangeThenASummary() throws {
+        let lines = DiffFormat.text.render(try Self.sampleReport()).split(separator: "\n").map(String.init)
+        #expect(lines.count == 3)
+        #expect(lines[0].hasPrefix("new.yaml:"))
+        #expect(lines[0].hasSuffix(": cosmetic: event GoStop: description \"A goroutine stops.\" → \"A goroutine \\\"stops\\\".\""))
+        #expect(lines[1].hasSuffix(": breaking: event Sample: args [time p g stack] → [time g p stack]"))
+        #expect(lines[2] == "2 changes between old.yaml and new.yaml: 1 breaking, 0 compatible, 1 cosmetic")
+    }
+
+    @Test func jsonHasTheDocumentedKeysInOrderAndParses() throws {
+        let text = DiffFormat.json.render(try Self.sampleReport())
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        let changes = try #require(object["changes"] as? [[String: Any]])
+        #expect(changes.count == 2)
+        #expect(changes[1]["old"] as? [String] == ["time", "p", "g", "stack"])
+        #expect(changes[0]["new"] as? String == "A goroutine \"stops\".")
+        #expect((object["summary"] as? [String: Int]) == ["total": 2, "breaking": 1, "compatible": 0, "cosmetic": 1])
+        let keyOrder = ["\"kind\"", "\"entity\"", "\"name\"", "\"field\"", "\"old\"", "\"new\"", "\"severity\"", "\"location\""]
+        let line = try #require(text.split(separator: "\n").first { $0.contains("\"args\"") })
+        let positions = keyOrder.map { line.range(of: $0)?.lowerBound }
+        #expect(positions.allSatisfy { $0 != nil })
+        #expect(positions.compactMap { $0 } == positions.compactMap { $0 }.sorted())
+    }
+
+    @Test func jsonOfAnAdditionHasNoFieldOldOrNew() throws {
+        let new = edited(diffBaseSpec, [("    description: a stack ID\n", "    description: a stack ID\n  - name: task\n    description: a task\n")])
+        let text = DiffFormat.json.render(try diffTexts(diffBaseSpec, new))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        let change = try #require((object["changes"] as? [[String: Any]])?.first)
+        #expect(Set(change.keys) == ["kind", "entity", "name", "severity", "location"])
+    }
+
+    @Test func markdownGroupsChangesBySeverity() throws {
+        let text = DiffFormat.markdown.render(try Self.sampleReport())
+        #expect(text.hasPrefix("## Trace format changes from `old.yaml` to `new.yaml`\n"))
+        let breaking = try #require(text.range(of: "### Breaking changes"))
+        let cosmetic = try #require(text.range(of: "### Cosmetic changes"))
+        #expect(breaking.lowerBound < cosmetic.lowerBound)
+        #expect(!text.contains("### Compatible changes"))
+        #expect(text.contains("- Event `Sample`: `args` changed from `[time p g stack]` to `[time g p stack]`."))
+    }
+
+    @Test func emptyReportsSaySo() throws {
+        let report = try diffTexts(diffBaseSpec, diffBaseSpec)
+        #expect(DiffFormat.text.render(report) == "no changes between old.yaml and new.yaml\n")
+        #expect(DiffFormat.markdown.render(report).contains("No changes."))
+        #expect(DiffFormat.json.render(report).contains("\"changes\": []"))
+    }
+}
