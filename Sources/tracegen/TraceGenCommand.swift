@@ -10,6 +10,21 @@ struct TraceGenCommand: ParsableCommand {
         subcommands: [GenerateCommand.self, CheckCommand.self, DiffCommand.self],
         defaultSubcommand: GenerateCommand.self
     )
+
+    static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+        } catch {
+            // `diff` promises exit status 2 for every kind of bad input, usage errors included.
+            if arguments.first == "diff", exitCode(for: error) == .validationFailure {
+                printError(fullMessage(for: error))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }
 
 /// Where generated files go and how the spec is named in their headers.
