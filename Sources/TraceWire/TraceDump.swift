@@ -1,0 +1,86 @@
+import TraceV2
+
+/// Whole-trace operations built on the reader and writers: printing a binary trace as text,
+/// decoding it without printing, and encoding text back to binary.
+public enum TraceDump {
+    /// How often the loops report progress, in events.
+    private static let progressInterval = 1 << 16
+
+    /// Prints every event of `reader` into `output`, as `go tool trace -d=wire` does.
+    ///
+    /// - Parameters:
+    ///   - includeHeader: Starts with the `Trace Go1.N` line, which makes the output Go's raw
+    ///     text format.
+    ///   - progress: Called now and then with the number of trace bytes read so far.
+    /// - Returns: The number of events printed.
+    @discardableResult
+    public static func printText(
+        _ reader: WireReader, to output: OutputBuffer, includeHeader: Bool = false,
+        progress: ((Int) -> Void)? = nil
+    ) throws -> Int {
+        let writer = TextWriter(output: output)
+        if includeHeader { try writer.writeHeader(reader.version) }
+        var count = 0
+        do {
+            while let event = try reader.nextView() {
+                try writer.write(event)
+                count += 1
+                if let progress, count % progressInterval == 0 { progress(reader.offset) }
+            }
+        } catch {
+            // Keep what was printed before the problem, as Go's tool does.
+            try? output.flush()
+            throw error
+        }
+        try output.flush()
+        return count
+    }
+
+    /// Reads every event of `reader` without printing anything.
+    ///
+    /// - Returns: The number of events read.
+    @discardableResult
+    public static func decode(_ reader: WireReader, progress: ((Int) -> Void)? = nil) throws -> Int {
+        var count = 0
+        while try reader.nextView() != nil {
+            count += 1
+            if let progress, count % progressInterval == 0 { progress(reader.offset) }
+        }
+        return count
+    }
+
+    /// Encodes the text trace of `reader` into the binary format.
+    ///
+    /// Errors carry the line of the text; an event the writer rejects is reported at the line
+    /// where it ends.
+    /// - Returns: The number of events written.
+    @discardableResult
+    public static func encode(_ reader: TextReader, to output: OutputBuffer) throws -> Int {
+        let writer = try WireWriter(output: output, version: reader.version)
+        var count = 0
+        while let event = try reader.next() {
+            do {
+                try writer.write(event)
+            } catch let error as WireError where error.location == .none {
+                throw WireError.at(line: reader.lineNumber, error.message)
+            }
+            count += 1
+        }
+        try output.flush()
+        return count
+    }
+
+    /// Prints a binary trace held in memory as text.
+    public static func text(of trace: [UInt8], includeHeader: Bool = false) throws -> String {
+        let output = OutputBuffer()
+        try printText(WireReader(bytes: trace), to: output, includeHeader: includeHeader)
+        return output.text
+    }
+
+    /// Encodes a text trace held in memory into the binary format.
+    public static func binary(of text: String) throws -> [UInt8] {
+        let output = OutputBuffer()
+        try encode(TextReader(text: text), to: output)
+        return output.bytes
+    }
+}

@@ -1,0 +1,318 @@
+import TraceV2
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reads the raw events of a binary Go execution trace, one at a time, in bounded memory.
+///
+/// The reader sees the trace as Go's `internal/trace/raw` reader does: the 16-byte header, then a
+/// flat run of events, each a type byte, its varint arguments, for stacks the frames, and for
+/// events with data a varint length and the bytes. On top of that it checks what the format
+/// promises: each event type must belong to the header's trace version, and batch sizes, frame
+/// counts and data lengths must stay within ``TraceLimits``. Lengths are checked before anything
+/// is read or allocated for them, and the input is read in fixed-size chunks, so memory does not
+/// grow with the trace.
+///
+/// Every error is a ``WireError`` with the byte offset of the problem.
+public final class WireReader {
+    /// The trace version named by the header.
+    public let version: TraceVersion
+
+    private var source: any ByteSource
+    private let buffer: UnsafeMutablePointer<UInt8>
+    private let capacity: Int
+    /// The next unread byte in `buffer`, and the end of the bytes read into it.
+    private var position: Int
+    private var end: Int
+    /// The trace offset of `buffer[0]`.
+    private var bufferBase = 0
+    private var sourceEnded: Bool
+    /// The type byte of the event being read, for error messages.
+    private var currentType: UInt8 = 0
+    private let args: UnsafeMutablePointer<UInt64>
+    private let rows = EventTable.shared.rows
+    private let versionNumber: UInt8
+
+    /// The most bytes the fixed part of any event can take: the type byte and its varints.
+    private let headRoom = 1 + EventTable.shared.maxArgCount * WireReader.maxVarintLength
+    /// The longest varint Go writes: ten bytes carry 64 bits.
+    private static let maxVarintLength = 10
+    private static let maxArgs = 8 + 4 * TraceLimits.maxFramesPerStack
+
+    /// Starts reading a trace from `source` and reads its header.
+    ///
+    /// - Parameter bufferSize: The size of the read buffer; it is raised to hold the largest
+    ///   event the format allows.
+    public init(source: some ByteSource, bufferSize: Int = 256 << 10) throws {
+        var source: any ByteSource = source
+        let capacity = max(bufferSize, TraceLimits.maxBatchSize + 4 * Self.maxArgs * Self.maxVarintLength)
+        let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        var end = 0
+        var ended = false
+        do {
+            while end < TraceVersion.headerSize && !ended {
+                let got = try source.read(into: UnsafeMutableRawBufferPointer(start: buffer + end, count: capacity - end))
+                if got == 0 { ended = true } else { end += got }
+            }
+        } catch {
+            buffer.deallocate()
+            throw Self.located(error, at: end)
+        }
+        let header = Array(UnsafeBufferPointer(start: buffer, count: min(end, TraceVersion.headerSize)))
+        guard let version = TraceVersion(header: header) else {
+            buffer.deallocate()
+            throw Self.headerError(header)
+        }
+        self.version = version
+        self.versionNumber = version.rawValue
+        self.source = source
+        self.buffer = buffer
+        self.capacity = capacity
+        self.end = end
+        self.sourceEnded = ended
+        self.position = TraceVersion.headerSize
+        self.args = .allocate(capacity: Self.maxArgs)
+    }
+
+    /// Reads a trace from memory.
+    public convenience init(bytes: [UInt8]) throws {
+        try self.init(source: MemorySource(bytes))
+    }
+
+    deinit {
+        buffer.deallocate()
+        args.deallocate()
+    }
+
+    /// The trace offset of the next byte to read; after the last event, the size of the trace.
+    public var offset: Int { bufferBase + position }
+
+    /// Reads the next event and returns a view of it, or nil at the end of the trace.
+    ///
+    /// The view points into the reader's buffers and is valid until the next call.
+    public func nextView() throws -> WireEventView? {
+        if end - position < headRoom {
+            if try refill(headRoom) == 0 { return nil }
+        }
+        let eventOffset = bufferBase + position
+        let byte = buffer[position]
+        let row = rows[Int(byte)]
+        guard row.since <= versionNumber else { throw invalidType(byte, at: eventOffset) }
+        currentType = byte
+        var count = row.argCount
+        if end - position >= headRoom {
+            // The whole fixed part is in the buffer: decode without bounds checks.
+            var cursor = buffer + position + 1
+            for index in 0..<count {
+                var value = UInt64(cursor.pointee)
+                cursor += 1
+                if value >= 0x80 {
+                    value &= 0x7f
+                    var shift: UInt64 = 7
+                    while true {
+                        let next = cursor.pointee
+                        cursor += 1
+                        if next < 0x80 {
+                            if shift == 63 && next > 1 { throw overflow(near: cursor) }
+                            value |= UInt64(next) << shift
+                            break
+                        }
+                        if shift == 63 { throw overflow(near: cursor) }
+                        value |= UInt64(next & 0x7f) << shift
+                        shift += 7
+                    }
+                }
+                args[index] = value
+            }
+            position = cursor - buffer
+        } else {
+            position += 1
+            for index in 0..<count {
+                args[index] = try varint(eventOffset)
+            }
+        }
+        if byte == EventType.eventBatch.rawValue, args[3] > UInt64(TraceLimits.maxBatchSize) {
+            throw WireError.at(offset: eventOffset, "batch size \(args[3]) is larger than the limit of \(TraceLimits.maxBatchSize) bytes")
+        }
+        if row.isStack {
+            let frames = args[1]
+            guard frames <= UInt64(TraceLimits.maxFramesPerStack) else {
+                throw WireError.at(offset: eventOffset, "stack has \(frames) frames, more than the limit of \(TraceLimits.maxFramesPerStack)")
+            }
+            let values = Int(frames) * 4
+            if end - position < values * Self.maxVarintLength {
+                _ = try refill(values * Self.maxVarintLength)
+            }
+            for index in count..<(count + values) {
+                args[index] = try varint(eventOffset)
+            }
+            count += values
+        }
+        var data: UnsafeRawBufferPointer?
+        if row.hasData {
+            let lengthOffset = bufferBase + position
+            let length = try varint(eventOffset)
+            guard length <= UInt64(row.maxDataSize) else {
+                throw WireError.at(offset: lengthOffset, "\(name(byte)) data of \(length) bytes is longer than the limit of \(row.maxDataSize)")
+            }
+            let size = Int(length)
+            if end - position < size, try refill(size) < size {
+                throw truncated(byte, at: eventOffset)
+            }
+            if size > 0 {
+                data = UnsafeRawBufferPointer(start: buffer + position, count: size)
+            }
+            position += size
+        }
+        return WireEventView(
+            type: row.type,
+            offset: eventOffset,
+            args: UnsafeBufferPointer(start: args, count: count),
+            data: data
+        )
+    }
+
+    /// Reads the next event as a value of its own, or nil at the end of the trace.
+    public func next() throws -> WireEvent? {
+        try nextView()?.copy()
+    }
+
+    /// Reads every remaining event.
+    public func readAll() throws -> [WireEvent] {
+        var events: [WireEvent] = []
+        while let event = try next() { events.append(event) }
+        return events
+    }
+
+    // MARK: Varints
+
+    /// Reads one unsigned LEB128 varint, as Go's `binary.ReadUvarint` does: at most ten bytes,
+    /// and the tenth may only hold the top bit.
+    @inline(__always)
+    private func varint(_ eventOffset: Int) throws -> UInt64 {
+        var at = position
+        guard end - at >= Self.maxVarintLength else { return try varintNearEnd(eventOffset) }
+        var byte = buffer[at]
+        if byte < 0x80 {
+            position = at + 1
+            return UInt64(byte)
+        }
+        var value = UInt64(byte & 0x7f)
+        var shift: UInt64 = 7
+        while true {
+            at += 1
+            byte = buffer[at]
+            if byte < 0x80 {
+                if shift == 63 && byte > 1 { throw overflow(at: bufferBase + position) }
+                position = at + 1
+                return value | UInt64(byte) << shift
+            }
+            if shift == 63 { throw overflow(at: bufferBase + position) }
+            value |= UInt64(byte & 0x7f) << shift
+            shift += 7
+        }
+    }
+
+    /// The careful path of ``varint(_:)`` for when the buffer may run out mid-varint.
+    @inline(never)
+    private func varintNearEnd(_ eventOffset: Int) throws -> UInt64 {
+        _ = try refill(Self.maxVarintLength)
+        let start = bufferBase + position
+        var value: UInt64 = 0
+        var shift: UInt64 = 0
+        var at = position
+        while true {
+            guard at < end else { throw truncated(currentType, at: eventOffset) }
+            let byte = buffer[at]
+            at += 1
+            if byte < 0x80 {
+                if shift == 63 && byte > 1 { throw overflow(at: start) }
+                position = at
+                return value | UInt64(byte) << shift
+            }
+            if shift == 63 { throw overflow(at: start) }
+            value |= UInt64(byte & 0x7f) << shift
+            shift += 7
+        }
+    }
+
+    // MARK: Buffering
+
+    /// Makes at least `count` unread bytes available unless the input ends first, and returns
+    /// how many are available. Moves the unread bytes to the front of the buffer, so earlier
+    /// views become invalid.
+    @inline(never)
+    private func refill(_ count: Int) throws -> Int {
+        if position > 0 {
+            let unread = end - position
+            if unread > 0 { memmove(buffer, buffer + position, unread) }
+            bufferBase += position
+            end = unread
+            position = 0
+        }
+        while end < count && !sourceEnded {
+            let got: Int
+            do {
+                got = try source.read(into: UnsafeMutableRawBufferPointer(start: buffer + end, count: capacity - end))
+            } catch {
+                throw Self.located(error, at: bufferBase + end)
+            }
+            if got == 0 { sourceEnded = true } else { end += got }
+        }
+        return end
+    }
+
+    /// Gives a read error from the source the offset at which it happened.
+    private static func located(_ error: Error, at offset: Int) -> Error {
+        guard let error = error as? WireError, error.location == .none else { return error }
+        return WireError.at(offset: offset, error.message)
+    }
+
+    // MARK: Errors
+
+    private func name(_ byte: UInt8) -> String {
+        EventType(rawValue: byte)?.name ?? "event \(byte)"
+    }
+
+    private func invalidType(_ byte: UInt8, at offset: Int) -> WireError {
+        if let type = EventType(rawValue: byte) {
+            return WireError.at(offset: offset, "invalid event type: \(byte) (\(type.name) is not part of \(version.name) traces)")
+        }
+        return WireError.at(offset: offset, "invalid event type: \(byte)")
+    }
+
+    private func truncated(_ byte: UInt8, at eventOffset: Int) -> WireError {
+        WireError.at(offset: bufferBase + end, "unexpected end of trace inside the \(name(byte)) event at offset \(eventOffset)")
+    }
+
+    /// The overflow error for the varint that ended just before `cursor`: it starts ten bytes
+    /// earlier, since only a tenth byte can overflow.
+    private func overflow(near cursor: UnsafeMutablePointer<UInt8>) -> WireError {
+        overflow(at: bufferBase + (cursor - buffer) - Self.maxVarintLength)
+    }
+
+    private func overflow(at offset: Int) -> WireError {
+        WireError.at(offset: offset, "varint overflows a 64-bit integer")
+    }
+
+    private static func headerError(_ header: [UInt8]) -> WireError {
+        // Name the version when the header has the right shape but an unknown number, as Go does.
+        let prefix = Array("go 1.".utf8)
+        if header.count == TraceVersion.headerSize, header.starts(with: prefix) {
+            let digits = header.dropFirst(prefix.count).prefix { $0 >= 0x30 && $0 <= 0x39 }
+            let rest = header.dropFirst(prefix.count + digits.count)
+            if !digits.isEmpty, rest.elementsEqual(Array(" trace".utf8) + [0, 0, 0]) {
+                return WireError.at(offset: 0, "unknown or unsupported trace version go 1.\(String(decoding: digits, as: UTF8.self))")
+            }
+        }
+        if header.count < TraceVersion.headerSize {
+            return WireError.at(offset: header.count, "bad file format: the trace ends inside its 16-byte header")
+        }
+        return WireError.at(offset: 0, "bad file format: not a Go execution trace")
+    }
+}

@@ -1,0 +1,44 @@
+import ArgumentParser
+import TraceWire
+
+struct EncodeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "encode",
+        abstract: "Turn Go's raw text trace format back into a binary trace.",
+        discussion: """
+            The text starts with a `Trace Go1.N` line and has one event per line, as \
+            `tracegen dump --header` and Go's internal/trace/testdata/tests/*.test files write it. \
+            `go tool trace -d=wire` prints the result exactly as the text says. Errors name the \
+            line: `FILE: line N: message`, exit status 1.
+
+            Examples:
+              tracegen encode app.txt -o app.trace
+              tracegen dump --header app.trace | tracegen encode - -o copy.trace
+            """
+    )
+
+    @Argument(help: "The text trace, or - for standard input.")
+    var text: String
+
+    @Option(name: .shortAndLong, help: "The binary trace to write (replaced atomically), or - for standard output.")
+    var output: String = "-"
+
+    func run() throws {
+        let inputName = text == "-" ? "<stdin>" : text
+        let source: FileDescriptorSource
+        do {
+            source = text == "-" ? FileDescriptorSource(fileDescriptor: 0) : try FileDescriptorSource(path: text)
+        } catch let error as WireError {
+            fail("\(inputName): \(error)")
+        }
+        defer { source.close() }
+        let destination = try CommandOutput(path: output)
+        do {
+            try TraceDump.encode(TextReader(source: source), to: destination.buffer)
+            try destination.commit()
+        } catch let error as WireError {
+            destination.discard()
+            fail(error.location == .none && error.message.hasPrefix("write") ? "\(output): \(error)" : "\(inputName): \(error)")
+        }
+    }
+}

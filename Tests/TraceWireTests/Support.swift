@@ -1,0 +1,108 @@
+import Foundation
+import Testing
+import TraceWire
+
+/// Paths, toolchains and fixtures shared by the tests.
+enum Support {
+    /// The root of the package.
+    static let root: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static let fixtures = root.appendingPathComponent("Tests/Fixtures/traces")
+
+    /// The newest pinned toolchain; its tool and its source tree are the references.
+    static let newestPin = "1.27.3"
+
+    /// The `go` binary of a pinned release, from `Scripts/ensure-go` (which installs it if
+    /// missing).
+    static func goBinary(_ pin: String = newestPin) throws -> String {
+        let result = try run(root.appendingPathComponent("Scripts/ensure-go").path, [pin])
+        try #require(result.status == 0, "Scripts/ensure-go \(pin) failed: \(result.errorText)")
+        let path = result.outputText.split(separator: "\n").last.map(String.init) ?? ""
+        try #require(FileManager.default.isExecutableFile(atPath: path), "no go binary at \(path)")
+        return path
+    }
+
+    /// The GOROOT of a pinned release, which holds its full source.
+    static func goRoot(_ pin: String = newestPin) throws -> URL {
+        URL(fileURLWithPath: try goBinary(pin)).deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    struct RunResult {
+        let status: Int32
+        let output: Data
+        let error: Data
+        var outputText: String { String(decoding: output, as: UTF8.self) }
+        var errorText: String { String(decoding: error, as: UTF8.self) }
+    }
+
+    /// Runs a program to completion, with Go kept offline and on its own toolchain.
+    static func run(_ executable: String, _ arguments: [String], in directory: URL? = nil) throws -> RunResult {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
+        var environment = ProcessInfo.processInfo.environment
+        environment["GOTOOLCHAIN"] = "local"
+        environment["GOFLAGS"] = ""
+        environment["GOWORK"] = "off"
+        process.environment = environment
+        let scratch = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        // Files rather than pipes, so large outputs cannot fill a pipe and stall the child.
+        let outURL = scratch.appendingPathComponent("stdout")
+        let errURL = scratch.appendingPathComponent("stderr")
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        let out = try FileHandle(forWritingTo: outURL)
+        let err = try FileHandle(forWritingTo: errURL)
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        try out.close()
+        try err.close()
+        return RunResult(status: process.terminationStatus, output: try Data(contentsOf: outURL), error: try Data(contentsOf: errURL))
+    }
+
+    /// `go tool trace -d=wire FILE` with the given pinned release.
+    static func goWireDump(_ trace: URL, pin: String = newestPin) throws -> RunResult {
+        try run(goBinary(pin), ["tool", "trace", "-d=wire", trace.path])
+    }
+
+    /// A fresh temporary directory.
+    static func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("tracewire-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    static func bytes(_ url: URL) throws -> [UInt8] {
+        [UInt8](try Data(contentsOf: url))
+    }
+
+    /// One recorded fixture with a reference dump, from `MANIFEST.tsv`.
+    struct Fixture: CustomTestStringConvertible, Sendable {
+        let release: String
+        let scenario: String
+        /// The toolchain whose `go tool trace -d=wire` wrote the reference, such as `1.27.3`.
+        let dumpPin: String
+
+        var trace: URL { fixtures.appendingPathComponent("\(release)/\(scenario).trace") }
+        var reference: URL { fixtures.appendingPathComponent("\(release)/\(scenario).wire") }
+        var testDescription: String { "\(release)/\(scenario)" }
+    }
+
+    /// Every fixture the manifest lists with a reference dump.
+    static let recordedFixtures: [Fixture] = {
+        guard let manifest = try? String(contentsOf: fixtures.appendingPathComponent("MANIFEST.tsv"), encoding: .utf8) else {
+            return []
+        }
+        return manifest.split(separator: "\n").dropFirst().compactMap { line in
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            guard fields.count >= 5, fields[4].hasPrefix("go") else { return nil }
+            return Fixture(release: fields[0], scenario: fields[1], dumpPin: String(fields[4].dropFirst(2)))
+        }
+    }()
+}
