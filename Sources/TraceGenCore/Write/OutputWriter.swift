@@ -38,6 +38,12 @@ public struct OutputWriter {
                     results.append(Result(path: file.path, outcome: .unchanged))
                     continue
                 }
+                // Renaming a file over a directory fails, and by then earlier files would already be
+                // replaced; find that now, while nothing has changed yet.
+                var isDirectory: ObjCBool = false
+                if fileManager.fileExists(atPath: target.path, isDirectory: &isDirectory), isDirectory.boolValue {
+                    throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: target.path, NSLocalizedDescriptionKey: "\(target.path) is a directory"])
+                }
                 try fileManager.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
                 let temporary = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).tracegen-\(ProcessInfo.processInfo.processIdentifier).tmp")
                 try data.write(to: temporary)
@@ -63,8 +69,12 @@ public struct OutputWriter {
     }
 
     /// Generated files in the output's folders that the current spec no longer produces.
+    ///
+    /// A file is stale only if its first line is the header this spec's files carry, so the outputs
+    /// of another spec sharing a folder (say `Docs/`) are never touched.
     public func staleFiles(comparedWith files: [GeneratedFile]) -> [String] {
         let wanted = Set(files.map(\.path))
+        let headers = Set(files.map { $0.contents.prefix { $0 != "\n" } }.filter { $0.contains(Self.generatedMarker) })
         let folders = Set(files.map { ($0.path as NSString).deletingLastPathComponent })
         var stale: [String] = []
         for folder in folders.sorted() {
@@ -72,8 +82,8 @@ public struct OutputWriter {
             guard let names = try? fileManager.contentsOfDirectory(atPath: url.path) else { continue }
             for name in names.sorted() where !name.hasPrefix(".") {
                 let path = folder.isEmpty ? name : folder + "/" + name
-                guard !wanted.contains(path), let head = try? FileHandle(forReadingFrom: url.appendingPathComponent(name)).read(upToCount: 200),
-                      String(decoding: head, as: UTF8.self).contains(Self.generatedMarker) else { continue }
+                guard !wanted.contains(path), let head = try? FileHandle(forReadingFrom: url.appendingPathComponent(name)).read(upToCount: 512),
+                      headers.contains(String(decoding: head, as: UTF8.self).prefix { $0 != "\n" }) else { continue }
                 stale.append(path)
             }
         }
