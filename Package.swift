@@ -9,6 +9,8 @@ let package = Package(
         .library(name: "TraceV2", targets: ["TraceV2"]),
         .library(name: "TraceGenCore", targets: ["TraceGenCore"]),
         .library(name: "TraceWire", targets: ["TraceWire"]),
+        .plugin(name: "TraceGenPlugin", targets: ["TraceGenPlugin"]),
+        .plugin(name: "GenerateTraceDefinitions", targets: ["GenerateTraceDefinitions"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
@@ -32,6 +34,17 @@ let package = Package(
         .target(name: "TraceV2", path: "Generated/Swift/TraceV2"),
         // Reads and writes Go execution traces with the generated definitions.
         .target(name: "TraceWire", dependencies: ["TraceV2"]),
+        // Build plugin: Swift definitions for every *.tracegen.yaml among a target's sources.
+        .plugin(name: "TraceGenPlugin", capability: .buildTool(), dependencies: ["tracegen"]),
+        // Command plugin: regenerates checked-in outputs exactly as `tracegen SPEC --output DIR` does.
+        .plugin(
+            name: "GenerateTraceDefinitions",
+            capability: .command(
+                intent: .custom(verb: "generate-trace-definitions", description: "Regenerate the checked-in outputs of every Specs/*.yaml"),
+                permissions: [.writeToPackageDirectory(reason: "It rewrites the generated files under Generated/ (or --output).")]
+            ),
+            dependencies: ["tracegen"]
+        ),
         .testTarget(
             name: "TraceGenCoreTests",
             dependencies: ["TraceGenCore", "TraceV2"]
