@@ -41,9 +41,8 @@ struct CanonicalTables: Codable, Equatable {
 
     /// The tables as the compiled Swift `TraceV2` module describes them.
     ///
-    /// Swift has no Go constant names for statuses, so they are rebuilt the way Go spells them
-    /// (`Go` or `Proc` + the case's display-independent name is not reachable); callers compare
-    /// statuses by value and display string.
+    /// Swift has no Go constant names for statuses, so callers compare statuses by value and
+    /// display string.
     static func fromSwiftModule() -> CanonicalTables {
         let events = EventType.allCases.map { type in
             let spec = type.spec
@@ -72,16 +71,15 @@ struct CanonicalTables: Codable, Equatable {
                 "NumExperimentalEvents": maxExperimental - maxEvent,
                 "NumExperiments": TraceV2.Experiment.allCases.count + 1,
             ],
-            argTypes: [],
+            argTypes: ArgumentType.all.map(\.name),
             versions: Dictionary(uniqueKeysWithValues: TraceVersion.allCases.map { ($0.name, $0.events.map { Int($0.rawValue) }) }))
     }
 
-    /// The same tables with status names and argument types left out, for comparing with Swift.
+    /// The same tables with the Go constant names of statuses left out, for comparing with Swift.
     var withoutGoOnlyFields: CanonicalTables {
         var copy = self
         copy.goStatuses = goStatuses.map { Status(name: "", value: $0.value, display: $0.display) }
         copy.procStatuses = procStatuses.map { Status(name: "", value: $0.value, display: $0.display) }
-        copy.argTypes = []
         return copy
     }
 }

@@ -54,6 +54,9 @@ import TraceV2
         #expect(EventType.span.spec.experiment == .allocFree)
         #expect(ProcStatus.syscallAbandoned.description == "SyscallAbandoned")
         #expect(GoStatus.displayName(forRawValue: 99) == "Bad")
+        #expect(ArgumentType(argument: "new_stack")?.name == "stack")
+        #expect(ArgumentType(argument: "g")?.meaning == "a goroutine ID")
+        #expect(ArgumentType(argument: "dt") == nil)
     }
 
     @Test func versionHeadersRoundTrip() {
@@ -80,6 +83,7 @@ import TraceV2
         #expect(swift.experiments == go.experiments)
         #expect(swift.constants == go.constants)
         #expect(swift.versions == go.versions)
+        #expect(swift.argTypes == go.argTypes)
         #expect(swift.withoutGoOnlyFields == go.withoutGoOnlyFields)
     }
 

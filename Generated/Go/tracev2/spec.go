@@ -45,8 +45,8 @@ type EventSpec struct {
 // EventArgTypes lists the types an argument name may end with.
 var EventArgTypes = [...]string{
 	"seq",     // a sequence number
-	"pstatus", // a P status (see procStatuses)
-	"gstatus", // a goroutine status (see goStatuses)
+	"pstatus", // a P status
+	"gstatus", // a goroutine status
 	"g",       // a goroutine ID
 	"m",       // a thread (M) ID
 	"p",       // a P ID

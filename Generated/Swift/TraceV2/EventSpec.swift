@@ -41,6 +41,43 @@ public struct EventSpec: Hashable, Sendable {
     public let summary: String
 }
 
+/// A type an argument name may carry, as its suffix (`stack` in `new_stack`) or as the whole
+/// name (`g`). Arguments without one are plain integers.
+public struct ArgumentType: Hashable, Sendable {
+    /// The type's name, such as `stack`.
+    public let name: String
+
+    /// What an argument of this type holds.
+    public let meaning: String
+
+    /// Every argument type, in the spec's order.
+    public static let all: [ArgumentType] = [
+        ArgumentType(name: "seq", meaning: "a sequence number"),
+        ArgumentType(name: "pstatus", meaning: "a P status"),
+        ArgumentType(name: "gstatus", meaning: "a goroutine status"),
+        ArgumentType(name: "g", meaning: "a goroutine ID"),
+        ArgumentType(name: "m", meaning: "a thread (M) ID"),
+        ArgumentType(name: "p", meaning: "a P ID"),
+        ArgumentType(name: "string", meaning: "an ID in the string table"),
+        ArgumentType(name: "stack", meaning: "an ID in the stack table"),
+        ArgumentType(name: "value", meaning: "a plain unsigned integer"),
+        ArgumentType(name: "task", meaning: "a user task ID"),
+    ]
+
+    private init(name: String, meaning: String) {
+        self.name = name
+        self.meaning = meaning
+    }
+
+    /// The type of an argument name: its suffix after the last `_`, or the whole name; nil for
+    /// untyped arguments such as `dt`.
+    public init?(argument: String) {
+        let suffix = argument.split(separator: "_").last.map(String.init) ?? argument
+        guard let match = Self.all.first(where: { $0.name == suffix }) else { return nil }
+        self = match
+    }
+}
+
 extension EventType {
     /// How to read this event type.
     public var spec: EventSpec {

@@ -36,6 +36,7 @@ public struct SwiftRenderer {
     var procStatus: String { options.typePrefix + "ProcStatus" }
     var versionType: String { options.typePrefix + "TraceVersion" }
     var limitsType: String { options.typePrefix + "TraceLimits" }
+    var argumentType: String { options.typePrefix + "ArgumentType" }
 
     /// The files, by name only; the caller places them (the CLI under `Swift/<module>/`).
     public func renderFiles() -> [GeneratedFile] {
@@ -123,6 +124,8 @@ public struct SwiftRenderer {
             }
         }
         p.line()
+        argumentTypeStruct(into: &p)
+        p.line()
         p.block("extension \(eventType) {") { p in
             p.comment("How to read this event type.", prefix: "/// ")
             p.block("\(access) var spec: \(eventSpec) {") { p in
@@ -159,6 +162,37 @@ public struct SwiftRenderer {
             }
         }
         return p.finish()
+    }
+
+    /// The typed suffixes of argument names, so readers can say what an argument holds.
+    private func argumentTypeStruct(into p: inout CodePrinter) {
+        p.comment("A type an argument name may carry, as its suffix (`stack` in `new_stack`) or as the whole name (`g`). Arguments without one are plain integers.", prefix: "/// ")
+        p.block("\(access) struct \(argumentType): Hashable, Sendable {") { p in
+            p.comment("The type's name, such as `stack`.", prefix: "/// ")
+            p.line("\(access) let name: String")
+            p.line()
+            p.comment("What an argument of this type holds.", prefix: "/// ")
+            p.line("\(access) let meaning: String")
+            p.line()
+            p.comment("Every argument type, in the spec's order.", prefix: "/// ")
+            p.block("\(access) static let all: [\(argumentType)] = [", close: "]") { p in
+                for type in spec.document.argTypes {
+                    p.line("\(argumentType)(name: \(swiftString(type.name)), meaning: \(swiftString(type.description))),")
+                }
+            }
+            p.line()
+            p.block("private init(name: String, meaning: String) {") { p in
+                p.line("self.name = name")
+                p.line("self.meaning = meaning")
+            }
+            p.line()
+            p.comment("The type of an argument name: its suffix after the last `_`, or the whole name; nil for untyped arguments such as `dt`.", prefix: "/// ")
+            p.block("\(access) init?(argument: String) {") { p in
+                p.line("let suffix = argument.split(separator: \"_\").last.map(String.init) ?? argument")
+                p.line("guard let match = Self.all.first(where: { $0.name == suffix }) else { return nil }")
+                p.line("self = match")
+            }
+        }
     }
 
     // MARK: Experiment

@@ -1,5 +1,5 @@
 // Explains Go execution trace events using the API that TraceGenPlugin generates from
-// v2.tracegen.yaml in this folder: EventType, EventSpec, Experiment and TraceVersion.
+// v2.tracegen.yaml in this folder: EventType, EventSpec, ArgumentType, Experiment and TraceVersion.
 
 import Foundation
 
@@ -7,21 +7,6 @@ let usage = """
     usage: TraceExplain EVENT...        explain events given by name (GoCreate) or wire byte (16, 0x10)
            TraceExplain --list [VERSION] list every event, or those valid in VERSION (such as go1.23)
     """
-
-/// What a typed argument suffix means: an argument is `name_type` or just `type`.
-/// These mirror the spec's `argTypes`, which the generated API does not carry.
-let argumentTypes: [String: String] = [
-    "seq": "a sequence number",
-    "pstatus": "a P status",
-    "gstatus": "a goroutine status",
-    "g": "a goroutine ID",
-    "m": "a thread (M) ID",
-    "p": "a P ID",
-    "string": "an ID in the string table",
-    "stack": "an ID in the stack table",
-    "value": "a plain unsigned integer",
-    "task": "a user task ID",
-]
 
 /// Finds an event by name (any letter case) or by its wire byte in decimal or 0x-hex.
 func lookUp(_ text: String) -> Result<EventType, LookupError> {
@@ -49,8 +34,7 @@ func role(ofArgument index: Int, in spec: EventSpec) -> String {
     }
     if spec.stringIDs.contains(index) { return "string ID: an entry in the string table" }
     if index == 0 && spec.isTimedEvent && name == "dt" { return "time delta since the previous event in the batch" }
-    let suffix = name.split(separator: "_").last.map(String.init) ?? name
-    if let meaning = argumentTypes[suffix] { return meaning + (suffix == name ? "" : " (typed suffix _\(suffix))") }
+    if let type = ArgumentType(argument: name) { return type.meaning + (type.name == name ? "" : " (typed suffix _\(type.name))") }
     return "untyped value"
 }
 
