@@ -152,7 +152,7 @@ import Testing
         RuleCase(rule: "listed twice", replace: "        stackIDs: [2]\n", with: "        unresolved: [2, ‸2]\n",
                  message: "unresolved position 2 of Begin is listed twice"),
         RuleCase(rule: "not a list of integers", replace: "        stackIDs: [2]\n", with: "        unresolved: [‸two]\n",
-                 message: "elements of 'unresolved' in event 'Begin' must be a decimal integer, found a string"),
+                 message: "each element of 'unresolved' in event 'Begin' must be a decimal integer, found a string 'two'"),
     ]
 
     @Test(arguments: cases)

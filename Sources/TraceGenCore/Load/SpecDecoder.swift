@@ -30,11 +30,14 @@ struct SpecDecoder {
         if let node = top.values["output"] ?? missing(top, "output"), var output = reader.fields(node, of: "output", allowed: Self.outputKeys) {
             goPackage = reader.string(&output, "goPackage", in: "output")
             swiftModule = reader.string(&output, "swiftModule", in: "output")
+            // Kept so the validator can point at the offending name rather than at the whole mapping.
+            top.locations.fields["output.goPackage"] = output.locations["goPackage"]
+            top.locations.fields["output.swiftModule"] = output.locations["swiftModule"]
         }
 
         let versions = items(&top, "versions", required: true, as: VersionDecl.self) { reader, node, index in
             guard var f = reader.fields(node, of: "version \(index + 1)", allowed: Self.versionKeys) else { return nil }
-            let what = Self.label("version", f)
+            let what = Self.label("version", f, fallback: "version \(index + 1)")
             let name = reader.string(&f, "name", in: what)
             let header = reader.string(&f, "header", in: what)
             let description = reader.string(&f, "description", in: what)
@@ -43,7 +46,7 @@ struct SpecDecoder {
         }
         let constants = items(&top, "constants", required: true, as: ConstantDecl.self) { reader, node, index in
             guard var f = reader.fields(node, of: "constant \(index + 1)", allowed: Self.constantKeys) else { return nil }
-            let what = Self.label("constant", f)
+            let what = Self.label("constant", f, fallback: "constant \(index + 1)")
             let name = reader.string(&f, "name", in: what)
             let value = reader.int(&f, "value", in: what)
             let description = reader.string(&f, "description", in: what)
@@ -52,7 +55,7 @@ struct SpecDecoder {
         }
         let argTypes = items(&top, "argTypes", required: true, as: ArgTypeDecl.self) { reader, node, index in
             guard var f = reader.fields(node, of: "argument type \(index + 1)", allowed: Self.argTypeKeys) else { return nil }
-            let what = Self.label("argument type", f)
+            let what = Self.label("argument type", f, fallback: "argument type \(index + 1)")
             let name = reader.string(&f, "name", in: what)
             let description = reader.string(&f, "description", in: what)
             guard let name, let description else { return nil }
@@ -60,7 +63,7 @@ struct SpecDecoder {
         }
         let experiments = items(&top, "experiments", required: false, as: ExperimentDecl.self) { reader, node, index in
             guard var f = reader.fields(node, of: "experiment \(index + 1)", allowed: Self.experimentKeys) else { return nil }
-            let what = Self.label("experiment", f)
+            let what = Self.label("experiment", f, fallback: "experiment \(index + 1)")
             let id = reader.int(&f, "id", in: what)
             let name = reader.string(&f, "name", in: what)
             let since = reader.string(&f, "since", in: what)
@@ -76,7 +79,7 @@ struct SpecDecoder {
         }
         let groups = items(&top, "groups", required: true, as: GroupDecl.self) { reader, node, index in
             guard var f = reader.fields(node, of: "group \(index + 1)", allowed: Self.groupKeys) else { return nil }
-            let what = Self.label("group", f)
+            let what = Self.label("group", f, fallback: "group \(index + 1)")
             let name = reader.string(&f, "name", in: what)
             let description = reader.string(&f, "description", in: what)
             var events: [EventDecl] = []
@@ -123,15 +126,19 @@ struct SpecDecoder {
         return complete ? result : nil
     }
 
-    /// Names an entity by its `name` key when it has a readable one, for clearer messages.
-    private static func label(_ kind: String, _ fields: YAMLReader.Fields) -> String {
-        if case .scalar(let scalar)? = fields.values["name"] { return "\(kind) '\(scalar.string)'" }
-        return kind
+    /// Names an entity by its `name` key when that is text, for clearer messages; otherwise by `fallback`.
+    private static func label(_ kind: String, _ fields: YAMLReader.Fields, fallback: String) -> String {
+        // A plain scalar that YAML reads as a number or boolean is reported as a wrong type, so it is no name.
+        if case .scalar(let scalar)? = fields.values["name"], !scalar.string.isEmpty,
+           scalar.style != .plain || Resolver.default.resolveTag(of: .scalar(scalar)) == .str {
+            return "\(kind) '\(scalar.string)'"
+        }
+        return fallback
     }
 
     private static func status(_ reader: inout YAMLReader, _ node: Node, _ fallback: String) -> StatusDecl? {
         guard var f = reader.fields(node, of: fallback, allowed: statusKeys) else { return nil }
-        let what = label(fallback.split(separator: " ").dropLast().joined(separator: " "), f)
+        let what = label(fallback.split(separator: " ").dropLast().joined(separator: " "), f, fallback: fallback)
         let value = reader.int(&f, "value", in: what)
         let name = reader.string(&f, "name", in: what)
         let display = reader.string(&f, "display", in: what)
@@ -142,7 +149,7 @@ struct SpecDecoder {
 
     private static func event(_ reader: inout YAMLReader, _ node: Node, group: String, position: Int) -> EventDecl? {
         guard var f = reader.fields(node, of: "event \(position + 1) of group '\(group)'", allowed: eventKeys) else { return nil }
-        let what = label("event", f)
+        let what = label("event", f, fallback: "event \(position + 1) of group '\(group)'")
         let id = reader.int(&f, "id", in: what)
         let name = reader.string(&f, "name", in: what)
         let args = reader.stringList(&f, "args", in: what)

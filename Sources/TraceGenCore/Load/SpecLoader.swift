@@ -1,3 +1,4 @@
+import CYaml
 import Foundation
 import Yams
 
@@ -24,7 +25,8 @@ public enum SpecLoader {
     public static func load(data: Data, file: String) throws -> SpecDocument {
         let start = SourceLocation(file: file, line: 1, column: 1)
         guard data.count <= maxSpecSize else {
-            throw DiagnosticsError([Diagnostic(.error, "the spec is \(data.count) bytes, over the limit of \(maxSpecSize) bytes", at: start)])
+            // `load(path:)` reads at most one byte past the cap, so the real size is unknown here.
+            throw DiagnosticsError([Diagnostic(.error, "the spec is larger than the limit of \(maxSpecSize) bytes (16 MiB)", at: start)])
         }
         guard let text = String(validatingUTF8Data: data) else {
             throw DiagnosticsError([Diagnostic(.error, "the spec is not valid UTF-8 (first bad byte at offset \(firstInvalidUTF8Offset(data)))", at: location(ofByte: firstInvalidUTF8Offset(data), in: data, file: file))])
@@ -32,6 +34,11 @@ public enum SpecLoader {
         if text.utf8.contains(0) {
             let offset = Array(data).firstIndex(of: 0) ?? 0
             throw DiagnosticsError([Diagnostic(.error, "the spec contains a NUL byte", at: location(ofByte: offset, in: data, file: file))])
+        }
+        // Refuse anchors and aliases before composing: Yams hashes mapping keys to find duplicates,
+        // and an aliased key that expands exponentially ("billion laughs") would never finish.
+        if let mark = firstAnchorOrAlias(in: text) {
+            throw DiagnosticsError([Diagnostic(.error, "YAML anchors and aliases are not allowed in a spec; write the value out", at: SourceLocation(file: file, line: mark.line, column: mark.column))])
         }
         // Keep the parser alive while walking: anchors are held weakly by the nodes.
         let parser: Parser
@@ -45,10 +52,6 @@ public enum SpecLoader {
         guard let root, !isNull(root) else {
             throw DiagnosticsError([Diagnostic(.error, "the spec is empty", at: start)])
         }
-        if let anchored = firstAnchoredNode(root) {
-            let reader = YAMLReader(file: file)
-            throw DiagnosticsError([Diagnostic(.error, "YAML anchors and aliases are not allowed in a spec; write the value out", at: reader.location(of: anchored))])
-        }
         var decoder = SpecDecoder(file: file)
         let document = decoder.decode(root)
         withExtendedLifetime(parser) {}
@@ -58,9 +61,10 @@ public enum SpecLoader {
     }
 
     private static func readBounded(path: String) throws -> Data {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            var isDirectory: ObjCBool = false
-            let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+        var isDirectory: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+        // On Linux a directory opens fine and only fails on read, with an unhelpful error.
+        guard !isDirectory.boolValue, let handle = FileHandle(forReadingAtPath: path) else {
             throw CocoaError(exists ? (isDirectory.boolValue ? .fileReadUnknown : .fileReadNoPermission) : .fileReadNoSuchFile,
                              userInfo: [NSFilePathErrorKey: path, NSLocalizedDescriptionKey: exists ? (isDirectory.boolValue ? "it is a directory" : "permission denied") : "no such file"])
         }
@@ -79,28 +83,46 @@ public enum SpecLoader {
         return false
     }
 
-    /// The first node carrying an anchor, found without descending into any anchored subtree.
-    private static func firstAnchoredNode(_ node: Node) -> Node? {
-        var stack = [node]
-        while let next = stack.popLast() {
-            if next.anchor != nil { return next }
-            switch next {
-            case .mapping(let mapping):
-                for (key, value) in mapping.reversed() { stack.append(value); stack.append(key) }
-            case .sequence(let sequence):
-                stack.append(contentsOf: sequence.reversed())
-            case .alias:
-                return next
-            case .scalar:
-                break
+    /// Where the first anchor (`&a`) or alias (`*a`) token is, found with libyaml's scanner alone,
+    /// which runs in linear time; nil if there is none or the scanner stops at a syntax error
+    /// (the parser then reports that error).
+    static func firstAnchorOrAlias(in text: String) -> (line: Int, column: Int)? {
+        // Only the two sigils can start these tokens; most specs have neither, so skip the scan.
+        guard text.utf8.contains(UInt8(ascii: "&")) || text.utf8.contains(UInt8(ascii: "*")) else { return nil }
+        var bytes = Array(text.utf8)
+        var parser = yaml_parser_t()
+        guard yaml_parser_initialize(&parser) == 1 else { return nil }
+        defer { yaml_parser_delete(&parser) }
+        return bytes.withUnsafeMutableBufferPointer { buffer in
+            yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
+            yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
+            var token = yaml_token_t()
+            while yaml_parser_scan(&parser, &token) == 1 {
+                defer { yaml_token_delete(&token) }
+                switch token.type {
+                case YAML_ANCHOR_TOKEN, YAML_ALIAS_TOKEN:
+                    return (Int(token.start_mark.line) + 1, Int(token.start_mark.column) + 1)
+                case YAML_STREAM_END_TOKEN, YAML_NO_TOKEN:
+                    return nil
+                default:
+                    continue
+                }
             }
+            return nil
         }
-        return nil
     }
 
     private static func yamlDiagnostic(_ error: Error, file: String, text: String) -> Diagnostic {
         func at(_ mark: Mark) -> SourceLocation { SourceLocation(file: file, line: mark.line, column: mark.column) }
         switch error as? YamlError {
+        case .composer(_, let problem, let mark, _) where problem == "but found another document":
+            return Diagnostic(.error, "the spec must be a single YAML document; a second one starts here", at: at(mark))
+        case .scanner(let context?, let problem, let mark, _) where problem == "found unexpected end of stream":
+            // Point at what was left open (a quoted string, usually), not at the end of the file.
+            let what = context.text.hasPrefix("while scanning ") ? String(context.text.dropFirst("while scanning ".count)) : "a value"
+            return Diagnostic(.error, "invalid YAML: \(what) that starts here is still open at the end of the file (\(mark.line):\(mark.column))", at: at(context.mark))
+        case .parser(_, let problem, let mark, _) where problem.hasPrefix("Maximum nesting level reached"):
+            return Diagnostic(.error, "invalid YAML: lists and mappings are nested too deeply", at: at(mark))
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _), .composer(let context, let problem, let mark, _):
             var message = "invalid YAML: \(problem)"
             if let context { message += " (\(context.text) at \(context.mark.line):\(context.mark.column))" }
@@ -109,13 +131,36 @@ public enum SpecLoader {
             }
             return Diagnostic(.error, message, at: at(mark))
         case .duplicatedKeysInMapping(let duplicates, let context):
-            return Diagnostic(.error, "duplicate key \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) in a mapping", at: at(context.mark))
+            let keys = duplicates.map { "'\($0)'" }.joined(separator: ", ")
+            // Yams marks the first occurrence; in a block mapping the repeat is the next line with the key in that column.
+            if duplicates.count == 1, let repeatLine = repeatedKeyLine(duplicates[0], after: context.mark, in: text) {
+                return Diagnostic(.error, "duplicate key \(keys) in a mapping (first at \(context.mark.line):\(context.mark.column))",
+                                  at: SourceLocation(file: file, line: repeatLine, column: context.mark.column))
+            }
+            return Diagnostic(.error, "duplicate key \(keys) in a mapping", at: at(context.mark))
         case .reader(let problem, let offset, _, _):
             let data = Data(text.utf8)
             return Diagnostic(.error, "invalid YAML: \(problem)", at: location(ofByte: offset ?? 0, in: data, file: file))
         default:
             return Diagnostic(.error, "invalid YAML: \(error)", at: SourceLocation(file: file, line: 1, column: 1))
         }
+    }
+
+    /// The first line after `mark` that starts a block-mapping entry for `key` in the same column,
+    /// searched only while the lines stay inside that mapping (indented at least as far).
+    private static func repeatedKeyLine(_ key: String, after mark: Mark, in text: String) -> Int? {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let column = mark.column - 1
+        guard mark.line >= 1, column >= 0, mark.line < lines.count else { return nil }
+        for number in (mark.line + 1)...lines.count {
+            let line = lines[number - 1]
+            let indent = line.prefix { $0 == " " || $0 == "-" }.count
+            let rest = line.dropFirst(indent)
+            if rest.isEmpty || rest.hasPrefix("#") { continue }
+            if indent < column { return nil }
+            if indent == column, rest.hasPrefix(key), rest.dropFirst(key.count).drop(while: { $0 == " " }).hasPrefix(":") { return number }
+        }
+        return nil
     }
 
     private static func lineHasTab(_ text: String, _ line: Int) -> Bool {

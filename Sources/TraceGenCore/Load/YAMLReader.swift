@@ -20,8 +20,17 @@ struct YAMLReader {
         SourceLocation(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1)
     }
 
+    /// Past this many errors the rest are dropped, so a huge broken file is reported in moments, not minutes.
+    static let errorLimit = 100
+
+    var isFull: Bool { diagnostics.diagnostics.count >= Self.errorLimit }
+
     mutating func error(_ message: String, at node: Node) {
-        diagnostics.error(message, at: location(of: node))
+        if !isFull {
+            diagnostics.error(message, at: location(of: node))
+        } else if diagnostics.diagnostics.count == Self.errorLimit {
+            diagnostics.append(contentsOf: [Diagnostic(.note, "too many errors; only the first \(Self.errorLimit) are shown", at: location(of: node))])
+        }
     }
 
     /// A mapping whose keys are checked against the ones an entity allows.
@@ -50,6 +59,8 @@ struct YAMLReader {
                 continue
             }
             guard allowed.contains(key.string) else {
+                // Finding a suggestion costs an edit distance per allowed key; skip it once nothing more is shown.
+                guard !isFull else { error("unknown key", at: keyNode); continue }
                 let known = allowed.map { "'\($0)'" }.joined(separator: ", ")
                 var message = "unknown key '\(key.string)' in \(what)"
                 if let guess = closestMatch(to: key.string, in: allowed) {
@@ -71,7 +82,7 @@ struct YAMLReader {
     mutating func string(_ fields: inout Fields, _ key: String, in what: String, required: Bool = true) -> String? {
         guard let node = value(fields, key, in: what, required: required) else { return nil }
         guard case .scalar(let scalar) = node, scalarType(node) != .null else {
-            error("'\(key)' of \(what) must be a string, found \(kind(of: node))", at: node)
+            error("'\(key)' of \(what) must be a string, found \(describe(node))", at: node)
             return nil
         }
         if scalar.style == .plain, [.int, .float, .bool].contains(scalarType(node)) {
@@ -91,7 +102,9 @@ struct YAMLReader {
     mutating func bool(_ fields: inout Fields, _ key: String, in what: String, required: Bool = true) -> Bool? {
         guard let node = value(fields, key, in: what, required: required) else { return nil }
         guard case .scalar(let scalar) = node, scalar.style == .plain, ["true", "false"].contains(scalar.string) else {
-            error("'\(key)' of \(what) must be true or false, found \(kind(of: node))", at: node)
+            // YAML 1.1 reads yes/no/on/off as booleans too; name the text so the fix is obvious.
+            let found = if case .scalar(let scalar) = node, !scalar.string.isEmpty, kind(of: node) == "a boolean" { "'\(scalar.string)'" } else { describe(node) }
+            error("'\(key)' of \(what) must be true or false, found \(found)", at: node)
             return nil
         }
         return scalar.string == "true"
@@ -103,7 +116,7 @@ struct YAMLReader {
         var result: [String] = []
         for item in items {
             guard case .scalar(let scalar) = item, scalarType(item) != .null, !(scalar.style == .plain && [.int, .float, .bool].contains(scalarType(item))) else {
-                error("elements of '\(key)' in \(what) must be strings, found \(kind(of: item))", at: item)
+                error("elements of '\(key)' in \(what) must be strings, found \(describe(item))", at: item)
                 return nil
             }
             result.append(scalar.string)
@@ -116,7 +129,7 @@ struct YAMLReader {
         guard let items = list(&fields, key, in: what, required: required) else { return nil }
         var result: [Int] = []
         for item in items {
-            guard let value = integer(item, named: "elements of '\(key)' in \(what)", range: nil) else { return nil }
+            guard let value = integer(item, named: "each element of '\(key)' in \(what)", range: nil) else { return nil }
             result.append(value)
         }
         return result
@@ -126,7 +139,7 @@ struct YAMLReader {
     mutating func list(_ fields: inout Fields, _ key: String, in what: String, required: Bool = true) -> [Node]? {
         guard let node = value(fields, key, in: what, required: required) else { return nil }
         guard case .sequence(let sequence) = node else {
-            error("'\(key)' of \(what) must be a list, found \(kind(of: node))", at: node)
+            error("'\(key)' of \(what) must be a list, found \(describe(node))", at: node)
             return nil
         }
         let items = Array(sequence)
@@ -146,7 +159,11 @@ struct YAMLReader {
 
     private mutating func integer(_ node: Node, named name: String, range: ClosedRange<Int>?) -> Int? {
         guard case .scalar(let scalar) = node, scalar.style == .plain, scalarType(node) == .int, let value = Int(scalar.string) else {
-            error("\(name) must be a decimal integer, found \(kind(of: node))", at: node)
+            if case .scalar(let scalar) = node, scalar.style == .plain, scalar.string.wholeMatch(of: /[-+]?[0-9]+/) != nil {
+                error("\(name) must be a decimal integer that fits in 64 bits, found '\(scalar.string)'", at: node)
+            } else {
+                error("\(name) must be a decimal integer, found \(describe(node))", at: node)
+            }
             return nil
         }
         if let range, !range.contains(value) {
@@ -159,6 +176,13 @@ struct YAMLReader {
     private func scalarType(_ node: Node) -> Tag.Name {
         if case .scalar(let scalar) = node, scalar.style != .plain { return .str }
         return Resolver.default.resolveTag(of: node)
+    }
+
+    /// What a node holds, with a scalar's text (shortened) so the message shows what was written.
+    func describe(_ node: Node) -> String {
+        guard case .scalar(let scalar) = node, !scalar.string.isEmpty, kind(of: node) != "nothing" else { return kind(of: node) }
+        let text = scalar.string.count > 40 ? scalar.string.prefix(40) + "…" : Substring(scalar.string)
+        return "\(kind(of: node)) '\(text.replacing("\n", with: "\\n"))'"
     }
 
     /// A short description of what a node holds, for error messages.
@@ -182,6 +206,8 @@ struct YAMLReader {
 
 /// The allowed word closest to a misspelt one, if any is close enough to be a likely typo.
 func closestMatch(to word: String, in candidates: [String]) -> String? {
+    // Nobody misspells a key that long, and the edit distance grows with its square.
+    guard word.count <= 100 else { return nil }
     let lowered = word.lowercased()
     let scored = candidates.map { ($0, editDistance(lowered, $0.lowercased())) }
     guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= max(1, (word.count + 1) / 3) else { return nil }

@@ -21,12 +21,25 @@ private struct Check {
     let document: SpecDocument
     var diagnostics = DiagnosticCollector()
 
+    /// Looked up once per event, so kept as sets: a spec may be large even if it is wrong.
+    let versionNames: Set<String>
+    let firstEventNamed: [String: EventDecl]
+
     init(document: SpecDocument) {
         self.document = document
+        versionNames = Set(document.versions.map(\.name))
+        firstEventNamed = Dictionary(document.events.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
+    /// The same cap as the decoder's, for the same reason.
+    static let errorLimit = YAMLReader.errorLimit
+
     mutating func error(_ message: String, at location: SourceLocation) {
-        diagnostics.error(message, at: location)
+        if diagnostics.diagnostics.count < Self.errorLimit {
+            diagnostics.error(message, at: location)
+        } else if diagnostics.diagnostics.count == Self.errorLimit {
+            diagnostics.append(contentsOf: [Diagnostic(.note, "too many errors; only the first \(Self.errorLimit) are shown", at: location)])
+        }
     }
 
     mutating func run() {
@@ -52,9 +65,9 @@ private struct Check {
 
     mutating func checkOutput() {
         if !isIdentifier(document.goPackage, pattern: .goPackage) {
-            error("output goPackage '\(document.goPackage)' must be a lower-case Go package name", at: document.locations["output"])
+            error("output goPackage '\(document.goPackage)' must be a lower-case Go package name", at: document.locations["output.goPackage"])
         }
-        identifier(document.swiftModule, "output swiftModule", at: document.locations["output"], pattern: .exported)
+        identifier(document.swiftModule, "output swiftModule", at: document.locations["output.swiftModule"], pattern: .exported)
     }
 
     // MARK: Versions
@@ -63,7 +76,9 @@ private struct Check {
         if document.versions.isEmpty { error("the spec must declare at least one version", at: document.locations["versions"]) }
         checkUnique(document.versions, "version", \.name, \.locations)
         var previous: Int?
-        for version in document.versions {
+        var seen: Set<String> = []
+        // A repeated name was reported as a duplicate above; checking its order as well would only repeat that.
+        for version in document.versions where seen.insert(version.name).inserted {
             guard let minor = TraceSpec.minor(of: version.name) else {
                 error("version name '\(version.name)' must have the form go1.N", at: version.locations["name"])
                 continue
@@ -81,7 +96,7 @@ private struct Check {
         }
     }
 
-    func versionExists(_ name: String) -> Bool { document.versions.contains { $0.name == name } }
+    func versionExists(_ name: String) -> Bool { versionNames.contains(name) }
 
     mutating func checkSince(_ since: String, of what: String, at location: SourceLocation) {
         if !versionExists(since) {
@@ -104,9 +119,10 @@ private struct Check {
             }
             checkSince(experiment.since, of: "experiment \(experiment.name)", at: experiment.locations["since"])
         }
-        let ids = document.experiments.map(\.id).sorted()
+        // IDs outside 1-255 were reported above and must not show up as gaps too.
+        let ids = document.experiments.map(\.id).filter { (1...255).contains($0) }.sorted()
         if ids != Array(1..<(ids.count + 1)), let gap = (1...(ids.count + 1)).first(where: { !ids.contains($0) }),
-           let after = document.experiments.first(where: { $0.id > gap }) {
+           let after = document.experiments.first(where: { $0.id > gap && $0.id <= 255 }) {
             error("experiment IDs must be numbered from 1 without gaps; ID \(gap) is missing", at: after.locations["id"])
         }
     }
@@ -184,7 +200,7 @@ private struct Check {
             }
 
             if let start = event.start {
-                if let startEvent = events.first(where: { $0.name == start }) {
+                if let startEvent = firstEventNamed[start] {
                     if startEvent.name == event.name {
                         error("event \(event.name) cannot be its own start event", at: loc["start"])
                     } else if !startEvent.timed {
@@ -237,7 +253,8 @@ private struct Check {
                 error("\(kind) position \(position) of \(event.name) is argument '\(event.args[position])', which is not a \(kind) ID", at: at)
             }
         }
-        for (index, arg) in event.args.enumerated() where arg.hasSuffix(kind) && !positions.contains(index) && !event.unresolved.contains(index) {
+        let listed = Set(positions).union(event.unresolved)
+        for (index, arg) in event.args.enumerated() where arg.hasSuffix(kind) && !listed.contains(index) {
             error("argument '\(arg)' of \(event.name) is a \(kind) ID but position \(index) is not in \(key)", at: event.locations["args", index])
         }
     }
@@ -306,6 +323,7 @@ private struct Check {
     }
 
     func suggestion(_ word: String, _ candidates: [String]) -> String {
-        closestMatch(to: word, in: candidates).map { "; did you mean '\($0)'?" } ?? ""
+        guard diagnostics.diagnostics.count < Self.errorLimit else { return "" }
+        return closestMatch(to: word, in: candidates).map { "; did you mean '\($0)'?" } ?? ""
     }
 }
