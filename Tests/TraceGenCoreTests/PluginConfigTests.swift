@@ -54,3 +54,34 @@ import TraceGenCore
         #expect(errors("- public\n") == ["tracegen-config.yaml:1:1: error: the Swift config must be a mapping, found a list"])
     }
 }
+
+/// The config file goes through the same guarded YAML stage as specs.
+@Suite struct PluginConfigInputTests {
+    @Test func aliasesAreRefusedBeforeComposing() {
+        let bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n*c : 1\n"
+        #expect(throws: DiagnosticsError.self) { try SwiftConfigLoader.load(data: Data(bomb.utf8), file: "tracegen-config.yaml") }
+        do {
+            _ = try SwiftConfigLoader.load(data: Data(bomb.utf8), file: "tracegen-config.yaml")
+        } catch let error as DiagnosticsError {
+            #expect(error.description == "tracegen-config.yaml:1:4: error: YAML anchors and aliases are not allowed in a config file; write the value out")
+        } catch {
+            Issue.record("unexpected error \(error)")
+        }
+    }
+
+    @Test func nonUTF8AndNULBytesAreRefusedWithTheirPlace() {
+        for (bytes, expected) in [
+            (Array("accessLevel: public\n".utf8) + [0xFF], "tracegen-config.yaml:2:1: error: the config file is not valid UTF-8 (first bad byte at offset 20)"),
+            (Array("typePrefix: A\0\n".utf8), "tracegen-config.yaml:1:14: error: the config file contains a NUL byte"),
+        ] {
+            do {
+                _ = try SwiftConfigLoader.load(data: Data(bytes), file: "tracegen-config.yaml")
+                Issue.record("accepted \(bytes)")
+            } catch let error as DiagnosticsError {
+                #expect(error.description == expected)
+            } catch {
+                Issue.record("unexpected error \(error)")
+            }
+        }
+    }
+}

@@ -10,54 +10,30 @@ public enum SpecLoader {
     /// Reads and decodes the spec at `path`; `displayName` is what diagnostics call the file.
     public static func load(path: String, displayName: String? = nil) throws -> SpecDocument {
         let name = displayName ?? path
-        let data: Data
-        do {
-            data = try readBounded(path: path)
-        } catch let error as DiagnosticsError {
-            throw error
-        } catch {
-            throw DiagnosticsError([Diagnostic(.error, "cannot read the spec: \(describe(error))", at: SourceLocation(file: name, line: 1, column: 1))])
-        }
-        return try load(data: data, file: name)
+        return try load(data: readFile(path: path, displayName: name, what: "the spec"), file: name)
     }
 
     /// Decodes spec bytes; `file` is the name used in diagnostics (`<stdin>` for standard input).
     public static func load(data: Data, file: String) throws -> SpecDocument {
-        let start = SourceLocation(file: file, line: 1, column: 1)
-        guard data.count <= maxSpecSize else {
-            // `load(path:)` reads at most one byte past the cap, so the real size is unknown here.
-            throw DiagnosticsError([Diagnostic(.error, "the spec is larger than the limit of \(maxSpecSize) bytes (16 MiB)", at: start)])
-        }
-        guard let text = String(validatingUTF8Data: data) else {
-            throw DiagnosticsError([Diagnostic(.error, "the spec is not valid UTF-8 (first bad byte at offset \(firstInvalidUTF8Offset(data)))", at: location(ofByte: firstInvalidUTF8Offset(data), in: data, file: file))])
-        }
-        if text.utf8.contains(0) {
-            let offset = Array(data).firstIndex(of: 0) ?? 0
-            throw DiagnosticsError([Diagnostic(.error, "the spec contains a NUL byte", at: location(ofByte: offset, in: data, file: file))])
-        }
-        // Refuse anchors and aliases before composing: Yams hashes mapping keys to find duplicates,
-        // and an aliased key that expands exponentially ("billion laughs") would never finish.
-        if let mark = firstAnchorOrAlias(in: text) {
-            throw DiagnosticsError([Diagnostic(.error, "YAML anchors and aliases are not allowed in a spec; write the value out", at: SourceLocation(file: file, line: mark.line, column: mark.column))])
-        }
-        // Keep the parser alive while walking: anchors are held weakly by the nodes.
-        let parser: Parser
-        let root: Node?
-        do {
-            parser = try Parser(yaml: text)
-            root = try parser.singleRoot()
-        } catch {
-            throw DiagnosticsError([yamlDiagnostic(error, file: file, text: text)])
-        }
-        guard let root, !isNull(root) else {
-            throw DiagnosticsError([Diagnostic(.error, "the spec is empty", at: start)])
+        let document = try YAMLInput.compose(data, file: file, what: "the spec", article: "a spec")
+        guard let root = document.root else {
+            throw DiagnosticsError([Diagnostic(.error, "the spec is empty", at: SourceLocation(file: file, line: 1, column: 1))])
         }
         var decoder = SpecDecoder(file: file)
-        let document = decoder.decode(root)
-        withExtendedLifetime(parser) {}
+        let decoded = withExtendedLifetime(document) { decoder.decode(root) }
         try decoder.reader.diagnostics.throwIfErrors()
-        guard let document else { throw DiagnosticsError(decoder.reader.diagnostics.diagnostics) }
-        return document
+        guard let decoded else { throw DiagnosticsError(decoder.reader.diagnostics.diagnostics) }
+        return decoded
+    }
+
+    /// Reads at most one byte past ``maxSpecSize`` of a file, so an oversized one is recognised
+    /// without reading all of it; failures become a diagnostic naming `what` could not be read.
+    static func readFile(path: String, displayName: String, what: String) throws -> Data {
+        do {
+            return try readBounded(path: path)
+        } catch {
+            throw DiagnosticsError([Diagnostic(.error, "cannot read \(what): \(describe(error))", at: SourceLocation(file: displayName, line: 1, column: 1))])
+        }
     }
 
     private static func readBounded(path: String) throws -> Data {
@@ -69,18 +45,12 @@ public enum SpecLoader {
                              userInfo: [NSFilePathErrorKey: path, NSLocalizedDescriptionKey: exists ? (isDirectory.boolValue ? "it is a directory" : "permission denied") : "no such file"])
         }
         defer { try? handle.close() }
-        // Read one byte past the cap so an oversized file is recognised without reading all of it.
         return try handle.read(upToCount: maxSpecSize + 1) ?? Data()
     }
 
     private static func describe(_ error: Error) -> String {
         if let error = error as? CocoaError, let text = error.userInfo[NSLocalizedDescriptionKey] as? String { return text }
         return error.localizedDescription
-    }
-
-    private static func isNull(_ node: Node) -> Bool {
-        if case .scalar(let scalar) = node, scalar.style == .plain, Resolver.default.resolveTag(of: node) == .null { return true }
-        return false
     }
 
     /// Where the first anchor (`&a`) or alias (`*a`) token is, found with libyaml's scanner alone,
@@ -112,7 +82,7 @@ public enum SpecLoader {
         }
     }
 
-    private static func yamlDiagnostic(_ error: Error, file: String, text: String) -> Diagnostic {
+    static func yamlDiagnostic(_ error: Error, file: String, text: String) -> Diagnostic {
         func at(_ mark: Mark) -> SourceLocation { SourceLocation(file: file, line: mark.line, column: mark.column) }
         switch error as? YamlError {
         case .composer(_, let problem, let mark, _) where problem == "but found another document":
@@ -169,7 +139,7 @@ public enum SpecLoader {
         return lines[line - 1].contains("\t")
     }
 
-    private static func firstInvalidUTF8Offset(_ data: Data) -> Int {
+    static func firstInvalidUTF8Offset(_ data: Data) -> Int {
         var offset = 0
         var iterator = data.makeIterator()
         var decoder = UTF8()

@@ -17,29 +17,13 @@ public enum SwiftConfigLoader {
     /// Reads the config at `path`; `displayName` is what diagnostics call the file.
     public static func load(path: String, displayName: String? = nil) throws -> SwiftRenderOptions {
         let name = displayName ?? path
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw DiagnosticsError([Diagnostic(.error, "cannot read the config file", at: SourceLocation(file: name, line: 1, column: 1))])
-        }
-        return try load(data: data, file: name)
+        return try load(data: SpecLoader.readFile(path: path, displayName: name, what: "the config file"), file: name)
     }
 
     /// Decodes config bytes, reporting every problem with its location.
     public static func load(data: Data, file: String) throws -> SwiftRenderOptions {
-        let start = SourceLocation(file: file, line: 1, column: 1)
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw DiagnosticsError([Diagnostic(.error, "the config file is not valid UTF-8", at: start)])
-        }
-        let parser: Parser
-        let root: Node?
-        do {
-            parser = try Parser(yaml: text)
-            root = try parser.singleRoot()
-        } catch {
-            throw DiagnosticsError([syntaxDiagnostic(error, file: file)])
-        }
-        defer { withExtendedLifetime(parser) {} }
-        guard let root, !isEmpty(root) else { return SwiftRenderOptions() }
-
+        let document = try YAMLInput.compose(data, file: file, what: "the config file", article: "a config file")
+        guard let root = document.root else { return SwiftRenderOptions() }
         var reader = YAMLReader(file: file)
         var options = SwiftRenderOptions()
         let what = "the Swift config"
@@ -59,6 +43,7 @@ public enum SwiftConfigLoader {
                 }
             }
         }
+        withExtendedLifetime(document) {}
         try reader.diagnostics.throwIfErrors()
         return options
     }
@@ -67,22 +52,5 @@ public enum SwiftConfigLoader {
     static func isTypeNamePrefix(_ text: String) -> Bool {
         guard let first = text.unicodeScalars.first, first.isASCII, first == "_" || first.properties.isAlphabetic else { return false }
         return text.unicodeScalars.allSatisfy { $0.isASCII && ($0 == "_" || $0.properties.isAlphabetic || $0.properties.numericType != nil) }
-    }
-
-    private static func syntaxDiagnostic(_ error: Error, file: String) -> Diagnostic {
-        switch error as? YamlError {
-        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
-            return Diagnostic(.error, "invalid YAML: \(problem)", at: SourceLocation(file: file, line: mark.line, column: mark.column))
-        case .duplicatedKeysInMapping(let duplicates, let context):
-            return Diagnostic(.error, "duplicate key \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) in a mapping",
-                              at: SourceLocation(file: file, line: context.mark.line, column: context.mark.column))
-        default:
-            return Diagnostic(.error, "invalid YAML: \(error)", at: SourceLocation(file: file, line: 1, column: 1))
-        }
-    }
-
-    private static func isEmpty(_ node: Node) -> Bool {
-        if case .scalar(let scalar) = node, scalar.style == .plain, Resolver.default.resolveTag(of: node) == .null { return true }
-        return false
     }
 }
