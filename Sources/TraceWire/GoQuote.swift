@@ -12,9 +12,30 @@ public enum GoQuote {
 
     /// Quotes `bytes` as Go's `strconv.Quote` would.
     public static func quote(_ bytes: [UInt8]) -> String {
-        let output = OutputBuffer()
-        bytes.withUnsafeBytes { try! append($0, to: output) }
-        return output.text
+        // One call to `append` reserves four bytes per input byte, more than an OutputBuffer
+        // holds for long inputs, so quote those in pieces and join the pieces' insides.
+        let pieceSize = (OutputBuffer.maxReservation - 2) / maxExpansion - 4
+        guard bytes.count > pieceSize else {
+            let output = OutputBuffer()
+            bytes.withUnsafeBytes { try! append($0, to: output) }
+            return output.text
+        }
+        var result = "\""
+        var start = 0
+        while start < bytes.count {
+            var end = min(start + pieceSize, bytes.count)
+            // Cut before a byte that cannot continue a UTF-8 sequence, so no scalar is split. A
+            // sequence is at most four bytes: if none of the last four bytes can start one,
+            // cutting anywhere among them splits nothing.
+            if end < bytes.count, let cut = (end - 3...end).reversed().first(where: { bytes[$0] & 0xc0 != 0x80 }) {
+                end = cut
+            }
+            let output = OutputBuffer()
+            bytes[start..<end].withUnsafeBytes { try! append($0, to: output) }
+            result += output.text.dropFirst().dropLast()
+            start = end
+        }
+        return result + "\""
     }
 
     /// Appends the quoted form of `bytes`, quotes included.

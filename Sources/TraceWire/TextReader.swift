@@ -22,7 +22,8 @@ public final class TextReader {
     public init(source: some ByteSource) throws {
         lines = LineSource(source: source, maxLineLength: Self.maxLineLength)
         guard let (line, number) = try lines.nextContentLine() else {
-            throw WireError.at(line: lines.lineNumber, "missing the `Trace Go1.N` header line")
+            // An empty text has no line 0: the header is missing from line 1.
+            throw WireError.at(line: max(lines.lineNumber, 1), "missing the `Trace Go1.N` header line")
         }
         var cursor = Tokenizer(line)
         guard cursor.token() == Array("Trace".utf8) else {
@@ -70,6 +71,10 @@ public final class TextReader {
             try cursor.expectEnd()
         } catch let problem as TextProblem {
             throw WireError.at(line: number, "\(name): \(problem.message)")
+        }
+        // The binary reader refuses a batch larger than the runtime writes, so refuse it here too.
+        if type == .eventBatch, args[3] > UInt64(TraceLimits.maxBatchSize) {
+            throw WireError.at(line: number, "batch size \(args[3]) is larger than the limit of \(TraceLimits.maxBatchSize) bytes")
         }
         if spec.isStack {
             let frames = args[1]
@@ -271,9 +276,12 @@ func parseDecimal(_ digits: some Collection<UInt8>) -> UInt64? {
     return value
 }
 
-/// Bytes quoted for an error message.
+/// Bytes quoted for an error message; long input is cut after 64 bytes, so a message never
+/// repeats a whole megabyte line.
 func quoted(_ bytes: [UInt8]) -> String {
-    GoQuote.quote(bytes)
+    let limit = 64
+    guard bytes.count > limit else { return GoQuote.quote(bytes) }
+    return GoQuote.quote(Array(bytes.prefix(limit))) + "... (\(bytes.count) bytes)"
 }
 
 /// Hands out the lines of a byte source one at a time, with their 1-based numbers.
@@ -330,6 +338,10 @@ struct LineSource {
             }
             if let newline = chunk[chunkStart..<chunkEnd].firstIndex(of: 0x0a) {
                 line += chunk[chunkStart..<newline]
+                // The limit holds for lines that end in this chunk too, not only for longer ones.
+                if line.count > maxLineLength {
+                    throw WireError.at(line: lineNumber + 1, "line is longer than \(maxLineLength) bytes")
+                }
                 chunkStart = newline + 1
                 lineNumber += 1
                 if line.last == 0x0d { line.removeLast() }

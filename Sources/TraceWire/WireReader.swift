@@ -306,7 +306,9 @@ public final class WireReader {
         if header.count == TraceVersion.headerSize, header.starts(with: prefix) {
             let digits = header.dropFirst(prefix.count).prefix { $0 >= 0x30 && $0 <= 0x39 }
             let rest = header.dropFirst(prefix.count + digits.count)
-            if !digits.isEmpty, rest.elementsEqual(Array(" trace".utf8) + [0, 0, 0]) {
+            // v1 traces of Go 1.5 to 1.9 pad with four NULs rather than three; name them too.
+            let word = Array(" trace".utf8)
+            if !digits.isEmpty, rest.starts(with: word), rest.dropFirst(word.count).allSatisfy({ $0 == 0 }) {
                 return WireError.at(offset: 0, "unknown or unsupported trace version go 1.\(String(decoding: digits, as: UTF8.self))")
             }
         }

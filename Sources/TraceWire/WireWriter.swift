@@ -24,6 +24,10 @@ public struct WireWriter {
         guard row.isValid(in: version) else {
             throw WireError(location: .none, message: "\(event.type.name) is not part of \(version.name) traces")
         }
+        // The reader refuses a batch larger than the runtime writes; never write one.
+        if event.type == .eventBatch, event.args.count == row.argCount, event.args[3] > UInt64(TraceLimits.maxBatchSize) {
+            throw WireError(location: .none, message: "batch size \(event.args[3]) is larger than the limit of \(TraceLimits.maxBatchSize) bytes")
+        }
         var expected = row.argCount
         if row.isStack {
             guard event.args.count >= 2, event.args[1] <= UInt64(TraceLimits.maxFramesPerStack) else {
