@@ -5,7 +5,6 @@ package main
 import (
 	"internal/trace/v2/event"
 	"internal/trace/v2/event/go122"
-	"internal/trace/v2/version"
 )
 
 func loadTables() tables {
@@ -26,17 +25,4 @@ func loadTables() tables {
 	t.GoStatusString = func(v uint64) string { return go122.GoStatus(v).String() }
 	t.ProcStatusString = func(v uint64) string { return go122.ProcStatus(v).String() }
 	return t
-}
-
-func loadVersions() map[uint32][]int {
-	out := map[uint32][]int{}
-	for v := uint32(22); v < 100; v++ {
-		ver := version.Version(v)
-		specs := ver.Specs()
-		if !ver.Valid() || len(specs) == 0 {
-			continue
-		}
-		out[v] = definedIDs(len(specs), func(i int) string { return specs[i].Name })
-	}
-	return out
 }

@@ -1,4 +1,5 @@
-// Trace versions of a Go 1.25+ release, from its internal/trace/version table.
+// Trace versions of a release, from its internal/trace/version table (under internal/trace/v2
+// in Go 1.22, where Scripts/extract-real-tables rewrites the import).
 package main
 
 import (
