@@ -25,39 +25,66 @@ import Glibc
     }
 
     /// Runs `tracegen` with `arguments`, standard input from `stdinPath`, killing it after
-    /// `timeout` seconds; reports its own peak memory from `wait4`.
+    /// `timeout` seconds; reports its own peak memory.
+    ///
+    /// A child started straight from this process would inherit the test runner's memory
+    /// high-water mark at `exec` (Linux carries it into `ru_maxrss`), so the measurement goes
+    /// through a small Python process that forks and execs `tracegen` and reports the child's
+    /// `ru_maxrss` from `wait4`: at most max(~10 MB, tracegen's own peak).
     static func run(_ arguments: [String], stdinPath: String = "/dev/null", timeout: Double = 20) throws -> LimitedRun {
         let scratch = makeTemporaryDirectory("tracegen-run")
         defer { try? FileManager.default.removeItem(at: scratch) }
         let outPath = scratch.appendingPathComponent("stdout").path
         let errPath = scratch.appendingPathComponent("stderr").path
+        let rssPath = scratch.appendingPathComponent("maxrss").path
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, stdinPath, O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        let argv: [UnsafeMutablePointer<CChar>?] = ([Repo.tracegen] + arguments).map { strdup($0) } + [nil]
+        // Its own process group, so a timeout kills the measuring process and tracegen together.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
+        posix_spawnattr_setpgroup(&attributes, 0)
+        let measure = """
+            import os, signal, sys
+            pid = os.fork()
+            if pid == 0:
+                os.execv(sys.argv[2], sys.argv[2:])
+            _, status, usage = os.wait4(pid, 0)
+            with open(sys.argv[1], "w") as f:
+                f.write(str(usage.ru_maxrss))
+            if os.WIFSIGNALED(status):
+                signal.signal(os.WTERMSIG(status), signal.SIG_DFL)
+                os.kill(os.getpid(), os.WTERMSIG(status))
+            os._exit(os.WEXITSTATUS(status))
+            """
+        let command = ["/usr/bin/env", "python3", "-c", measure, rssPath, Repo.tracegen] + arguments
+        let argv: [UnsafeMutablePointer<CChar>?] = command.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0
         let started = ContinuousClock.now
-        let spawned = posix_spawn(&pid, Repo.tracegen, &actions, nil, argv, environ)
+        let spawned = posix_spawn(&pid, command[0], &actions, &attributes, argv, environ)
         try #require(spawned == 0, "cannot start tracegen: \(spawned)")
         var status: Int32 = 0
-        var usage = rusage()
         var timedOut = false
         while true {
-            let done = wait4(pid, &status, WNOHANG, &usage)
+            let done = waitpid(pid, &status, WNOHANG)
             if done == pid { break }
-            if done < 0 && errno != EINTR { Issue.record("wait4 failed: \(errno)"); break }
+            if done < 0 && errno != EINTR { Issue.record("waitpid failed: \(errno)"); break }
             if ContinuousClock.now - started > .seconds(timeout) {
                 timedOut = true
-                kill(pid, SIGKILL)
-                _ = wait4(pid, &status, 0, &usage)
+                kill(-pid, SIGKILL)
+                _ = waitpid(pid, &status, 0)
                 break
             }
             usleep(2000)
         }
+        let maxRSSKiB = (try? String(contentsOfFile: rssPath, encoding: .utf8)).flatMap { Int($0) }
+        if !timedOut { try #require(maxRSSKiB != nil, "the memory measurement did not report") }
         let seconds = (ContinuousClock.now - started) / .seconds(1)
         let signal = status & 0x7f
         return LimitedRun(
@@ -66,7 +93,7 @@ import Glibc
             timedOut: timedOut,
             stdout: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
             stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "",
-            peakMemory: Int(usage.ru_maxrss) * 1024,
+            peakMemory: (maxRSSKiB ?? 0) * 1024,
             seconds: seconds)
     }
 
