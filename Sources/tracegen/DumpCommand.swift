@@ -31,13 +31,7 @@ struct DumpCommand: ParsableCommand {
     var decodeOnly = false
 
     func run() throws {
-        let inputName = trace == "-" ? "<stdin>" : trace
-        let source: FileDescriptorSource
-        do {
-            source = trace == "-" ? FileDescriptorSource(fileDescriptor: 0) : try FileDescriptorSource(path: trace)
-        } catch let error as WireError {
-            fail("\(inputName): \(error)")
-        }
+        let (source, inputName) = try openInput(trace)
         defer { source.close() }
         let progress = ProgressLine(totalBytes: source.fileSize)
         let started = ContinuousClock.now
@@ -62,7 +56,7 @@ struct DumpCommand: ParsableCommand {
             progress.clear()
         } catch let error as WireError {
             progress.clear()
-            fail(error.location == .none && error.message.hasPrefix("write") ? "\(output): \(error)" : "\(inputName): \(error)")
+            fail(error, input: inputName, output: output)
         }
     }
 }
@@ -79,6 +73,23 @@ extension Duration {
 func fail(_ message: String) -> Never {
     printError(message)
     exit(1)
+}
+
+/// Opens a command's input, a file or standard input for `-`, with the name its errors use.
+func openInput(_ path: String) throws -> (source: FileDescriptorSource, name: String) {
+    let name = path == "-" ? "<stdin>" : path
+    do {
+        return (path == "-" ? FileDescriptorSource(fileDescriptor: 0) : try FileDescriptorSource(path: path), name)
+    } catch let error as WireError {
+        fail("\(name): \(error)")
+    }
+}
+
+/// Exits with a trace error, named after the output file for a failed write and after the input
+/// for everything else.
+func fail(_ error: WireError, input: String, output: String) -> Never {
+    let isWriteFailure = error.location == .none && error.message.hasPrefix("write")
+    fail("\(isWriteFailure ? output : input): \(error)")
 }
 
 /// Where a command writes: standard output, or a file that appears only when all of it is

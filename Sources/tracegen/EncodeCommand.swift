@@ -24,13 +24,7 @@ struct EncodeCommand: ParsableCommand {
     var output: String = "-"
 
     func run() throws {
-        let inputName = text == "-" ? "<stdin>" : text
-        let source: FileDescriptorSource
-        do {
-            source = text == "-" ? FileDescriptorSource(fileDescriptor: 0) : try FileDescriptorSource(path: text)
-        } catch let error as WireError {
-            fail("\(inputName): \(error)")
-        }
+        let (source, inputName) = try openInput(text)
         defer { source.close() }
         let destination = try CommandOutput(path: output)
         do {
@@ -38,7 +32,7 @@ struct EncodeCommand: ParsableCommand {
             try destination.commit()
         } catch let error as WireError {
             destination.discard()
-            fail(error.location == .none && error.message.hasPrefix("write") ? "\(output): \(error)" : "\(inputName): \(error)")
+            fail(error, input: inputName, output: output)
         }
     }
 }
