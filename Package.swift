@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "tracegen", targets: ["tracegen"]),
+        .executable(name: "gotrace", targets: ["gotrace"]),
         .library(name: "TraceV2", targets: ["TraceV2"]),
         .library(name: "TraceGenCore", targets: ["TraceGenCore"]),
         .library(name: "TraceWire", targets: ["TraceWire"]),
@@ -22,10 +23,19 @@ let package = Package(
             name: "TraceGenCore",
             dependencies: [.product(name: "Yams", package: "Yams")]
         ),
+        // The generator's command line. It links no generated module, so whatever state Generated/
+        // is in, tracegen still builds and can regenerate it.
         .executableTarget(
             name: "tracegen",
             dependencies: [
                 "TraceGenCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // The trace tools, named after `go tool trace -d=MODE`; built on the generated definitions.
+        .executableTarget(
+            name: "gotrace",
+            dependencies: [
                 "TraceWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

@@ -7,7 +7,7 @@ struct TraceGenCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tracegen",
         abstract: "Generate Swift and Go definitions of a binary trace format from one YAML spec.",
-        subcommands: [GenerateCommand.self, CheckCommand.self, EmitSwiftCommand.self, DiffCommand.self, DumpCommand.self, EncodeCommand.self],
+        subcommands: [GenerateCommand.self, CheckCommand.self, EmitSwiftCommand.self, DiffCommand.self],
         defaultSubcommand: GenerateCommand.self
     )
 

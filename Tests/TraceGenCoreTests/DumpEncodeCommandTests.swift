@@ -6,7 +6,7 @@ import TraceV2
 import Glibc
 #endif
 
-/// `tracegen dump` and `tracegen encode` on damaged input, run as the real executable: each
+/// `gotrace wire` and `gotrace encode` on damaged input, run as the real executable: each
 /// case ends with one `FILE: offset N: ...` (or `line N`) error, exit status 1, no signal, within
 /// a time limit and in little memory, and an output file named with `-o` is never left half
 /// written (an earlier file of that name stays as it was).
@@ -24,13 +24,13 @@ import Glibc
         var seconds: Double
     }
 
-    /// Runs `tracegen` with `arguments`, standard input from `stdinPath`, killing it after
+    /// Runs `gotrace` with `arguments`, standard input from `stdinPath`, killing it after
     /// `timeout` seconds; reports its own peak memory.
     ///
     /// A child started straight from this process would inherit the test runner's memory
     /// high-water mark at `exec` (Linux carries it into `ru_maxrss`), so the measurement goes
-    /// through a small Python process that forks and execs `tracegen` and reports the child's
-    /// `ru_maxrss` from `wait4`: at most max(~10 MB, tracegen's own peak).
+    /// through a small Python process that forks and execs `gotrace` and reports the child's
+    /// `ru_maxrss` from `wait4`: at most max(~10 MB, gotrace's own peak).
     static func run(_ arguments: [String], stdinPath: String = "/dev/null", timeout: Double = 20) throws -> LimitedRun {
         let scratch = makeTemporaryDirectory("tracegen-run")
         defer { try? FileManager.default.removeItem(at: scratch) }
@@ -43,7 +43,7 @@ import Glibc
         posix_spawn_file_actions_addopen(&actions, 0, stdinPath, O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        // Its own process group, so a timeout kills the measuring process and tracegen together.
+        // Its own process group, so a timeout kills the measuring process and gotrace together.
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -62,13 +62,13 @@ import Glibc
                 os.kill(os.getpid(), os.WTERMSIG(status))
             os._exit(os.WEXITSTATUS(status))
             """
-        let command = ["/usr/bin/env", "python3", "-c", measure, rssPath, Repo.tracegen] + arguments
+        let command = ["/usr/bin/env", "python3", "-c", measure, rssPath, Repo.gotrace] + arguments
         let argv: [UnsafeMutablePointer<CChar>?] = command.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0
         let started = ContinuousClock.now
         let spawned = posix_spawn(&pid, command[0], &actions, &attributes, argv, environ)
-        try #require(spawned == 0, "cannot start tracegen: \(spawned)")
+        try #require(spawned == 0, "cannot start gotrace: \(spawned)")
         var status: Int32 = 0
         var timedOut = false
         while true {
@@ -161,13 +161,13 @@ import Glibc
             let input = directory.appendingPathComponent("damaged.trace")
             try Self.write(bytes, to: input)
             for extra in [[], ["--header"], ["--decode-only"], ["-o", output.path]] {
-                let result = try Self.run(["dump"] + extra + [input.path], timeout: 20)
+                let result = try Self.run(["wire"] + extra + [input.path], timeout: 20)
                 let line = Self.expectFailure(result, prefix: "\(input.path): offset \(offset): ", "\(name) \(extra)")
                 #expect(line.contains(message), "\(name): \(line)")
                 #expect(result.peakMemory < 64 << 20, "\(name): peak memory \(result.peakMemory >> 20) MiB")
             }
             // Standard input reports the same offset.
-            let piped = try Self.run(["dump", "-"], stdinPath: input.path)
+            let piped = try Self.run(["wire", "-"], stdinPath: input.path)
             Self.expectFailure(piped, prefix: "<stdin>: offset \(offset): ", "\(name) on stdin")
         }
         #expect(try String(contentsOf: output, encoding: .utf8) == "earlier output\n")
@@ -195,7 +195,7 @@ import Glibc
         var failures = 0
         for (index, bytes) in inputs.enumerated() {
             try Self.write(bytes, to: input)
-            let result = try Self.run(["dump", input.path])
+            let result = try Self.run(["wire", input.path])
             #expect(!result.crashed && !result.timedOut, "input \(index): \(result.stderr)")
             #expect(result.status == 0 || result.status == 1, "input \(index)")
             if result.status == 1 {

@@ -19,7 +19,13 @@ enum Repo {
     static var goroot: String { URL(fileURLWithPath: go).deletingLastPathComponent().deletingLastPathComponent().path }
 
     /// The `tracegen` executable built alongside the tests.
-    static let tracegen: String = {
+    static let tracegen = executable(named: "tracegen")
+
+    /// The `gotrace` executable built alongside the tests.
+    static let gotrace = executable(named: "gotrace")
+
+    /// A product of this package, found in the build folder next to the test bundle.
+    static func executable(named name: String) -> String {
         var candidates: [URL] = []
         if let executable = Bundle.main.executableURL { candidates.append(executable.deletingLastPathComponent()) }
         candidates.append(URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent())
@@ -27,7 +33,7 @@ enum Repo {
             var url = directory
             // The test binary may sit inside an .xctest bundle a few levels below the products folder.
             for _ in 0..<4 {
-                let candidate = url.appendingPathComponent("tracegen")
+                let candidate = url.appendingPathComponent(name)
                 var isDirectory: ObjCBool = false
                 if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory), !isDirectory.boolValue {
                     return candidate.path
@@ -35,8 +41,8 @@ enum Repo {
                 url.deleteLastPathComponent()
             }
         }
-        preconditionFailure("the tracegen executable was not built next to the tests; run `swift build` first")
-    }()
+        preconditionFailure("the \(name) executable was not built next to the tests; run `swift build` first")
+    }
 
     /// Environment for Go commands: never download a toolchain, never reach a module proxy.
     static var goEnvironment: [String: String] {

@@ -2,9 +2,9 @@ import ArgumentParser
 import Foundation
 import TraceWire
 
-struct DumpCommand: ParsableCommand {
+struct WireCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "dump",
+        commandName: "wire",
         abstract: "Print the raw events of a binary Go trace exactly as `go tool trace -d=wire` does.",
         discussion: """
             Reads traces of every v2 version (go1.22, go1.23, go1.25, go1.26 headers), including \
@@ -12,9 +12,9 @@ struct DumpCommand: ParsableCommand {
             size. Errors name the byte offset: `FILE: offset N: message`, exit status 1.
 
             Examples:
-              tracegen dump app.trace > app.wire
-              tracegen dump --header app.trace | tracegen encode - -o copy.trace
-              tracegen dump --decode-only big.trace
+              gotrace wire app.trace > app.wire
+              gotrace wire --header app.trace | gotrace encode - -o copy.trace
+              gotrace wire --decode-only big.trace
             """
     )
 
@@ -163,7 +163,7 @@ final class ProgressLine: @unchecked Sendable {
         guard percent != lastPercent else { return }
         lastPercent = percent
         shown = true
-        FileHandle.standardError.write(Data("\rtracegen: \(percent)% (\(bytesRead >> 20) of \(totalBytes >> 20) MiB)".utf8))
+        FileHandle.standardError.write(Data("\rgotrace: \(percent)% (\(bytesRead >> 20) of \(totalBytes >> 20) MiB)".utf8))
     }
 
     func clear() {

@@ -7,13 +7,13 @@ struct EncodeCommand: ParsableCommand {
         abstract: "Turn Go's raw text trace format back into a binary trace.",
         discussion: """
             The text starts with a `Trace Go1.N` line and has one event per line, as \
-            `tracegen dump --header` and Go's internal/trace/testdata/tests/*.test files write it. \
+            `gotrace wire --header` and Go's internal/trace/testdata/tests/*.test files write it. \
             `go tool trace -d=wire` prints the result exactly as the text says. Errors name the \
             line: `FILE: line N: message`, exit status 1.
 
             Examples:
-              tracegen encode app.txt -o app.trace
-              tracegen dump --header app.trace | tracegen encode - -o copy.trace
+              gotrace encode app.txt -o app.trace
+              gotrace wire --header app.trace | gotrace encode - -o copy.trace
             """
     )
 
