@@ -41,7 +41,8 @@ let package = Package(
             ]
         ),
         // The definitions generated from Specs/v2.yaml; checked in and kept in sync by the golden test.
-        .target(name: "TraceV2", path: "Generated/Swift/TraceV2"),
+        // Sources/TraceV2/Generated links to Generated/Swift/TraceV2.
+        .target(name: "TraceV2"),
         // Reads and writes Go execution traces with the generated definitions.
         .target(name: "TraceWire", dependencies: ["TraceV2"]),
         // Build plugin: Swift definitions for every *.tracegen.yaml among a target's sources.
