@@ -42,6 +42,8 @@ public struct TraceModel: Hashable, Sendable {
 
     public var regularEvents: ArraySlice<Event> { events.prefix { $0.section == .regular } }
     public var experimentalEvents: ArraySlice<Event> { events.drop { $0.section == .regular } }
+    /// Whether an experimental event has the highest ID, 255, so "one past the last" does not fit in a byte.
+    public var experimentalRangeIsFull: Bool { events.last.map { $0.id == Self.idLimit - 1 } ?? false }
     /// The newest version.
     public var latestVersion: Version { versions[versions.count - 1] }
 

@@ -49,7 +49,7 @@ struct GoEventsFile: FileGenerator {
         p.line()
         p.comment("Experimental reports whether ev lies in the range reserved for experimental events.")
         p.block("func (ev EventType) Experimental() bool {") { p in
-            p.line("return ev > MaxEvent && ev < MaxExperimentalEvent")
+            p.line(model.experimentalRangeIsFull ? "return ev > MaxEvent && int(ev) < MaxExperimentalEvent" : "return ev > MaxEvent && ev < MaxExperimentalEvent")
         }
     }
 
@@ -59,6 +59,18 @@ struct GoEventsFile: FileGenerator {
         p.indent()
         p.aligned([["MaxEvent", "EventType = \(TraceModel.firstExperimentalID - 1) + iota", p.trailingComment("the last ID available to regular events")]])
         for section in model.experimentalSections { eventSection(section, &p) }
+        if model.experimentalRangeIsFull {
+            // One past 255 is no EventType, so the sentinel leaves the iota block and loses its type.
+            p.outdent()
+            p.line(")")
+            p.line()
+            p.comment("MaxExperimentalEvent is one past the last experimental event type. Every experimental ID is in use, so it does not fit in an EventType and is an untyped constant.")
+            p.line("const MaxExperimentalEvent = \(TraceModel.idLimit)")
+            p.line()
+            p.comment("NumExperimentalEvents is the size of the experimental ID range in use, MaxEvent excluded.")
+            p.line("const NumExperimentalEvents = MaxExperimentalEvent - int(MaxEvent)")
+            return
+        }
         p.line()
         p.aligned([["MaxExperimentalEvent", p.trailingComment("one past the last experimental event type")]])
         p.outdent()
@@ -152,25 +164,12 @@ struct GoEventsFile: FileGenerator {
 
     // MARK: Statuses and limits
 
-    /// A status type: its values as an `iota` block where they run from 0 without gaps, and a String method.
+    /// A status type: its values, and a String method.
     private func statusType(_ set: TraceModel.StatusSet, about: String, _ p: inout CodePrinter) {
         p.comment(about)
         p.line("type \(set.goType) uint8")
         p.line()
-        p.line("const (")
-        p.indent()
-        let width = set.statuses.map(\.goName.count).max() ?? 0
-        let values = set.isDense ? "= iota".count : set.statuses.map { "= \($0.value)".count }.max() ?? 0
-        let room = GoTrailing.available(afterNameWidth: width, extra: set.goType.count + 1 + values + 1)
-        p.aligned(set.statuses.enumerated().map { index, status in
-            let comment = p.trailingComment(GoTrailing.text(summary: status.summary, args: nil, available: room))
-            if !set.isDense { return [status.goName, set.goType, "= \(status.value)", comment] }
-            // gofmt keeps the type and value columns of the first line, so the comments align after them.
-            return index == 0 ? [status.goName, set.goType, "= iota", comment] : [status.goName, "", "", comment]
-        })
-        p.outdent()
-        p.line(")")
-        p.line()
+        if !set.statuses.isEmpty { statusConstants(set, &p) }
         p.comment("String returns the status's display name; values without one of their own print as \(set.fallbackDisplay).")
         p.block("func (s \(set.goType)) String() string {") { p in
             let own = set.statuses.filter { $0.display != set.fallbackDisplay }
@@ -186,6 +185,24 @@ struct GoEventsFile: FileGenerator {
             }
             p.line("return \(p.string(set.fallbackDisplay))")
         }
+    }
+
+    /// The status values as constants: an `iota` block where they run from 0 without gaps.
+    private func statusConstants(_ set: TraceModel.StatusSet, _ p: inout CodePrinter) {
+        p.line("const (")
+        p.indent()
+        let width = set.statuses.map(\.goName.count).max() ?? 0
+        let values = set.isDense ? "= iota".count : set.statuses.map { "= \($0.value)".count }.max() ?? 0
+        let room = GoTrailing.available(afterNameWidth: width, extra: set.goType.count + 1 + values + 1)
+        p.aligned(set.statuses.enumerated().map { index, status in
+            let comment = p.trailingComment(GoTrailing.text(summary: status.summary, args: nil, available: room))
+            if !set.isDense { return [status.goName, set.goType, "= \(status.value)", comment] }
+            // gofmt keeps the type and value columns of the first line, so the comments align after them.
+            return index == 0 ? [status.goName, set.goType, "= iota", comment] : [status.goName, "", "", comment]
+        })
+        p.outdent()
+        p.line(")")
+        p.line()
     }
 
     private func limits(_ p: inout CodePrinter) {

@@ -34,11 +34,15 @@ struct GoSpecFile: FileGenerator {
         }
         p.line()
         p.comment("EventArgTypes lists the types an argument name may end with.")
-        p.line("var EventArgTypes = [...]string{")
-        p.indent()
-        p.aligned(model.argTypes.map { [p.string($0.name) + ",", p.trailingComment($0.description)] })
-        p.outdent()
-        p.line("}")
+        if model.argTypes.isEmpty {
+            p.line("var EventArgTypes = [...]string{}")
+        } else {
+            p.line("var EventArgTypes = [...]string{")
+            p.indent()
+            p.aligned(model.argTypes.map { [p.string($0.name) + ",", p.trailingComment($0.description)] })
+            p.outdent()
+            p.line("}")
+        }
         p.line()
         p.comment("EventNames maps each name in specs to its event type.")
         p.block("func EventNames(specs []EventSpec) map[string]EventType {") { p in
