@@ -331,7 +331,8 @@ struct Check {
 
     mutating func identifier(_ name: String, _ kind: String, at location: SourceLocation, pattern: IdentifierPattern) {
         if !isIdentifier(name, pattern: pattern) {
-            error("\(kind) name '\(name)' must start with an upper-case letter and contain only letters and digits", at: location)
+            // The name may hold anything, line breaks included; quote it so the message stays one line.
+            error("\(kind) name '\(Escaping.swiftString(name).dropFirst().dropLast())' must start with an upper-case letter and contain only letters and digits", at: location)
         }
     }
 
