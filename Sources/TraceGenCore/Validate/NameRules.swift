@@ -75,7 +75,9 @@ extension Check {
         checkSwiftMembers(document.goStatuses.map { ($0.name, "goroutine status", $0.locations["name"]) }, scope: .statuses)
         checkSwiftMembers(document.procStatuses.map { ($0.name, "P status", $0.locations["name"]) }, scope: .statuses)
         checkSwiftMembers(document.constants.map { ($0.name, "constant", $0.locations["name"]) }, scope: .constants)
-        if SwiftTypeNames(prefix: "").all.contains(document.swiftModule) {
+        if NameRules.swiftKeywords.contains(document.swiftModule) {
+            error("output swiftModule '\(document.swiftModule)' is a Swift keyword", at: document.locations["output.swiftModule"])
+        } else if SwiftTypeNames(prefix: "").all.contains(document.swiftModule) {
             error("output swiftModule '\(document.swiftModule)' is also the name of a type the module declares", at: document.locations["output.swiftModule"])
         }
     }
