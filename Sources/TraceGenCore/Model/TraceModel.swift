@@ -163,7 +163,7 @@ public struct TraceModel: Hashable, Sendable {
     public struct Event: Hashable, Sendable {
         public let id: Int
         public let name: String
-        /// The Go constant, such as `EvGoCreate`.
+        /// The Go constant: `Ev` and the name.
         public let goName: String
         /// The Swift case, such as `goCreate`.
         public let swiftName: String

@@ -3,7 +3,7 @@ import Foundation
 /// How spec names become identifiers in each output language.
 public enum Naming {
     /// The Swift member name for a spec name: lowerCamelCase with a leading acronym lowered whole,
-    /// so `GoCreate` → `goCreate`, `STWBegin` → `stwBegin`, `CPUSample` → `cpuSample`.
+    /// so `TaskBegin` → `taskBegin`, `IOWait` → `ioWait`, `GPUFrame` → `gpuFrame`.
     public static func swiftMember(_ name: String) -> String {
         escapeSwiftKeyword(lowerCamel(name))
     }
@@ -34,7 +34,7 @@ public enum Naming {
         "Go" + name.dropFirst(2).replacingOccurrences(of: ".", with: "")
     }
 
-    /// The Go constant of an event type: `GoCreate` → `EvGoCreate`.
+    /// The Go constant of an event type: `TaskBegin` → `EvTaskBegin`.
     public static func goEvent(_ name: String) -> String { "Ev" + name }
 
     /// The Go types of the two status enumerations, and the prefixes of their constants.

@@ -20,7 +20,7 @@ enum NameRules {
 /// A name the generator will declare, and where it comes from.
 private struct Declared {
     var name: String
-    /// How the message names its source: "event GoCreate", or nil for the generator's own names.
+    /// How the message names its source: "event Reading", or nil for the generator's own names.
     var source: String?
     var location: SourceLocation?
     /// The spec name it came from, so a duplicate spec name (reported already) is not reported twice.
