@@ -53,6 +53,11 @@ public enum Naming {
         "super", "switch", "throw", "throws", "true", "try", "typealias", "var", "where", "while", "Type", "none",
     ]
 
+    /// Backquotes `name` if it is in `keywords`.
+    static func escapeSwiftKeyword(_ name: String, always keywords: Set<String>) -> String {
+        keywords.contains(name) || swiftKeywords.contains(name) ? "`\(name)`" : name
+    }
+
     static func escapeSwiftKeyword(_ name: String) -> String {
         swiftKeywords.contains(name) ? "`\(name)`" : name
     }
