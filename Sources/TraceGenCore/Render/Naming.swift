@@ -43,8 +43,6 @@ public enum Naming {
     public static let procStatusType = "ProcStatus"
     public static let procStatusPrefix = "Proc"
 
-    /// Lower-cases the first letter, for Swift properties named after Go constants (`MaxBatchSize` → `maxBatchSize`).
-    public static func swiftProperty(_ name: String) -> String { swiftMember(name) }
 
     static let swiftKeywords: Set<String> = [
         "as", "break", "case", "catch", "class", "continue", "default", "defer", "do", "else", "enum", "extension",
