@@ -140,7 +140,7 @@ struct GoEventsFile: FileGenerator {
         p.indent()
         for (index, section) in (model.regularSections + model.experimentalSections).enumerated() {
             if index > 0 { p.line() }
-            p.comment("\(section.name).")
+            p.comment(section.name.hasSuffix(".") ? section.name : section.name + ".")
             for event in section.events { specEntry(event, &p) }
         }
         p.outdent()
