@@ -209,6 +209,26 @@ import Testing
         }
     }
 
+    /// The reference page keeps its shape: the same lines, the same table cells, no raw HTML.
+    @Test func markdownKeepsItsShape() throws {
+        func page(_ text: String) throws -> String {
+            let spec = try TraceGen.loadSpec(data: Data(text.utf8), file: "hostile.yaml")
+            return DocsRenderer(model: spec.model, context: RenderContext(sourceName: "x.yaml")).render()[0].contents
+        }
+        /// Per line: how many cell separators it has (an escaped `\|` is text).
+        func shape(_ page: String) -> [Int] {
+            page.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+                line.replacingOccurrences(of: "\\\\", with: "").replacingOccurrences(of: "\\|", with: "").filter { $0 == "|" }.count
+            }
+        }
+        let benign = try page(Self.spec([:]))
+        for hostile in [Self.lineBreaks, Self.delimiters] {
+            let text = try page(Self.spec(hostile))
+            #expect(shape(text) == shape(benign))
+            #expect(!text.contains("<script") && !text.contains("<!-- a comment"), "\(text)")
+        }
+    }
+
     /// Specs refused outright, with every diagnostic they produce.
     static let refused: [(label: String, text: String, expected: [String])] = [
         ("NUL in a description", spec(["event": "a\u{0}b"]), [
