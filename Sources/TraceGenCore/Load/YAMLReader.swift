@@ -160,7 +160,7 @@ struct YAMLReader {
     private mutating func integer(_ node: Node, named name: String, range: ClosedRange<Int>?) -> Int? {
         guard case .scalar(let scalar) = node, scalar.style == .plain, scalarType(node) == .int, let value = Int(scalar.string) else {
             if case .scalar(let scalar) = node, scalar.style == .plain, scalar.string.wholeMatch(of: /[-+]?[0-9]+/) != nil {
-                error("\(name) must be a decimal integer that fits in 64 bits, found '\(scalar.string)'", at: node)
+                error("\(name) must be a decimal integer within the signed 64-bit range \(Int.min)...\(Int.max), found '\(scalar.string)'", at: node)
             } else {
                 error("\(name) must be a decimal integer, found \(describe(node))", at: node)
             }

@@ -1,0 +1,6 @@
+@_exported import TestSupport
+import Testing
+
+extension Support.Fixture: CustomTestStringConvertible {
+    public var testDescription: String { description }
+}
