@@ -40,7 +40,9 @@ struct YAMLInput {
         let parser: Parser
         let root: Node?
         do {
-            parser = try Parser(yaml: text)
+            // No resolver rules: the readers type each scalar themselves (``plainTag(of:)``), and
+            // Yams's regular expressions would otherwise run on every scalar, several times.
+            parser = try Parser(yaml: text, resolver: .basic)
             root = try parser.singleRoot()
         } catch {
             throw DiagnosticsError([SpecLoader.yamlDiagnostic(error, file: file, text: text)])
@@ -49,7 +51,7 @@ struct YAMLInput {
     }
 
     private static func isNull(_ node: Node) -> Bool {
-        if case .scalar(let scalar) = node, scalar.style == .plain, Resolver.default.resolveTag(of: node) == .null { return true }
+        if case .scalar(let scalar) = node, scalar.style == .plain, plainTag(of: scalar.string) == .null { return true }
         return false
     }
 }
