@@ -67,15 +67,7 @@ public enum CommandMain {
         do {
             command = try root.parseAsRoot(arguments)
         } catch {
-            let code = root.exitCode(for: error)
-            if code == .success {
-                // --help and --version: their text goes to standard output.
-                let text = root.fullMessage(for: error)
-                if !text.isEmpty, (try? StandardOutput.write(text + "\n")) == nil { finish(1) }
-                finish(0)
-            }
-            StandardError.write(root.fullMessage(for: error))
-            finish(2)
+            finishWithParserError(error, root)
         }
         do {
             try command.run()
@@ -89,12 +81,25 @@ public enum CommandMain {
         } catch let exit as ExitCode {
             finish(exit.rawValue)
         } catch {
-            // A validation error raised while running is a usage error like any other.
-            let code = root.exitCode(for: error)
-            StandardError.write(root.fullMessage(for: error))
-            finish(code == .validationFailure ? 2 : 1)
+            // Help printed by the help subcommand, or a validation error raised while running.
+            finishWithParserError(error, root)
         }
         finish(0)
+    }
+
+    /// Ends with what the argument parser threw: help and version text on standard output with
+    /// status 0, anything else on standard error with status 2 (a usage error).
+    private static func finishWithParserError(_ error: any Error, _ root: any ParsableCommand.Type) -> Never {
+        let text = root.fullMessage(for: error)
+        if root.exitCode(for: error) == .success {
+            if !text.isEmpty, (try? StandardOutput.write(text + "\n")) == nil {
+                StandardError.write("error: cannot write to standard output: \(systemMessage(errno))")
+                finish(1)
+            }
+            finish(0)
+        }
+        StandardError.write(text)
+        finish(2)
     }
 
     /// Exits, first making sure that whatever went through C's buffered standard output arrived.

@@ -50,7 +50,7 @@ import Testing
     @Test func aMissingSpecIsAnErrorWithItsName() {
         let result = run([Repo.tracegen, "/nonexistent/spec.yaml", "--output", "/tmp/never"])
         #expect(result.status == 1)
-        #expect(result.stderr.hasPrefix("/nonexistent/spec.yaml:1:1: error: cannot read the spec: no such file"), "\(result.stderr)")
+        #expect(result.stderr.hasPrefix("/nonexistent/spec.yaml:1:1: error: cannot read the spec: No such file or directory"), "\(result.stderr)")
     }
 }
 
