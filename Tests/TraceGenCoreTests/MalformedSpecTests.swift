@@ -282,12 +282,18 @@ struct MalformedSpecTests {
         #expect(error.diagnostics.last?.description == "keys.yaml:101:1: note: too many errors; only the first 100 are shown")
     }
 
+    /// Where the fuzzer keeps the inputs it (or a review) found to crash or hang, once fixed.
+    static let fuzzFolder = Repo.root.appendingPathComponent("Fuzz/corpus/spec")
+
     /// Inputs the fuzzer (or a review) found to crash or hang, kept once fixed.
     static let fuzzFindings: [String] = {
-        let folder = BadSpecs.directory.deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Fuzz/corpus/spec")
-        return ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).sorted().map { folder.appendingPathComponent($0).path }
+        ((try? FileManager.default.contentsOfDirectory(atPath: fuzzFolder.path)) ?? []).sorted().map { fuzzFolder.appendingPathComponent($0).path }
     }()
+
+    @Test("the kept fuzz findings are there, so the test below cannot pass by finding none")
+    func fuzzFindingsExist() throws {
+        _ = try fixtureNames(in: Self.fuzzFolder, suffix: "")
+    }
 
     @Test("kept fuzz findings load or fail with located diagnostics, quickly", arguments: fuzzFindings)
     func fuzzFindingStaysFixed(_ path: String) throws {
