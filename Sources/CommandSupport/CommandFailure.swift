@@ -69,6 +69,11 @@ public enum CommandMain {
         } catch {
             finishWithParserError(error, root)
         }
+        // A tool that is only a set of subcommands, run without one: a usage error, not a request for help.
+        if type(of: command) == root, !root.configuration.subcommands.isEmpty, root.configuration.defaultSubcommand == nil {
+            StandardError.write("error: missing subcommand\n\n" + root.helpMessage())
+            finish(2)
+        }
         do {
             try command.run()
         } catch let failure as CommandFailure {

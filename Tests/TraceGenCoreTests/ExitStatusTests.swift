@@ -18,6 +18,7 @@ struct ExitStatusTests {
         ["tracegen", "diff", "Specs/v2.yaml", "Specs/v2.yaml", "--format", "yaml"],
         ["tracegen", "diff", "Specs/v2.yaml", "Specs/v2.yaml", "--fail-on", "sometimes"],
         ["tracegen", "diff", "-", "-"],
+        ["gotrace"],
         ["gotrace", "no-such-command"],
         ["gotrace", "wire"],
         ["gotrace", "wire", "x.trace", "--bogus"],
