@@ -44,11 +44,11 @@ struct DiffCommand: ParsableCommand {
     func run() throws {
         let format = DiffFormat(rawValue: format)!
         let failOn = DiffFailLevel(rawValue: failOn)!
-        // Load both before stopping, so one run reports the problems of both files.
-        var diagnostics: [Diagnostic] = []
-        let oldSpec = load(old, into: &diagnostics)
-        let newSpec = load(new, into: &diagnostics)
-        guard let oldSpec, let newSpec else {
+        // Load both before stopping, so one run reports the problems of both files. Loading is
+        // most of the work and the two specs are independent, so they load side by side.
+        let loaded = Self.loadBoth(old, new)
+        let diagnostics = loaded.flatMap { $0.diagnostics }
+        guard let oldSpec = loaded[0].spec, let newSpec = loaded[1].spec else {
             throw CommandFailure(.input, diagnostics.map(\.description).joined(separator: "\n"))
         }
         let report = SpecDiff.compare(oldSpec, newSpec)
@@ -56,22 +56,41 @@ struct DiffCommand: ParsableCommand {
         if report.fails(at: failOn) { throw CommandFailure(.verdict, "") }
     }
 
-    private func load(_ path: String, into diagnostics: inout [Diagnostic]) -> TraceSpec? {
+    /// What loading one spec gave: the spec, or the diagnostics that stopped it.
+    private struct Loaded: @unchecked Sendable {
+        var spec: TraceSpec?
+        var diagnostics: [Diagnostic] = []
+    }
+
+    /// Loads both specs on two threads; the results come back in the order of the arguments.
+    private static func loadBoth(_ first: String, _ second: String) -> [Loaded] {
+        let paths = [first, second]
+        let slots = UnsafeMutableBufferPointer<Loaded>.allocate(capacity: 2)
+        slots.initialize(repeating: Loaded())
+        defer { slots.deallocate() }
+        nonisolated(unsafe) let shared = slots
+        // Each iteration writes only its own slot.
+        DispatchQueue.concurrentPerform(iterations: 2) { index in
+            shared[index] = load(paths[index])
+        }
+        return Array(slots)
+    }
+
+    private static func load(_ path: String) -> Loaded {
         do {
             if path == "-" {
-                return try TraceGen.loadSpec(data: readStandardInput(), file: "<stdin>")
+                return Loaded(spec: try TraceGen.loadSpec(data: readStandardInput(), file: "<stdin>"))
             }
-            return try TraceGen.loadSpec(path: path)
+            return Loaded(spec: try TraceGen.loadSpec(path: path))
         } catch let error as DiagnosticsError {
-            diagnostics += error.diagnostics
+            return Loaded(spec: nil, diagnostics: error.diagnostics)
         } catch {
-            diagnostics.append(Diagnostic(.error, "cannot read the spec: \(error)", at: SourceLocation(file: path == "-" ? "<stdin>" : path, line: 1, column: 1)))
+            return Loaded(spec: nil, diagnostics: [Diagnostic(.error, "cannot read the spec: \(error)", at: SourceLocation(file: path == "-" ? "<stdin>" : path, line: 1, column: 1))])
         }
-        return nil
     }
 
     /// Reads standard input, stopping one byte past the spec size limit so the loader can refuse it.
-    private func readStandardInput() throws -> Data {
+    private static func readStandardInput() throws -> Data {
         var data = Data()
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         while data.count <= SpecLoader.maxSpecSize {
