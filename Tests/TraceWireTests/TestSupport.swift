@@ -1,6 +1,1 @@
 @_exported import TestSupport
-import Testing
-
-extension Support.Fixture: CustomTestStringConvertible {
-    public var testDescription: String { description }
-}
