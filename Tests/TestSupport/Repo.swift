@@ -159,3 +159,22 @@ public func fixtureNames(in folder: URL, suffix: String, minimum: Int = 1) throw
     }
     return matching
 }
+
+/// Measures the CPU time the calling thread spends, which a busy machine does not inflate the way
+/// it inflates wall time; for time bounds on work done in the test process itself.
+public struct ThreadCPUClock {
+    private let start: Double
+
+    public init() {
+        start = Self.now()
+    }
+
+    /// Seconds of CPU time this thread used since the clock was made.
+    public var elapsed: Double { Self.now() - start }
+
+    private static func now() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
+}
