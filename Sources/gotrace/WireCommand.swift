@@ -70,6 +70,12 @@ extension Duration {
     }
 }
 
+/// Prints a line on standard error, for notes that do not end the command; failures are thrown
+/// as ``CommandFailure`` instead, and ``CommandMain`` prints them and sets the exit status.
+func printError(_ message: String) {
+    StandardError.write(message)
+}
+
 /// Opens a command's input, a file or standard input for `-`, with the name its errors use.
 func openInput(_ path: String) throws(CommandFailure) -> (source: FileDescriptorSource, name: String) {
     let name = path == "-" ? "<stdin>" : path
