@@ -23,12 +23,20 @@ let package = Package(
             name: "TraceGenCore",
             dependencies: [.product(name: "Yams", package: "Yams")]
         ),
+        // What both command lines share: typed failures and their exit statuses, checked writes to
+        // standard output, output files that are replaced atomically or written through. Links no
+        // generated module.
+        .target(
+            name: "CommandSupport",
+            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         // The generator's command line. It links no generated module, so whatever state Generated/
         // is in, tracegen still builds and can regenerate it.
         .executableTarget(
             name: "tracegen",
             dependencies: [
                 "TraceGenCore",
+                "CommandSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -37,6 +45,7 @@ let package = Package(
             name: "gotrace",
             dependencies: [
                 "TraceWire",
+                "CommandSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -56,13 +65,16 @@ let package = Package(
             ),
             dependencies: ["tracegen"]
         ),
+        // What both test targets share: the process runner, the executable locator, temporary
+        // folders and the Go environment.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(
             name: "TraceGenCoreTests",
-            dependencies: ["TraceGenCore", "TraceV2"]
+            dependencies: ["TraceGenCore", "TraceV2", "TestSupport"]
         ),
         .testTarget(
             name: "TraceWireTests",
-            dependencies: ["TraceWire", "TraceV2"]
+            dependencies: ["TraceWire", "TraceV2", "TestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

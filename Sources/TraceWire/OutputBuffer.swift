@@ -115,7 +115,7 @@ public final class OutputBuffer {
                 let wrote = writeDescriptor(fd, bytes.baseAddress! + done, bytes.count - done)
                 if wrote < 0 {
                     if errno == EINTR { continue }
-                    throw WireError(location: .none, message: "write failed: \(systemErrorMessage())")
+                    throw WireError(location: .output, message: "write failed: \(systemErrorMessage())")
                 }
                 done += wrote
             }

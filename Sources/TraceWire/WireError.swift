@@ -9,8 +9,11 @@ public struct WireError: Error, Hashable, Sendable, CustomStringConvertible {
         case offset(Int)
         /// A 1-based line of a text trace.
         case line(Int)
-        /// The problem is not tied to a place in the input, such as a failed write.
+        /// The problem is not tied to a place in the input, such as a file that cannot be opened.
         case none
+        /// Writing the output failed (a full disk, a capped file size, a closed pipe): the
+        /// problem lies with the output, not with the input.
+        case output
     }
 
     /// Where the problem lies.
@@ -41,6 +44,9 @@ public struct WireError: Error, Hashable, Sendable, CustomStringConvertible {
         return nil
     }
 
+    /// Whether the error is about the output rather than the input.
+    public var isOutputFailure: Bool { location == .output }
+
     /// The line number, for errors located in a text trace.
     public var line: Int? {
         if case .line(let line) = location { return line }
@@ -52,7 +58,7 @@ public struct WireError: Error, Hashable, Sendable, CustomStringConvertible {
         switch location {
         case .offset(let offset): "offset \(offset): \(message)"
         case .line(let line): "line \(line): \(message)"
-        case .none: message
+        case .none, .output: message
         }
     }
 }

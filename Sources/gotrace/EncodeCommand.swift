@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandSupport
 import TraceWire
 
 struct EncodeCommand: ParsableCommand {
@@ -32,7 +33,10 @@ struct EncodeCommand: ParsableCommand {
             try destination.commit()
         } catch let error as WireError {
             destination.discard()
-            fail(error, input: inputName, output: output)
+            throw failure(error, input: inputName, output: output)
+        } catch {
+            destination.discard()
+            throw error
         }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandSupport
 import Foundation
 import TraceWire
 
@@ -42,7 +43,7 @@ struct WireCommand: ParsableCommand {
                 progress.clear()
                 let seconds = (ContinuousClock.now - started).seconds
                 let megabytes = Double(reader.offset) / 1_000_000
-                print("\(events) events, \(reader.offset) bytes in \(String(format: "%.3f", seconds)) s: \(String(format: "%.0f", megabytes / seconds)) MB/s")
+                try StandardOutput.write("\(events) events, \(reader.offset) bytes in \(String(format: "%.3f", seconds)) s: \(String(format: "%.0f", megabytes / seconds)) MB/s\n")
                 return
             }
             let destination = try CommandOutput(path: output)
@@ -56,7 +57,7 @@ struct WireCommand: ParsableCommand {
             progress.clear()
         } catch let error as WireError {
             progress.clear()
-            fail(error, input: inputName, output: output)
+            throw failure(error, input: inputName, output: output)
         }
     }
 }
@@ -69,75 +70,53 @@ extension Duration {
     }
 }
 
-/// Prints `message` on standard error and exits with status 1.
-func fail(_ message: String) -> Never {
-    printError(message)
-    exit(1)
+/// Prints a line on standard error, for notes that do not end the command; failures are thrown
+/// as ``CommandFailure`` instead, and ``CommandMain`` prints them and sets the exit status.
+func printError(_ message: String) {
+    StandardError.write(message)
 }
 
 /// Opens a command's input, a file or standard input for `-`, with the name its errors use.
-func openInput(_ path: String) throws -> (source: FileDescriptorSource, name: String) {
+func openInput(_ path: String) throws(CommandFailure) -> (source: FileDescriptorSource, name: String) {
     let name = path == "-" ? "<stdin>" : path
+    if path == "-" { return (FileDescriptorSource(fileDescriptor: 0), name) }
     do {
-        return (path == "-" ? FileDescriptorSource(fileDescriptor: 0) : try FileDescriptorSource(path: path), name)
-    } catch let error as WireError {
-        fail("\(name): \(error)")
+        return (try FileDescriptorSource(path: path), name)
+    } catch {
+        throw CommandFailure(.input, "\(name): \(error)")
     }
 }
 
-/// Exits with a trace error, named after the output file for a failed write and after the input
-/// for everything else.
-func fail(_ error: WireError, input: String, output: String) -> Never {
-    let isWriteFailure = error.location == .none && error.message.hasPrefix("write")
-    fail("\(isWriteFailure ? output : input): \(error)")
+/// A trace error as a command failure: a failed write is an output failure named after the
+/// output, anything else an input failure named after the input.
+func failure(_ error: WireError, input: String, output: String) -> CommandFailure {
+    error.isOutputFailure
+        ? CommandFailure(.output, "\(output == "-" ? "<stdout>" : output): \(error)")
+        : CommandFailure(.input, "\(input): \(error)")
 }
 
-/// Where a command writes: standard output, or a file that appears only when all of it is
-/// written (a temporary file renamed into place).
+/// Where a command writes: standard output, a device or FIFO written through, or a file that
+/// appears only when all of it is written (see ``OutputFile``).
 struct CommandOutput {
     let buffer: OutputBuffer
-    private let path: String?
-    private let temporaryPath: String?
-    private let fileDescriptor: Int32
+    private let file: OutputFile
 
-    /// Opens standard output for `-`, otherwise a temporary file next to `path`.
-    init(path: String) throws {
-        if path == "-" {
-            self.path = nil
-            temporaryPath = nil
-            fileDescriptor = 1
-        } else {
-            let temporary = "\(path).tmp-\(getpid())"
-            let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-            guard fd >= 0 else {
-                fail("\(path): cannot create: \(String(cString: strerror(errno)))")
-            }
-            self.path = path
-            temporaryPath = temporary
-            fileDescriptor = fd
-        }
-        buffer = OutputBuffer(fileDescriptor: fileDescriptor)
+    init(path: String) throws(CommandFailure) {
+        file = try OutputFile(path: path)
+        buffer = OutputBuffer(fileDescriptor: file.fileDescriptor)
     }
 
-    /// Flushes and, for a file, moves it into place.
+    /// Flushes and, for a replaced file, moves it into place.
     func commit() throws {
         try buffer.flush()
-        guard let path, let temporaryPath else { return }
-        close(fileDescriptor)
-        guard rename(temporaryPath, path) == 0 else {
-            unlink(temporaryPath)
-            fail("\(path): cannot write: \(String(cString: strerror(errno)))")
-        }
+        try file.commit()
     }
 
-    /// Drops a partly written file; output already sent to standard output stays.
+    /// Drops a partly written file; output written through (standard output, a pipe, a device)
+    /// gets what was printed before the failure, as Go's tool prints the events before an error.
     func discard() {
-        guard let temporaryPath else {
-            try? buffer.flush()
-            return
-        }
-        close(fileDescriptor)
-        unlink(temporaryPath)
+        if !file.replacesFile { try? buffer.flush() }
+        file.discard()
     }
 }
 

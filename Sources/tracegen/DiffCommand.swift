@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandSupport
 import Foundation
 import TraceGenCore
 
@@ -7,8 +8,9 @@ struct DiffCommand: ParsableCommand {
         commandName: "diff",
         abstract: "Report what changed between two specs, and how much each change breaks.",
         discussion: """
-            Exit status: 0 when no change reaches the --fail-on level, 1 when one does, 2 when an input \
-            cannot be read or is not a valid spec (printed as file:line:col diagnostics) or an option is wrong. \
+            Exit status: 0 when no change reaches the --fail-on level, 1 when one does or the report cannot be \
+            written, 2 when an input cannot be read or is not a valid spec (printed as file:line:col diagnostics) \
+            or an option is wrong. \
             Either spec may be - for standard input, named <stdin> in locations:
               git show v1.0:Specs/v2.yaml | tracegen diff - Specs/v2.yaml
             """
@@ -20,62 +22,87 @@ struct DiffCommand: ParsableCommand {
     @Argument(help: "The newer spec, or - for standard input.")
     var new: String
 
-    // Plain strings, checked in run(), so a wrong value exits 2 like any other bad input.
+    // Plain strings, checked in validate(), so the message lists the choices in our words.
     @Option(help: "Output format: text, json or markdown.")
     var format: String = DiffFormat.text.rawValue
 
     @Option(name: .customLong("fail-on"), help: "Exit 1 on changes at this level: breaking, any or none.")
     var failOn: String = DiffFailLevel.breaking.rawValue
 
-    func run() throws {
-        guard let format = DiffFormat(rawValue: format) else {
-            throw badInput("error: --format must be one of \(DiffFormat.allCases.map(\.rawValue).joined(separator: ", ")); got '\(self.format)'")
+    func validate() throws {
+        if DiffFormat(rawValue: format) == nil {
+            throw ValidationError("--format must be one of \(DiffFormat.allCases.map(\.rawValue).joined(separator: ", ")); got '\(format)'")
         }
-        guard let failOn = DiffFailLevel(rawValue: failOn) else {
-            throw badInput("error: --fail-on must be one of \(DiffFailLevel.allCases.map(\.rawValue).joined(separator: ", ")); got '\(self.failOn)'")
+        if DiffFailLevel(rawValue: failOn) == nil {
+            throw ValidationError("--fail-on must be one of \(DiffFailLevel.allCases.map(\.rawValue).joined(separator: ", ")); got '\(failOn)'")
         }
         if old == "-", new == "-" {
-            throw badInput("error: standard input can be read only once; give a file for OLD or NEW")
+            throw ValidationError("standard input can be read only once; give a file for OLD or NEW")
         }
-        // Load both before stopping, so one run reports the problems of both files.
-        var diagnostics: [Diagnostic] = []
-        let oldSpec = load(old, into: &diagnostics)
-        let newSpec = load(new, into: &diagnostics)
-        guard let oldSpec, let newSpec else {
-            throw badInput(diagnostics.map(\.description).joined(separator: "\n"))
-        }
-        let report = SpecDiff.compare(oldSpec, newSpec)
-        print(format.render(report), terminator: "")
-        if report.fails(at: failOn) { throw ExitCode(1) }
     }
 
-    private func load(_ path: String, into diagnostics: inout [Diagnostic]) -> TraceSpec? {
+    func run() throws {
+        let format = DiffFormat(rawValue: format)!
+        let failOn = DiffFailLevel(rawValue: failOn)!
+        // Load both before stopping, so one run reports the problems of both files. Loading is
+        // most of the work and the two specs are independent, so they load side by side.
+        let loaded = Self.loadBoth(old, new)
+        let diagnostics = loaded.flatMap { $0.diagnostics }
+        guard let oldSpec = loaded[0].spec, let newSpec = loaded[1].spec else {
+            throw CommandFailure(.input, diagnostics.map(\.description).joined(separator: "\n"))
+        }
+        let report = SpecDiff.compare(oldSpec, newSpec)
+        try StandardOutput.write(format.render(report))
+        if report.fails(at: failOn) { throw CommandFailure(.verdict, "") }
+    }
+
+    /// What loading one spec gave: the spec, or the diagnostics that stopped it.
+    private struct Loaded: @unchecked Sendable {
+        var spec: TraceSpec?
+        var diagnostics: [Diagnostic] = []
+    }
+
+    /// Loads both specs on two threads; the results come back in the order of the arguments.
+    private static func loadBoth(_ first: String, _ second: String) -> [Loaded] {
+        let paths = [first, second]
+        let slots = UnsafeMutableBufferPointer<Loaded>.allocate(capacity: 2)
+        slots.initialize(repeating: Loaded())
+        defer { slots.deallocate() }
+        nonisolated(unsafe) let shared = slots
+        // Each iteration writes only its own slot.
+        DispatchQueue.concurrentPerform(iterations: 2) { index in
+            shared[index] = load(paths[index])
+        }
+        return Array(slots)
+    }
+
+    private static func load(_ path: String) -> Loaded {
         do {
             if path == "-" {
-                return try TraceGen.loadSpec(data: readStandardInput(), file: "<stdin>")
+                return Loaded(spec: try TraceGen.loadSpec(data: readStandardInput(), file: "<stdin>"))
             }
-            return try TraceGen.loadSpec(path: path)
+            return Loaded(spec: try TraceGen.loadSpec(path: path))
         } catch let error as DiagnosticsError {
-            diagnostics += error.diagnostics
+            return Loaded(spec: nil, diagnostics: error.diagnostics)
         } catch {
-            diagnostics.append(Diagnostic(.error, "cannot read the spec: \(error.localizedDescription)", at: SourceLocation(file: path == "-" ? "<stdin>" : path, line: 1, column: 1)))
+            return Loaded(spec: nil, diagnostics: [Diagnostic(.error, "cannot read the spec: \(error)", at: SourceLocation(file: path == "-" ? "<stdin>" : path, line: 1, column: 1))])
         }
-        return nil
     }
 
     /// Reads standard input, stopping one byte past the spec size limit so the loader can refuse it.
-    private func readStandardInput() -> Data {
+    private static func readStandardInput() throws -> Data {
         var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
         while data.count <= SpecLoader.maxSpecSize {
-            let chunk = FileHandle.standardInput.availableData
-            if chunk.isEmpty { break }
-            data.append(chunk)
+            let count = buffer.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                let reason = systemMessage(errno)
+                throw DiagnosticsError([Diagnostic(.error, "cannot read the spec: \(reason)", at: SourceLocation(file: "<stdin>", line: 1, column: 1))])
+            }
+            if count == 0 { break }
+            data.append(contentsOf: buffer[0..<count])
         }
         return data
-    }
-
-    private func badInput(_ message: String) -> ExitCode {
-        printError(message)
-        return ExitCode(2)
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandSupport
 import Foundation
 import TraceGenCore
 
@@ -26,7 +27,7 @@ struct EmitSwiftCommand: ParsableCommand {
     @Option(help: "The config file; defaults to \(SwiftConfigLoader.fileName) beside the spec, if there is one.")
     var config: String?
 
-    @Option(help: "Prepended to every file name, so the files of several specs never share a name.")
+    @Option(help: "Prepended to every file name, so the files of several specs never share a name; no '/' and no '..'.")
     var filePrefix: String = ""
 
     @Option(help: "How the generated headers name the spec; defaults to the path as given.")
@@ -34,6 +35,13 @@ struct EmitSwiftCommand: ParsableCommand {
 
     @Option(name: .customLong("sibling"), help: "Another spec compiled into the same module; it is an error if both would declare the same type names.")
     var siblings: [String] = []
+
+    func validate() throws {
+        // The prefix names files inside the output folder; it must not reach out of it.
+        if filePrefix.contains("/") || filePrefix.contains("..") || filePrefix.contains("\0") {
+            throw ValidationError("--file-prefix must not contain '/' or '..'; got '\(filePrefix)'")
+        }
+    }
 
     func run() throws {
         let files: [GeneratedFile]
@@ -48,15 +56,9 @@ struct EmitSwiftCommand: ParsableCommand {
                 return GeneratedFile(path: filePrefix + role, contents: file.contents)
             }
         } catch let error as DiagnosticsError {
-            printError(error.description)
-            throw ExitCode(1)
+            throw CommandFailure(.input, error.description)
         }
-        do {
-            _ = try OutputWriter(directory: URL(fileURLWithPath: output, isDirectory: true)).write(files)
-        } catch {
-            printError("error: cannot write to \(output): \(error.localizedDescription)")
-            throw ExitCode(1)
-        }
+        try writeOutput(files, to: output)
     }
 
     /// Two specs with the same type prefix in one module would declare `EventType` twice; say so at the spec.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandSupport
 import Foundation
 import TraceGenCore
 
@@ -7,23 +8,14 @@ struct TraceGenCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tracegen",
         abstract: "Generate Swift and Go definitions of a binary trace format from one YAML spec.",
+        discussion: "Exit status: 0 on success, 1 for bad input or a failed write, 2 for a usage error.",
         subcommands: [GenerateCommand.self, CheckCommand.self, EmitSwiftCommand.self, DiffCommand.self],
         defaultSubcommand: GenerateCommand.self
     )
 
     static func main() {
-        let arguments = Array(CommandLine.arguments.dropFirst())
-        do {
-            var command = try parseAsRoot(arguments)
-            try command.run()
-        } catch {
-            // `diff` promises exit status 2 for every kind of bad input, usage errors included.
-            if arguments.first == "diff", exitCode(for: error) == .validationFailure {
-                printError(fullMessage(for: error))
-                Foundation.exit(2)
-            }
-            exit(withError: error)
-        }
+        // diff's 1 means "a change reached --fail-on", so unusable input gets 2 there, as in diff(1).
+        CommandMain.run(self, inputStatus: { $0 is DiffCommand ? 2 : 1 })
     }
 }
 
@@ -40,24 +32,20 @@ struct GenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate",
         abstract: "Regenerate the Go package, the Swift module and the reference page (the default command).",
-        discussion: "Only files whose bytes changed are written, each atomically. Nothing is written if the spec has errors."
+        discussion: """
+            Only files whose bytes changed are written, each atomically. Nothing is written if the spec has errors. \
+            Runs into one folder take turns, so the folder always holds one spec's complete output.
+            """
     )
 
     @OptionGroup var options: OutputOptions
 
     func run() throws {
         let files = try loadAndRender(options.spec)
-        let writer = OutputWriter(directory: URL(fileURLWithPath: options.output, isDirectory: true))
-        let results: [OutputWriter.Result]
-        do {
-            results = try writer.write(files)
-        } catch {
-            printError("error: cannot write to \(options.output): \(error.localizedDescription)")
-            throw ExitCode(1)
-        }
-        for result in results {
-            print("\(result.outcome.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \((options.output as NSString).appendingPathComponent(result.path))")
-        }
+        let results = try writeOutput(files, to: options.output)
+        try StandardOutput.write(results.map { result in
+            "\(result.outcome.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \((options.output as NSString).appendingPathComponent(result.path))\n"
+        }.joined())
     }
 }
 
@@ -71,29 +59,41 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         let files = try loadAndRender(options.spec)
-        let writer = OutputWriter(directory: URL(fileURLWithPath: options.output, isDirectory: true))
-        let diff = writer.check(files)
+        let diff: String
+        do {
+            diff = try OutputWriter(directory: URL(fileURLWithPath: options.output, isDirectory: true)).compare(files)
+        } catch let failure as OutputWriter.Failure {
+            throw CommandFailure(.input, "error: cannot read \(options.output): \(failure)")
+        }
         if diff.isEmpty {
-            print("\(options.output) is up to date with \(options.spec)")
+            try StandardOutput.write("\(options.output) is up to date with \(options.spec)\n")
             return
         }
-        print(diff, terminator: "")
-        printError("error: \(options.output) is stale; run `tracegen \(options.spec) --output \(options.output)`")
-        throw ExitCode(1)
+        try StandardOutput.write(diff)
+        throw CommandFailure(.verdict, "error: \(options.output) is stale; run `tracegen \(options.spec) --output \(options.output)`")
     }
 }
 
-/// Loads, validates and renders a spec, printing diagnostics and exiting 1 on errors.
-func loadAndRender(_ path: String) throws -> [GeneratedFile] {
+/// Loads, validates and renders a spec; a spec with errors is an input failure listing every diagnostic.
+func loadAndRender(_ path: String) throws(CommandFailure) -> [GeneratedFile] {
     do {
         let spec = try TraceGen.loadSpec(path: path)
         return TraceGen.render(spec, sourceName: path)
     } catch let error as DiagnosticsError {
-        printError(error.description)
-        throw ExitCode(1)
+        throw CommandFailure(.input, error.description)
+    } catch {
+        throw CommandFailure(.input, "error: \(path): \(error)")
     }
 }
 
-func printError(_ message: String) {
-    FileHandle.standardError.write(Data((message + "\n").utf8))
+/// Writes generated files into `folder`; a failure is an output failure naming its cause.
+@discardableResult
+func writeOutput(_ files: [GeneratedFile], to folder: String) throws(CommandFailure) -> [OutputWriter.Result] {
+    do {
+        return try OutputWriter(directory: URL(fileURLWithPath: folder, isDirectory: true)).write(files)
+    } catch let failure as OutputWriter.Failure {
+        throw CommandFailure(.output, "error: cannot write to \(folder): \(failure)")
+    } catch {
+        throw CommandFailure(.output, "error: cannot write to \(folder): \(error)")
+    }
 }

@@ -26,23 +26,34 @@ private enum Match<T> {
 
 /// Pairs by name, then by `key` where exactly one leftover on each side has that key.
 /// Paired and added entities come in NEW's order, then removed ones in OLD's order.
+///
+/// Linear in the number of entities: names and keys are looked up in dictionaries, never by
+/// scanning the other side.
 private func match<T>(_ old: [T], _ new: [T], name: (T) -> String, key: ((T) -> Int)? = nil) -> [Match<T>] {
+    // For each name, OLD's indices in order; a repeated name pairs with its occurrences in turn.
+    var oldByName: [String: [Int]] = [:]
+    for (index, item) in old.enumerated() { oldByName[name(item), default: []].append(index) }
+    var nextOfName: [String: Int] = [:]
     var oldFor: [Int: Int] = [:]
     var usedOld = Set<Int>()
     for (newIndex, item) in new.enumerated() {
-        if let oldIndex = old.indices.first(where: { !usedOld.contains($0) && name(old[$0]) == name(item) }) {
-            oldFor[newIndex] = oldIndex
-            usedOld.insert(oldIndex)
-        }
+        let itemName = name(item)
+        guard let candidates = oldByName[itemName] else { continue }
+        let next = nextOfName[itemName, default: 0]
+        guard next < candidates.count else { continue }
+        nextOfName[itemName] = next + 1
+        oldFor[newIndex] = candidates[next]
+        usedOld.insert(candidates[next])
     }
     if let key {
         let leftNew = new.indices.filter { oldFor[$0] == nil }
-        let leftOld = old.indices.filter { !usedOld.contains($0) }
+        var oldWithKey: [Int: [Int]] = [:]
+        for index in old.indices where !usedOld.contains(index) { oldWithKey[key(old[index]), default: []].append(index) }
+        var newWithKey: [Int: Int] = [:]
+        for index in leftNew { newWithKey[key(new[index]), default: 0] += 1 }
         for newIndex in leftNew {
             let value = key(new[newIndex])
-            let olds = leftOld.filter { key(old[$0]) == value }
-            let news = leftNew.filter { key(new[$0]) == value }
-            if olds.count == 1, news.count == 1 {
+            if let olds = oldWithKey[value], olds.count == 1, newWithKey[value] == 1 {
                 oldFor[newIndex] = olds[0]
                 usedOld.insert(olds[0])
             }

@@ -146,7 +146,7 @@ struct SpecDecoder {
     private static func label(_ kind: String, _ fields: YAMLReader.Fields, fallback: String) -> String {
         // A plain scalar that YAML reads as a number or boolean is reported as a wrong type, so it is no name.
         if case .scalar(let scalar)? = fields.values["name"], !scalar.string.isEmpty,
-           scalar.style != .plain || Resolver.default.resolveTag(of: .scalar(scalar)) == .str {
+           scalar.style != .plain || plainTag(of: scalar.string) == .str {
             return "\(kind) '\(scalar.string)'"
         }
         return fallback

@@ -70,29 +70,51 @@ public enum SpecLoader {
         }
     }
 
+    /// Why a file could not be read, in the system's words ("Permission denied", "Is a directory").
+    struct ReadFailure: Error, CustomStringConvertible {
+        var reason: String
+        var description: String { reason }
+    }
+
     private static func readBounded(path: String) throws -> Data {
-        var isDirectory: ObjCBool = false
-        let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
-        // On Linux a directory opens fine and only fails on read, with an unhelpful error.
-        guard !isDirectory.boolValue, let handle = FileHandle(forReadingAtPath: path) else {
-            throw CocoaError(exists ? (isDirectory.boolValue ? .fileReadUnknown : .fileReadNoPermission) : .fileReadNoSuchFile,
-                             userInfo: [NSFilePathErrorKey: path, NSLocalizedDescriptionKey: exists ? (isDirectory.boolValue ? "it is a directory" : "permission denied") : "no such file"])
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw ReadFailure(reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var info = stat()
+        // On Linux a directory opens fine and only fails on read; say what it is.
+        if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR { throw ReadFailure(reason: String(cString: strerror(EISDIR))) }
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while data.count <= maxSpecSize {
+            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, min($0.count, maxSpecSize + 1 - data.count)) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw ReadFailure(reason: String(cString: strerror(errno)))
+            }
+            if count == 0 { break }
+            data.append(contentsOf: buffer[0..<count])
         }
-        defer { try? handle.close() }
-        return try handle.read(upToCount: maxSpecSize + 1) ?? Data()
+        return data
     }
 
     private static func describe(_ error: Error) -> String {
-        if let error = error as? CocoaError, let text = error.userInfo[NSLocalizedDescriptionKey] as? String { return text }
-        return error.localizedDescription
+        "\(error)"
     }
 
-    /// Where the first anchor (`&a`) or alias (`*a`) token is, found with libyaml's scanner alone,
-    /// which runs in linear time; nil if there is none or the scanner stops at a syntax error
-    /// (the parser then reports that error).
-    static func firstAnchorOrAlias(in text: String) -> (line: Int, column: Int)? {
-        // Only the two sigils can start these tokens; most specs have neither, so skip the scan.
-        guard text.utf8.contains(UInt8(ascii: "&")) || text.utf8.contains(UInt8(ascii: "*")) else { return nil }
+    /// A YAML token that specs and config files refuse.
+    enum RefusedToken {
+        /// `&name` or `*name`.
+        case anchorOrAlias
+        /// An explicit tag (`!!binary`, `!!str`, `!local`, `!`) or a `%TAG` directive.
+        case tag(String)
+    }
+
+    /// Where the first anchor (`&a`), alias (`*a`) or explicit tag (`!!binary`) is, found with
+    /// libyaml's scanner alone, which runs in linear time; nil if there is none or the scanner
+    /// stops at a syntax error (the parser then reports that error).
+    static func firstRefusedToken(in text: String) -> (token: RefusedToken, line: Int, column: Int)? {
+        // Only these sigils can start such tokens; most specs have none of them, so skip the scan.
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "!") || $0 == UInt8(ascii: "%") }) else { return nil }
         var bytes = Array(text.utf8)
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) == 1 else { return nil }
@@ -103,9 +125,16 @@ public enum SpecLoader {
             var token = yaml_token_t()
             while yaml_parser_scan(&parser, &token) == 1 {
                 defer { yaml_token_delete(&token) }
+                let line = Int(token.start_mark.line) + 1, column = Int(token.start_mark.column) + 1
                 switch token.type {
                 case YAML_ANCHOR_TOKEN, YAML_ALIAS_TOKEN:
-                    return (Int(token.start_mark.line) + 1, Int(token.start_mark.column) + 1)
+                    return (.anchorOrAlias, line, column)
+                case YAML_TAG_TOKEN:
+                    let handle = token.data.tag.handle.map { String(cString: $0) } ?? ""
+                    let suffix = token.data.tag.suffix.map { String(cString: $0) } ?? ""
+                    return (.tag(handle + suffix), line, column)
+                case YAML_TAG_DIRECTIVE_TOKEN:
+                    return (.tag("%TAG"), line, column)
                 case YAML_STREAM_END_TOKEN, YAML_NO_TOKEN:
                     return nil
                 default:
@@ -204,16 +233,10 @@ public enum SpecLoader {
 extension String {
     /// Decodes UTF-8 strictly: nil where the bytes are not valid UTF-8.
     init?(validatingUTF8Data data: Data) {
-        var result = ""
-        var iterator = data.makeIterator()
-        var decoder = UTF8()
-        loop: while true {
-            switch decoder.decode(&iterator) {
-            case .scalarValue(let scalar): result.unicodeScalars.append(scalar)
-            case .emptyInput: break loop
-            case .error: return nil
-            }
-        }
-        self = result
+        // Decoding replaces each invalid sequence with U+FFFD, so the bytes come back unchanged
+        // exactly when they were valid; both steps run at memory speed.
+        let decoded = String(decoding: data, as: UTF8.self)
+        guard decoded.utf8.elementsEqual(data) else { return nil }
+        self = decoded
     }
 }

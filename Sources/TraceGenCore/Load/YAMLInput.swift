@@ -2,7 +2,7 @@ import Foundation
 import Yams
 
 /// The bytes-to-tree step every YAML input shares (specs and the plugin's config file): a size
-/// cap, strict UTF-8, no NUL bytes, no anchors or aliases, exactly one document. Each refusal is a
+/// cap, strict UTF-8, no NUL bytes, no anchors, aliases or tags, exactly one document. Each refusal is a
 /// diagnostic with its location.
 struct YAMLInput {
     /// The document's root; nil when the document is empty.
@@ -26,13 +26,23 @@ struct YAMLInput {
         }
         // Refuse anchors and aliases before composing: Yams hashes mapping keys to find duplicates,
         // and an aliased key that expands exponentially ("billion laughs") would never finish.
-        if let mark = SpecLoader.firstAnchorOrAlias(in: text) {
-            throw DiagnosticsError([Diagnostic(.error, "YAML anchors and aliases are not allowed in \(article); write the value out", at: SourceLocation(file: file, line: mark.line, column: mark.column))])
+        // Explicit tags are refused too, every one of them: the loader reads each value by where it
+        // stands, so a tag (`!!binary`, `!!str`, `!custom`) could only be ignored, never honoured.
+        if let refused = SpecLoader.firstRefusedToken(in: text) {
+            let location = SourceLocation(file: file, line: refused.line, column: refused.column)
+            switch refused.token {
+            case .anchorOrAlias:
+                throw DiagnosticsError([Diagnostic(.error, "YAML anchors and aliases are not allowed in \(article); write the value out", at: location)])
+            case .tag(let tag):
+                throw DiagnosticsError([Diagnostic(.error, "YAML tags such as '\(tag)' are not allowed in \(article); write the plain value", at: location)])
+            }
         }
         let parser: Parser
         let root: Node?
         do {
-            parser = try Parser(yaml: text)
+            // No resolver rules: the readers type each scalar themselves (``plainTag(of:)``), and
+            // Yams's regular expressions would otherwise run on every scalar, several times.
+            parser = try Parser(yaml: text, resolver: .basic)
             root = try parser.singleRoot()
         } catch {
             throw DiagnosticsError([SpecLoader.yamlDiagnostic(error, file: file, text: text)])
@@ -41,7 +51,7 @@ struct YAMLInput {
     }
 
     private static func isNull(_ node: Node) -> Bool {
-        if case .scalar(let scalar) = node, scalar.style == .plain, Resolver.default.resolveTag(of: node) == .null { return true }
+        if case .scalar(let scalar) = node, scalar.style == .plain, plainTag(of: scalar.string) == .null { return true }
         return false
     }
 }

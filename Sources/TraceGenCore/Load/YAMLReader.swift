@@ -50,7 +50,8 @@ struct YAMLReader {
         var result = Fields(node: node, values: [:], keyOrder: [], locations: FieldLocations(entity: location(of: node)))
         // Name the entity by its own `name` where it has one: "event 'End'" says more than a position.
         var what = what
-        if let kind = what.split(separator: " ").first, case .scalar(let name)? = mapping["name"], name.style != .plain || Resolver.default.resolveTag(of: .scalar(name)) == .str {
+        let nameNode = mapping.first { if case .scalar(let key) = $0.key { key.string == "name" } else { false } }?.value
+        if let kind = what.split(separator: " ").first, case .scalar(let name)? = nameNode, name.style != .plain || plainTag(of: name.string) == .str {
             what = "\(kind) '\(name.string)'"
         }
         for (keyNode, value) in mapping {
@@ -160,7 +161,7 @@ struct YAMLReader {
     private mutating func integer(_ node: Node, named name: String, range: ClosedRange<Int>?) -> Int? {
         guard case .scalar(let scalar) = node, scalar.style == .plain, scalarType(node) == .int, let value = Int(scalar.string) else {
             if case .scalar(let scalar) = node, scalar.style == .plain, scalar.string.wholeMatch(of: /[-+]?[0-9]+/) != nil {
-                error("\(name) must be a decimal integer that fits in 64 bits, found '\(scalar.string)'", at: node)
+                error("\(name) must be a decimal integer within the signed 64-bit range \(Int.min)...\(Int.max), found '\(scalar.string)'", at: node)
             } else {
                 error("\(name) must be a decimal integer, found \(describe(node))", at: node)
             }
@@ -174,8 +175,8 @@ struct YAMLReader {
     }
 
     private func scalarType(_ node: Node) -> Tag.Name {
-        if case .scalar(let scalar) = node, scalar.style != .plain { return .str }
-        return Resolver.default.resolveTag(of: node)
+        guard case .scalar(let scalar) = node else { return Resolver.default.resolveTag(of: node) }
+        return scalar.style == .plain ? plainTag(of: scalar.string) : .str
     }
 
     /// What a node holds, with a scalar's text (shortened) so the message shows what was written.
@@ -193,7 +194,7 @@ struct YAMLReader {
         case .alias: return "an alias"
         case .scalar(let scalar):
             if scalar.style != .plain { return "a string" }
-            switch Resolver.default.resolveTag(of: node) {
+            switch plainTag(of: scalar.string) {
             case .null: return "nothing"
             case .bool: return "a boolean"
             case .int: return "an integer"
@@ -202,6 +203,41 @@ struct YAMLReader {
             }
         }
     }
+}
+
+/// The type YAML gives a plain (unquoted) scalar, exactly as Yams's default resolver decides it,
+/// without running its regular expressions for the common cases: those cost more than all the
+/// rest of loading a large spec. Words starting with a letter can only be booleans or nulls, and
+/// plain decimal numbers are integers; anything else goes to the resolver itself.
+func plainTag(of text: String) -> Tag.Name {
+    guard let first = text.utf8.first else { return .null }
+    switch first {
+    case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"):
+        if text.utf8.count > 5 { return .str }
+        if yamlBooleans.contains(text) { return .bool }
+        if yamlNulls.contains(text) { return .null }
+        return .str
+    case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"):
+        if isPlainDecimal(text) { return .int }
+        return Resolver.default.resolveTag(of: .scalar(.init(text)))
+    case UInt8(ascii: "."), UInt8(ascii: "~"), UInt8(ascii: "<"), UInt8(ascii: "="):
+        return Resolver.default.resolveTag(of: .scalar(.init(text)))
+    default:
+        // No rule of the default resolver matches a scalar starting with any other character.
+        return .str
+    }
+}
+
+private let yamlBooleans: Set<String> = ["yes", "Yes", "YES", "no", "No", "NO", "true", "True", "TRUE", "false", "False", "FALSE",
+                                         "on", "On", "ON", "off", "Off", "OFF"]
+private let yamlNulls: Set<String> = ["null", "Null", "NULL"]
+
+/// `[-+]?(0|[1-9][0-9]*)`: what the int rule matches first, and what specs write.
+private func isPlainDecimal(_ text: String) -> Bool {
+    var digits = Substring(text).utf8[...]
+    if let sign = digits.first, sign == UInt8(ascii: "-") || sign == UInt8(ascii: "+") { digits = digits.dropFirst() }
+    guard let lead = digits.first, digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return false }
+    return lead != UInt8(ascii: "0") || digits.count == 1
 }
 
 /// The allowed word closest to a misspelt one, if any is close enough to be a likely typo.

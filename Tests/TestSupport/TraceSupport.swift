@@ -1,43 +1,41 @@
 import Foundation
-import Testing
-import TraceWire
 
 /// Paths, toolchains and fixtures shared by the tests.
-enum Support {
+public enum Support {
     /// The root of the package.
-    static let root: URL = URL(fileURLWithPath: #filePath)
+    public static let root: URL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    static let fixtures = root.appendingPathComponent("Tests/Fixtures/traces")
+    public static let fixtures = root.appendingPathComponent("Tests/Fixtures/traces")
 
     /// The newest pinned toolchain; its tool and its source tree are the references.
-    static let newestPin = "1.27.3"
+    public static let newestPin = "1.27.3"
 
     /// The `go` binary of a pinned release, from `Scripts/ensure-go` (which installs it if
     /// missing).
-    static func goBinary(_ pin: String = newestPin) throws -> String {
+    public static func goBinary(_ pin: String = newestPin) throws -> String {
         let result = try run(root.appendingPathComponent("Scripts/ensure-go").path, [pin])
-        try #require(result.status == 0, "Scripts/ensure-go \(pin) failed: \(result.errorText)")
+        guard result.status == 0 else { throw SetupError("Scripts/ensure-go \(pin) failed: \(result.errorText)") }
         let path = result.outputText.split(separator: "\n").last.map(String.init) ?? ""
-        try #require(FileManager.default.isExecutableFile(atPath: path), "no go binary at \(path)")
+        guard FileManager.default.isExecutableFile(atPath: path) else { throw SetupError("no go binary at \(path)") }
         return path
     }
 
     /// The GOROOT of a pinned release, which holds its full source.
-    static func goRoot(_ pin: String = newestPin) throws -> URL {
+    public static func goRoot(_ pin: String = newestPin) throws -> URL {
         URL(fileURLWithPath: try goBinary(pin)).deletingLastPathComponent().deletingLastPathComponent()
     }
 
-    struct RunResult {
-        let status: Int32
-        let output: Data
-        let error: Data
-        var outputText: String { String(decoding: output, as: UTF8.self) }
-        var errorText: String { String(decoding: error, as: UTF8.self) }
+    public struct RunResult {
+        public let status: Int32
+        public let output: Data
+        public let error: Data
+        public var outputText: String { String(decoding: output, as: UTF8.self) }
+        public var errorText: String { String(decoding: error, as: UTF8.self) }
     }
 
     /// Runs a program to completion, with Go kept offline and on its own toolchain.
-    static func run(_ executable: String, _ arguments: [String], in directory: URL? = nil) throws -> RunResult {
+    public static func run(_ executable: String, _ arguments: [String], in directory: URL? = nil) throws -> RunResult {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -67,35 +65,35 @@ enum Support {
     }
 
     /// `go tool trace -d=wire FILE` with the given pinned release.
-    static func goWireDump(_ trace: URL, pin: String = newestPin) throws -> RunResult {
+    public static func goWireDump(_ trace: URL, pin: String = newestPin) throws -> RunResult {
         try run(goBinary(pin), ["tool", "trace", "-d=wire", trace.path])
     }
 
     /// A fresh temporary directory.
-    static func temporaryDirectory() throws -> URL {
+    public static func temporaryDirectory() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("tracewire-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
 
-    static func bytes(_ url: URL) throws -> [UInt8] {
+    public static func bytes(_ url: URL) throws -> [UInt8] {
         [UInt8](try Data(contentsOf: url))
     }
 
     /// One recorded fixture with a reference dump, from `MANIFEST.tsv`.
-    struct Fixture: CustomTestStringConvertible, Sendable {
-        let release: String
-        let scenario: String
+    public struct Fixture: CustomStringConvertible, Sendable {
+        public let release: String
+        public let scenario: String
         /// The toolchain whose `go tool trace -d=wire` wrote the reference, such as `1.27.3`.
-        let dumpPin: String
+        public let dumpPin: String
 
-        var trace: URL { fixtures.appendingPathComponent("\(release)/\(scenario).trace") }
-        var reference: URL { fixtures.appendingPathComponent("\(release)/\(scenario).wire") }
-        var testDescription: String { "\(release)/\(scenario)" }
+        public var trace: URL { fixtures.appendingPathComponent("\(release)/\(scenario).trace") }
+        public var reference: URL { fixtures.appendingPathComponent("\(release)/\(scenario).wire") }
+        public var description: String { "\(release)/\(scenario)" }
     }
 
     /// Every fixture the manifest lists with a reference dump.
-    static let recordedFixtures: [Fixture] = {
+    public static let recordedFixtures: [Fixture] = {
         guard let manifest = try? String(contentsOf: fixtures.appendingPathComponent("MANIFEST.tsv"), encoding: .utf8) else {
             return []
         }

@@ -1,0 +1,5 @@
+import Testing
+
+extension Support.Fixture: CustomTestStringConvertible {
+    public var testDescription: String { description }
+}
