@@ -17,7 +17,7 @@ public enum Validator {
     }
 }
 
-private struct Check {
+struct Check {
     let document: SpecDocument
     var diagnostics = DiagnosticCollector()
 
@@ -59,6 +59,7 @@ private struct Check {
         checkStatuses(document.procStatuses, "P status")
         checkUnique(document.groups, "group", \.name, \.locations)
         checkEvents()
+        checkMeanings()
     }
 
     // MARK: Output names
