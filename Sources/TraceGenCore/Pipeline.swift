@@ -17,6 +17,7 @@ public enum TraceGen {
     public static func render(_ spec: TraceSpec, sourceName: String) -> [GeneratedFile] {
         let context = RenderContext(sourceName: sourceName)
         return GoRenderer(spec: spec, context: context).render()
+            + [GoKindTableGenerator(spec: spec, context: context).render()]
             + SwiftRenderer(spec: spec, context: context).render()
             + DocsRenderer(spec: spec, context: context).render()
     }
