@@ -116,6 +116,10 @@ func diagnose(_ edit: RuleCase, in base: String) -> (diagnostics: [String], mark
                  message: "output goParser syncEvent 'ev-sync' must be a Go identifier"),
         RuleCase(rule: "the Go parser import path is a path", replace: "  swiftModule: TraceV2\n", with: "  swiftModule: TraceV2\n  goParser:\n    importPath: ‸/abs/tracev2\n",
                  message: "output goParser importPath '/abs/tracev2' must be a Go import path such as internal/trace/tracev2"),
+        RuleCase(rule: "fullWidth names arguments or data", replace: "args: [gen]\n        timed: false\n", with: "args: [gen]\n        timed: false\n        fullWidth: [‸size]\n",
+                 message: "fullWidth of Batch names 'size', which is neither one of its arguments nor 'data' of an event with data"),
+        RuleCase(rule: "fullWidth lists each varint once", replace: "args: [gen]\n        timed: false\n", with: "args: [gen]\n        timed: false\n        fullWidth: [gen, ‸gen]\n",
+                 message: "fullWidth of Batch lists 'gen' twice"),
         RuleCase(rule: "range keys are name and scope", replace: "range: {name: \"pause ({name_string})\", scope: goroutine}\n        since: go1.22\n        description: Begins.", with: "range: {name: \"pause ({name_string})\", scope: goroutine, ‸colour: red}\n        since: go1.22\n        description: Begins.",
                  message: "unknown key 'colour' in range 'pause ({name_string})' (expected one of 'name', 'scope')"),
     ]

@@ -183,7 +183,7 @@ func diagnose(_ edit: RuleCase) throws -> (diagnostics: [Diagnostic], marker: Ma
                  message: "versions must be listed from oldest to newest; go1.21 comes after go1.22"),
         // The loader's shape checks.
         RuleCase(rule: "unknown keys are rejected", replace: "        start: Begin", with: "        start: Begin\n        ‸colour: blue",
-                 message: "unknown key 'colour' in event 'End' (expected one of 'id', 'name', 'args', 'stringIDs', 'stackIDs', 'unresolved', 'start', 'timed', 'data', 'stack', 'experiment', 'since', 'description', 'kind', 'range', 'metric', 'resource')"),
+                 message: "unknown key 'colour' in event 'End' (expected one of 'id', 'name', 'args', 'stringIDs', 'stackIDs', 'unresolved', 'start', 'timed', 'data', 'stack', 'experiment', 'since', 'description', 'kind', 'range', 'metric', 'resource', 'fullWidth')"),
         RuleCase(rule: "misspelt keys get a suggestion", replace: "        start: Begin", with: "        ‸strat: Begin",
                  message: "unknown key 'strat' in event 'End'; did you mean 'start'?"),
         RuleCase(rule: "required keys are present", replace: "      - id: 4\n        name: End\n        args: [dt]\n", with: "      - ‸id: 4\n        name: End\n",

@@ -19,7 +19,7 @@ struct SpecDecoder {
     static let experimentKeys = ["id", "name", "since", "description"]
     static let statusKeys = ["value", "name", "display", "description"]
     static let groupKeys = ["name", "description", "events"]
-    static let eventKeys = ["id", "name", "args", "stringIDs", "stackIDs", "unresolved", "start", "timed", "data", "stack", "experiment", "since", "description", "kind", "range", "metric", "resource"]
+    static let eventKeys = ["id", "name", "args", "stringIDs", "stackIDs", "unresolved", "start", "timed", "data", "stack", "experiment", "since", "description", "kind", "range", "metric", "resource", "fullWidth"]
     static let rangeKeys = ["name", "scope"]
 
     mutating func decode(_ root: Node) -> SpecDocument? {
@@ -176,6 +176,7 @@ struct SpecDecoder {
         let kind = reader.string(&f, "kind", in: what, required: false)
         let metric = reader.string(&f, "metric", in: what, required: false)
         let resource = reader.string(&f, "resource", in: what, required: false)
+        let fullWidth = reader.stringList(&f, "fullWidth", in: what, required: false)
         var range: RangeDecl?
         var rangeFailed = false
         if let node = f.values["range"] {
@@ -189,11 +190,12 @@ struct SpecDecoder {
             || (f.values["stack"] != nil && stack == nil) || (f.values["experiment"] != nil && experiment == nil)
             || (f.values["kind"] != nil && kind == nil) || (f.values["metric"] != nil && metric == nil)
             || (f.values["resource"] != nil && resource == nil) || rangeFailed
+            || (f.values["fullWidth"] != nil && fullWidth == nil)
         guard let id, let name, let args, let timed, let since, let description, !optionalFailed else { return nil }
         return EventDecl(
             id: id, name: name, args: args, stringIDs: stringIDs ?? [], stackIDs: stackIDs ?? [], unresolved: unresolved ?? [], start: start,
             timed: timed, hasData: data ?? false, isStack: stack ?? false, experiment: experiment, since: since,
-            description: description, group: group, kind: kind, range: range, metric: metric, resource: resource,
+            description: description, group: group, kind: kind, range: range, metric: metric, resource: resource, fullWidth: fullWidth ?? [],
             locations: f.locations)
     }
 

@@ -123,6 +123,9 @@ public struct EventDecl: Hashable, Sendable {
     public var metric: String? = nil
     /// For state transitions: the resource whose state changes, one of ``TransitionResource``'s names.
     public var resource: String? = nil
+    /// Varints that writers put down at the full width of ten bytes, because the runtime reserves
+    /// them and fills them in later: argument names, or `data` for the trailing data's length.
+    public var fullWidth: [String] = []
     public var locations: FieldLocations
 }
 

@@ -6,10 +6,13 @@ public struct SwiftRenderOptions: Hashable, Sendable {
     public var accessLevel: String
     /// Prepended to every generated type name, for packages that hold more than one spec.
     public var typePrefix: String
+    /// The module the code is compiled into; nil means the spec's `swiftModule`.
+    public var moduleName: String?
 
-    public init(accessLevel: String = "public", typePrefix: String = "") {
+    public init(accessLevel: String = "public", typePrefix: String = "", moduleName: String? = nil) {
         self.accessLevel = accessLevel
         self.typePrefix = typePrefix
+        self.moduleName = moduleName
     }
 
     public static let accessLevels = ["public", "package", "internal"]
@@ -47,6 +50,8 @@ public struct SwiftRenderer {
             GeneratedFile(path: "\(options.typePrefix)Statuses.swift", contents: statusesFile()),
             GeneratedFile(path: "\(versionType).swift", contents: versionFile()),
             GeneratedFile(path: "\(limitsType).swift", contents: limitsFile()),
+            SwiftTypedEventGenerator(spec: spec, context: context, options: options).render(),
+            SwiftEventMeaningGenerator(spec: spec, context: context, options: options).render(),
         ]
     }
 

@@ -8,6 +8,7 @@ extension Check {
         var scopeOfRange: [String: (scope: String, event: String)] = [:]
         for event in document.events {
             checkMeaning(of: event, scopes: &scopeOfRange)
+            checkFullWidth(event)
         }
     }
 
@@ -60,6 +61,19 @@ extension Check {
             }
         } else if kind == .stateTransition {
             error("state transition \(event.name) must name the resource that changes in 'resource'", at: loc["kind"])
+        }
+    }
+
+    /// Full-width varints are the event's arguments, or `data` for an event with trailing data.
+    mutating func checkFullWidth(_ event: EventDecl) {
+        var seen: Set<String> = []
+        for (index, name) in event.fullWidth.enumerated() {
+            let at = event.locations["fullWidth", index]
+            if !seen.insert(name).inserted {
+                error("fullWidth of \(event.name) lists '\(name)' twice", at: at)
+            } else if name == "data" ? !event.hasData : !event.args.contains(name) {
+                error("fullWidth of \(event.name) names '\(name)', which is neither one of its arguments nor 'data' of an event with data", at: at)
+            }
         }
     }
 
