@@ -1,6 +1,6 @@
 import Foundation
 
-/// The whole generator as one call per stage: load → validate → render. Writing is separate,
+/// The whole generator as one call per stage: load → validate (which resolves the model) → render. Writing is separate,
 /// so every stage before it can be used and tested without touching the file system.
 public enum TraceGen {
     /// Loads and validates the spec at `path`; throws ``DiagnosticsError`` with every problem found.
@@ -15,10 +15,15 @@ public enum TraceGen {
 
     /// Every output file, by path relative to the output directory, in a fixed order.
     public static func render(_ spec: TraceSpec, sourceName: String) -> [GeneratedFile] {
+        render(spec.model, sourceName: sourceName)
+    }
+
+    /// Every output file of a resolved model, in a fixed order.
+    public static func render(_ model: TraceModel, sourceName: String) -> [GeneratedFile] {
         let context = RenderContext(sourceName: sourceName)
-        return GoRenderer(spec: spec, context: context).render()
-            + [GoKindTableGenerator(spec: spec, context: context).render()]
-            + SwiftRenderer(spec: spec, context: context).render()
-            + DocsRenderer(spec: spec, context: context).render()
+        return GoRenderer(model: model, context: context).render()
+            + [GoKindTableGenerator(model: model).generate(context: context)]
+            + SwiftRenderer(model: model, context: context).render()
+            + DocsRenderer(model: model, context: context).render()
     }
 }

@@ -115,6 +115,7 @@ import Testing
         var copy = document
         copy.file = ""
         copy.locations = nowhere
+        copy.roles.locations = nowhere
         copy.versions = copy.versions.map { var item = $0; item.locations = nowhere; return item }
         copy.constants = copy.constants.map { var item = $0; item.locations = nowhere; return item }
         copy.argTypes = copy.argTypes.map { var item = $0; item.locations = nowhere; return item }

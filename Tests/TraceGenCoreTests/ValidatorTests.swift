@@ -78,6 +78,10 @@ groups:
         experiment: AllocFree
         since: go1.23
         description: A thing.
+roles:
+  batch: Batch
+  stringEntry: String
+  timedArgsLimit: MaxTimedEventArgs
 
 """
 
@@ -134,12 +138,40 @@ func diagnose(_ edit: RuleCase) throws -> (diagnostics: [Diagnostic], marker: Ma
         // Go's own table rules.
         RuleCase(rule: "timed event starts with dt", replace: "args: [dt, g]", with: "args: [‸g, dt]",
                  message: "timed event Thing must have 'dt' as its first argument"),
-        RuleCase(rule: "only String and ExperimentalBatch carry data", replace: "args: [gen]\n        timed: false", with: "args: [gen]\n        data: ‸true\n        timed: false",
-                 message: "event Batch has data; only String and ExperimentalBatch may carry trailing data"),
-        RuleCase(rule: "only Stack is a stack", replace: "args: [id]\n        timed: false", with: "args: [id]\n        stack: ‸true\n        timed: false",
-                 message: "event String is marked as a stack; only the Stack event may be one"),
-        RuleCase(rule: "timed events have at most MaxTimedEventArgs arguments", replace: "args: [dt]\n        start: Begin", with: "args: ‸[dt, a, b, c, d, e]\n        start: Begin",
+        RuleCase(rule: "only the stringEntry and experimentalBatch events carry data", replace: "args: [gen]\n        timed: false", with: "args: [gen]\n        data: ‸true\n        timed: false",
+                 message: "event Batch has data; only String may carry trailing data"),
+        RuleCase(rule: "only the stackEntry event is a stack", replace: "args: [id]\n        timed: false", with: "args: [id]\n        stack: ‸true\n        timed: false",
+                 message: "event String is marked as a stack; no event has the role stackEntry"),
+        RuleCase(rule: "timed events have at most the timedArgsLimit constant's arguments", replace: "args: [dt]\n        start: Begin", with: "args: ‸[dt, a, b, c, d, e]\n        start: Begin",
                  message: "timed event End has 6 arguments, more than MaxTimedEventArgs (5)"),
+        // Roles.
+        RuleCase(rule: "roles name existing events", replace: "stringEntry: String", with: "stringEntry: ‸Strng",
+                 message: "role stringEntry names unknown event 'Strng'; did you mean 'String'?"),
+        RuleCase(rule: "roles name existing constants", replace: "timedArgsLimit: MaxTimedEventArgs", with: "timedArgsLimit: ‸MaxTimedEventArg",
+                 message: "role timedArgsLimit names unknown constant 'MaxTimedEventArg'; did you mean 'MaxTimedEventArgs'?"),
+        RuleCase(rule: "the stringEntry event carries data", replace: "stringEntry: String", with: "stringEntry: ‸Batch",
+                 message: "event Batch cannot have both the role batch and the role stringEntry"),
+        RuleCase(rule: "the batch event is not timed", replace: "batch: Batch", with: "batch: ‸Begin",
+                 message: "event Begin has the role batch, which opens a batch, so it cannot be timed"),
+        RuleCase(rule: "the stackEntry event is a stack", replace: "  batch: Batch\n", with: "  batch: Batch\n  stackEntry: ‸End\n",
+                 message: "event End has the role stackEntry but is not marked 'stack: true'"),
+        RuleCase(rule: "role keys are known", replace: "  batch: Batch\n", with: "  batch: Batch\n  ‸stringEntri: String\n",
+                 message: "unknown key 'stringEntri' in roles; did you mean 'stringEntry'?"),
+        // Names that would collide in the generated code.
+        RuleCase(rule: "Swift names of events differ", replace: "name: End", with: "name: ‸BEGIN",
+                 message: "event BEGIN becomes the Swift name 'begin', as event Begin does (51:15)"),
+        RuleCase(rule: "Go names do not collide across kinds", replace: "  - name: MaxTimedEventArgs", with: "  - name: ‸EvBegin",
+                 message: "constant EvBegin becomes the Go name EvBegin, which event Begin already takes (51:15)"),
+        RuleCase(rule: "spec names do not take the generator's own names", replace: "name: AllocFree", with: "name: ‸Experiment",
+                 message: "experiment Experiment becomes the Go name Experiment, which the generated package declares itself"),
+        RuleCase(rule: "Swift keywords are refused", replace: "name: End", with: "name: ‸Default",
+                 message: "event Default becomes the Swift name 'default', which is a Swift keyword"),
+        RuleCase(rule: "Swift members of the generated types are refused", replace: "name: End", with: "name: ‸Spec",
+                 message: "event Spec becomes the Swift name 'spec', which the generated type declares itself"),
+        RuleCase(rule: "Go keywords are no package name", replace: "goPackage: tracev2", with: "goPackage: ‸func",
+                 message: "output goPackage 'func' is a Go keyword"),
+        RuleCase(rule: "hidden characters are refused", replace: "description: A thing.", with: "description: ‸\"A \\u202Ething.\"",
+                 message: "description of Thing contains an invisible formatting character, U+202E; remove it or write it out in words"),
         RuleCase(rule: "experimental events name an experiment", replace: "      - id: 128\n        name: Thing\n        args: [dt, g]\n        timed: true\n        experiment: AllocFree", with: "      - id: ‸128\n        name: Thing\n        args: [dt, g]\n        timed: true",
                  message: "event Thing has experimental ID 128 but names no experiment"),
         RuleCase(rule: "argument names are name_type", replace: "args: [gen]", with: "args: [‸ge-n]",
@@ -220,7 +252,7 @@ func diagnose(_ edit: RuleCase) throws -> (diagnostics: [Diagnostic], marker: Ma
             _ = try TraceGen.loadSpec(data: Data(text.utf8), file: "spec.yaml")
             Issue.record("the spec should not validate")
         } catch let error as DiagnosticsError {
-            #expect(error.diagnostics.count == 3)
+            #expect(error.diagnostics.count == 3, "\(error.diagnostics)")
             #expect(error.diagnostics.map(\.location.line) == error.diagnostics.map(\.location.line).sorted())
         }
     }

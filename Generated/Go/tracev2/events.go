@@ -2,13 +2,12 @@
 
 package tracev2
 
-// Event types, grouped as in the spec. Each comment ends with the event's arguments in
+// Event types, in runs of related events. Each comment ends with the event's arguments in
 // brackets.
 const (
 	EvNone EventType = iota // no event; ID 0 is never written
 
-	// Structural. Batches and the side tables (stacks, strings, CPU samples) that events refer
-	// to.
+	// Batches and the side tables (stacks, strings, CPU samples) that events refer to.
 	EvEventBatch // opens a batch of events written by one thread in one generation [gen, m, time, size]
 	EvStacks     // opens the stack table section; Stack events follow
 	EvStack      // one stack table entry, followed by nframes frames of PC, function, file and line [id, nframes]
@@ -18,15 +17,14 @@ const (
 	EvCPUSample  // one CPU profile sample [time, m, p, g, stack]
 	EvFrequency  // how many timestamp units make one second [freq]
 
-	// Procs. Ps, the processors that run Go code, and GOMAXPROCS.
+	// Ps, the processors that run Go code, and GOMAXPROCS.
 	EvProcsChange // GOMAXPROCS took a new value [dt, procs_value, stack]
 	EvProcStart   // a P started running on this thread [dt, p, p_seq]
 	EvProcStop    // this thread's P stopped [dt]
 	EvProcSteal   // a P was taken from a thread that sat in a system call [dt, p, p_seq, m]
 	EvProcStatus  // the status of a P when a generation starts [dt, p, pstatus]
 
-	// Goroutines. The life of a goroutine, from creation through blocking and system calls to
-	// its end.
+	// The life of a goroutine, from creation through blocking and system calls to its end.
 	EvGoCreate            // a goroutine was created; new_stack is where it will start [dt, new_g, new_stack, stack]
 	EvGoCreateSyscall     // a goroutine appeared inside a system call, as when C code calls into Go [dt, new_g]
 	EvGoStart             // a goroutine began running [dt, g, g_seq]
@@ -40,45 +38,43 @@ const (
 	EvGoSyscallEndBlocked // the system call returned after blocking, and the goroutine lost its P [dt]
 	EvGoStatus            // the status of a goroutine when a generation starts [dt, g, m, gstatus]
 
-	// Stop the world. Pauses of every goroutine.
+	// Pauses of every goroutine.
 	EvSTWBegin // the world is being stopped; kind says why [dt, kind_string, stack]
 	EvSTWEnd   // the world started again [dt]
 
-	// Garbage collection. Collection cycles, sweeping, mark assists and heap sizes.
+	// Collection cycles, sweeping, mark assists and heap sizes.
 	EvGCActive           // a collection cycle was already running when the generation started [dt, gc_seq]
 	EvGCBegin            // a collection cycle began [dt, gc_seq, stack]
 	EvGCEnd              // a collection cycle finished [dt, gc_seq]
 	EvGCSweepActive      // a P was already sweeping when the generation started [dt, p]
 	EvGCSweepBegin       // sweeping began on this P [dt, stack]
-	EvGCSweepEnd         // sweeping ended, with the bytes swept and the bytes reclaimed [dt, swept_value, reclaimed_value]
+	EvGCSweepEnd         // sweeping ended [dt, swept_value, reclaimed_value]
 	EvGCMarkAssistActive // a goroutine was already assisting the marker when the generation started [dt, g]
 	EvGCMarkAssistBegin  // the running goroutine began helping the marker [dt, stack]
 	EvGCMarkAssistEnd    // the running goroutine stopped helping the marker [dt]
 	EvHeapAlloc          // the live heap changed size, in bytes [dt, heapalloc_value]
 	EvHeapGoal           // the heap size that triggers the next collection changed, in bytes [dt, heapgoal_value]
 
-	// Annotations. What programs record through the runtime/trace API.
+	// What programs record through the runtime/trace API.
 	EvGoLabel         // a label was attached to the running goroutine [dt, label_string]
 	EvUserTaskBegin   // a user task began (trace.NewTask) [dt, task, parent_task, name_string, stack]
 	EvUserTaskEnd     // a user task ended [dt, task, stack]
 	EvUserRegionBegin // a user region began (trace.StartRegion, trace.WithRegion) [dt, task, name_string, stack]
 	EvUserRegionEnd   // a user region ended [dt, task, name_string, stack]
-	EvUserLog         // a user log message with a category key (trace.Log) [dt, task, key_string, value_string, stack]
+	EvUserLog         // [dt, task, key_string, value_string, stack]
 
-	// Coroutines. Direct hand-offs between goroutines, as iter.Pull makes them.
+	// Direct hand-offs between goroutines, as iter.Pull makes them.
 	EvGoSwitch        // the running goroutine handed its thread straight to another goroutine [dt, g, g_seq]
 	EvGoSwitchDestroy // like GoSwitch, and the goroutine that switched away exited [dt, g, g_seq]
 	EvGoCreateBlocked // a goroutine was created already blocked [dt, new_g, new_stack, stack]
 
-	// Goroutine status with stack. Generation-start status that also says where the goroutine
-	// stands.
+	// Generation-start status that also says where the goroutine stands.
 	EvGoStatusStack // like GoStatus, with the goroutine's current stack [dt, g, m, gstatus, stack]
 
-	// Experimental batches. Batches whose contents belong to an experiment.
-	EvExperimentalBatch // opens a batch whose layout an experiment defines; the batch contents are the trailing data, so readers that do not know the experiment can skip it [exp, gen, m, time]
+	// Batches whose contents belong to an experiment.
+	EvExperimentalBatch // opens a batch whose layout an experiment defines [exp, gen, m, time]
 
-	// Synchronisation. Points where the trace clock is tied to other clocks and generations
-	// end.
+	// Points where the trace clock is tied to other clocks and generations end.
 	EvSync            // opens a sync batch holding a Frequency and a ClockSnapshot
 	EvClockSnapshot   // the trace clock read together with the monotonic and wall clocks [dt, mono, sec, nsec]
 	EvEndOfGeneration // marks the end of a generation in the stream
@@ -116,18 +112,18 @@ var experiments = [...]string{
 const (
 	MaxEvent EventType = 127 + iota // the last ID available to regular events
 
-	// AllocFree heap spans. Heap spans of the AllocFree experiment.
+	// Heap spans of the AllocFree experiment.
 	EvSpan      // a heap span that exists when the generation starts [dt, id, npages_value, kindclass]
 	EvSpanAlloc // a heap span was allocated [dt, id, npages_value, kindclass]
 	EvSpanFree  // a heap span was freed [dt, id]
 
-	// AllocFree heap objects. Heap objects of the AllocFree experiment.
+	// Heap objects of the AllocFree experiment.
 	EvHeapObject      // a heap object that exists when the generation starts [dt, id, type]
 	EvHeapObjectAlloc // a heap object was allocated [dt, id, type]
 	EvHeapObjectFree  // a heap object was freed [dt, id]
 
-	// AllocFree goroutine stacks. Goroutine stacks of the AllocFree experiment.
-	EvGoroutineStack      // a goroutine stack that exists when the generation starts; order encodes its size compactly [dt, id, order]
+	// Goroutine stacks of the AllocFree experiment.
+	EvGoroutineStack      // a goroutine stack that exists when the generation starts [dt, id, order]
 	EvGoroutineStackAlloc // a goroutine stack was allocated [dt, id, order]
 	EvGoroutineStackFree  // a goroutine stack was freed [dt, id]
 
@@ -136,6 +132,73 @@ const (
 
 // NumExperimentalEvents is the size of the experimental ID range in use, MaxEvent excluded.
 const NumExperimentalEvents = MaxExperimentalEvent - MaxEvent
+
+// An "invalid array index" compiler error here means an event type's value no longer matches
+// its ID in the spec; regenerate the package.
+func _() {
+	var x [1]struct{}
+	_ = x[EvEventBatch-1]
+	_ = x[EvStacks-2]
+	_ = x[EvStack-3]
+	_ = x[EvStrings-4]
+	_ = x[EvString-5]
+	_ = x[EvCPUSamples-6]
+	_ = x[EvCPUSample-7]
+	_ = x[EvFrequency-8]
+	_ = x[EvProcsChange-9]
+	_ = x[EvProcStart-10]
+	_ = x[EvProcStop-11]
+	_ = x[EvProcSteal-12]
+	_ = x[EvProcStatus-13]
+	_ = x[EvGoCreate-14]
+	_ = x[EvGoCreateSyscall-15]
+	_ = x[EvGoStart-16]
+	_ = x[EvGoDestroy-17]
+	_ = x[EvGoDestroySyscall-18]
+	_ = x[EvGoStop-19]
+	_ = x[EvGoBlock-20]
+	_ = x[EvGoUnblock-21]
+	_ = x[EvGoSyscallBegin-22]
+	_ = x[EvGoSyscallEnd-23]
+	_ = x[EvGoSyscallEndBlocked-24]
+	_ = x[EvGoStatus-25]
+	_ = x[EvSTWBegin-26]
+	_ = x[EvSTWEnd-27]
+	_ = x[EvGCActive-28]
+	_ = x[EvGCBegin-29]
+	_ = x[EvGCEnd-30]
+	_ = x[EvGCSweepActive-31]
+	_ = x[EvGCSweepBegin-32]
+	_ = x[EvGCSweepEnd-33]
+	_ = x[EvGCMarkAssistActive-34]
+	_ = x[EvGCMarkAssistBegin-35]
+	_ = x[EvGCMarkAssistEnd-36]
+	_ = x[EvHeapAlloc-37]
+	_ = x[EvHeapGoal-38]
+	_ = x[EvGoLabel-39]
+	_ = x[EvUserTaskBegin-40]
+	_ = x[EvUserTaskEnd-41]
+	_ = x[EvUserRegionBegin-42]
+	_ = x[EvUserRegionEnd-43]
+	_ = x[EvUserLog-44]
+	_ = x[EvGoSwitch-45]
+	_ = x[EvGoSwitchDestroy-46]
+	_ = x[EvGoCreateBlocked-47]
+	_ = x[EvGoStatusStack-48]
+	_ = x[EvExperimentalBatch-49]
+	_ = x[EvSync-50]
+	_ = x[EvClockSnapshot-51]
+	_ = x[EvEndOfGeneration-52]
+	_ = x[EvSpan-128]
+	_ = x[EvSpanAlloc-129]
+	_ = x[EvSpanFree-130]
+	_ = x[EvHeapObject-131]
+	_ = x[EvHeapObjectAlloc-132]
+	_ = x[EvHeapObjectFree-133]
+	_ = x[EvGoroutineStack-134]
+	_ = x[EvGoroutineStackAlloc-135]
+	_ = x[EvGoroutineStackFree-136]
+}
 
 // MaxTimedEventArgs is the largest number of arguments a timed event may carry, its time delta
 // included.
@@ -516,11 +579,11 @@ var specs = [...]EventSpec{
 type GoStatus uint8
 
 const (
-	GoBad      GoStatus = 0 // An unknown or invalid state.
-	GoRunnable GoStatus = 1 // Ready to run but not running.
-	GoRunning  GoStatus = 2 // Running on a thread.
-	GoSyscall  GoStatus = 3 // Inside a system call.
-	GoWaiting  GoStatus = 4 // Blocked and waiting.
+	GoBad      GoStatus = iota // an unknown or invalid state
+	GoRunnable                 // ready to run but not running
+	GoRunning                  // running on a thread
+	GoSyscall                  // inside a system call
+	GoWaiting                  // blocked and waiting
 )
 
 // String returns the status's display name; values without one of their own print as Bad.
@@ -542,11 +605,11 @@ func (s GoStatus) String() string {
 type ProcStatus uint8
 
 const (
-	ProcBad              ProcStatus = 0 // An unknown or invalid state.
-	ProcRunning          ProcStatus = 1 // Owned by a thread that runs Go code.
-	ProcIdle             ProcStatus = 2 // Not in use.
-	ProcSyscall          ProcStatus = 3 // Attached to a thread that is in a system call.
-	ProcSyscallAbandoned ProcStatus = 4 // In a system call, seen first through a ProcSteal in this generation, so there is no syscall begin to pair the steal with.
+	ProcBad              ProcStatus = iota // an unknown or invalid state
+	ProcRunning                            // owned by a thread that runs Go code
+	ProcIdle                               // not in use
+	ProcSyscall                            // attached to a thread that is in a system call
+	ProcSyscallAbandoned                   // in a system call
 )
 
 // String returns the status's display name; values without one of their own print as Bad.

@@ -29,7 +29,7 @@ func (v Version) Valid() bool {
 	return v.Header() != ""
 }
 
-// String returns the version's name, such as go1.23.
+// String returns the version's name, such as go1.22.
 func (v Version) String() string {
 	switch v {
 	case Go122:

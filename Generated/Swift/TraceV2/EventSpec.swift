@@ -3,7 +3,7 @@
 /// How to read one event type: its arguments and which of them refer to the string and stack
 /// tables, how it pairs with other events, and what follows its arguments.
 public struct EventSpec: Hashable, Sendable {
-    /// The event's name, such as `GoCreate`.
+    /// The event's name as the spec writes it.
     public let name: String
 
     /// The argument names in wire order; each argument is one varint. A name is a bare word or

@@ -193,13 +193,13 @@ public enum EventType: UInt8, CaseIterable, Hashable, Sendable {
 }
 
 extension EventType {
-    /// The event's name as Go's tools print it, such as `GoCreate`.
+    /// The event's name as the spec writes it, which is how trace tools print it.
     public var name: String { spec.name }
 
     /// Whether the event lies in the experimental range (IDs 128 and up).
     public var isExperimental: Bool { rawValue >= 128 }
 
-    /// Looks an event type up by its name, such as `GoCreate`.
+    /// Looks an event type up by its name as the spec writes it.
     public init?(name: String) {
         guard let match = Self.allCases.first(where: { $0.name == name }) else { return nil }
         self = match

@@ -10,7 +10,7 @@ public enum Experiment: UInt8, CaseIterable, Hashable, Sendable, CustomStringCon
     /// Names indexed by experiment ID; index 0, `None`, stands for no experiment.
     public static let names: [String] = ["None", "AllocFree"]
 
-    /// The experiment's name, such as `AllocFree`.
+    /// The experiment's name as the spec writes it.
     public var name: String { Self.names[Int(rawValue)] }
 
     /// The same as ``name``.

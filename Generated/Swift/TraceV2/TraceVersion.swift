@@ -20,13 +20,13 @@ public enum TraceVersion: UInt8, CaseIterable, Comparable, Hashable, Sendable, C
     /// The size of a trace header in bytes.
     public static let headerSize = 16
 
-    /// The version's name, such as `go1.23`.
+    /// The version's name, such as `go1.22`.
     public var name: String { "go1.\(rawValue)" }
 
     /// The same as ``name``.
     public var description: String { name }
 
-    /// The header text before its NUL padding, such as `go 1.23 trace`.
+    /// The header text before its NUL padding, such as `go 1.22 trace`.
     public var headerText: String { "go 1.\(rawValue) trace" }
 
     /// The 16 header bytes that start a trace of this version.
@@ -43,7 +43,7 @@ public enum TraceVersion: UInt8, CaseIterable, Comparable, Hashable, Sendable, C
         self = version
     }
 
-    /// Looks a version up by its name, such as `go1.23`.
+    /// Looks a version up by its name, such as `go1.26`.
     public init?(name: String) {
         guard let version = Self.allCases.first(where: { $0.name == name }) else { return nil }
         self = version

@@ -10,7 +10,7 @@ struct SpecDecoder {
         reader = YAMLReader(file: file)
     }
 
-    static let topLevelKeys = ["title", "output", "headerSize", "versions", "constants", "argTypes", "experiments", "goStatuses", "procStatuses", "groups"]
+    static let topLevelKeys = ["title", "output", "headerSize", "versions", "constants", "argTypes", "experiments", "goStatuses", "procStatuses", "groups", "roles"]
     static let outputKeys = ["goPackage", "swiftModule", "goParser"]
     static let goParserKeys = ["package", "importPath", "syncEvent"]
     static let versionKeys = ["name", "header", "description"]
@@ -107,12 +107,28 @@ struct SpecDecoder {
             return GroupDecl(name: name, description: description, events: events, locations: f.locations)
         }
 
+        let roles = decodeRoles(top.values["roles"])
+
         guard !goParserFailed, let title, let headerSize, let goPackage, let swiftModule, let versions, let constants, let argTypes,
               let experiments, let goStatuses, let procStatuses, let groups else { return nil }
         return SpecDocument(
             file: reader.file, title: title, goPackage: goPackage, swiftModule: swiftModule, goParser: goParser, headerSize: headerSize,
             versions: versions, constants: constants, argTypes: argTypes, experiments: experiments,
-            goStatuses: goStatuses, procStatuses: procStatuses, groups: groups, locations: top.locations)
+            goStatuses: goStatuses, procStatuses: procStatuses, groups: groups, roles: roles, locations: top.locations)
+    }
+
+    /// The optional `roles:` mapping: each key names an event or a constant. Whether the names
+    /// exist is the validator's question.
+    private mutating func decodeRoles(_ node: Node?) -> RolesDecl {
+        guard let node, var fields = reader.fields(node, of: "roles", allowed: RolesDecl.keys) else { return RolesDecl() }
+        var roles = RolesDecl(locations: fields.locations)
+        for role in EventRole.allCases {
+            if let name = reader.string(&fields, role.rawValue, in: "roles", required: false) { roles.events[role] = name }
+        }
+        for role in ConstantRole.allCases {
+            if let name = reader.string(&fields, role.rawValue, in: "roles", required: false) { roles.constants[role] = name }
+        }
+        return roles
     }
 
     private mutating func missing(_ fields: YAMLReader.Fields, _ key: String) -> Node? {

@@ -35,6 +35,8 @@ public struct SpecDocument: Hashable, Sendable {
     public var goStatuses: [StatusDecl]
     public var procStatuses: [StatusDecl]
     public var groups: [GroupDecl]
+    /// Which events and constants play the parts a reader of any such format relies on.
+    public var roles: RolesDecl = RolesDecl()
     public var locations: FieldLocations
 
     /// Every event of every group, in file order.
@@ -184,4 +186,44 @@ public enum RangeScope: String, CaseIterable, Hashable, Sendable {
 public enum TransitionResource: String, CaseIterable, Hashable, Sendable {
     case goroutine
     case proc
+}
+
+/// A part that one event plays in the wire format, named by the spec's `roles:` mapping.
+///
+/// The generator knows no event by name; what it must know about particular events it learns here.
+public enum EventRole: String, CaseIterable, Hashable, Sendable {
+    /// The event that opens a batch.
+    case batch
+    /// The event that carries one string table entry, as trailing data.
+    case stringEntry
+    /// The event that carries one stack table entry, followed by its frames.
+    case stackEntry
+    /// The event that carries a batch of experimental data, as trailing data.
+    case experimentalBatch
+
+    /// Whether the event in this role carries trailing data (a length and that many bytes).
+    public var carriesData: Bool { self == .stringEntry || self == .experimentalBatch }
+}
+
+/// A part that one constant plays, named by the spec's `roles:` mapping.
+public enum ConstantRole: String, CaseIterable, Hashable, Sendable {
+    /// The largest number of arguments a timed event may have, its time delta included.
+    case timedArgsLimit
+}
+
+/// The spec's `roles:` mapping as written: each role names an event or a constant, or is absent.
+public struct RolesDecl: Hashable, Sendable {
+    public var events: [EventRole: String] = [:]
+    public var constants: [ConstantRole: String] = [:]
+    /// Where each role's value was written, by role key.
+    public var locations: FieldLocations = FieldLocations(entity: SourceLocation(file: "", line: 1, column: 1))
+
+    public init(events: [EventRole: String] = [:], constants: [ConstantRole: String] = [:], locations: FieldLocations? = nil) {
+        self.events = events
+        self.constants = constants
+        if let locations { self.locations = locations }
+    }
+
+    /// Every role key the spec may use.
+    public static let keys = EventRole.allCases.map(\.rawValue) + ConstantRole.allCases.map(\.rawValue)
 }

@@ -1,10 +1,13 @@
-/// A spec that passed validation, with the lookups every renderer needs worked out once.
+/// A spec that passed validation: the document as written (for `diff`, which points into it) and
+/// the resolved ``TraceModel`` (for the renderers).
 public struct TraceSpec: Hashable, Sendable {
     public let document: SpecDocument
     /// All events ordered by wire ID.
     public let events: [EventDecl]
     /// Versions ordered from oldest to newest.
     public let versions: [VersionDecl]
+    /// The resolved model the renderers print.
+    public let model: TraceModel
 
     /// Regular events have IDs below this value; experimental events start here.
     public static let firstExperimentalID = 128
@@ -15,6 +18,7 @@ public struct TraceSpec: Hashable, Sendable {
         self.document = document
         events = document.events.sorted { $0.id < $1.id }
         versions = document.versions.sorted { (Self.minor(of: $0.name) ?? 0) < (Self.minor(of: $1.name) ?? 0) }
+        model = ModelBuilder(document: document).build()
     }
 
     public var regularEvents: [EventDecl] { events.filter { $0.id < Self.firstExperimentalID } }

@@ -5,18 +5,23 @@ public enum Naming {
     /// The Swift member name for a spec name: lowerCamelCase with a leading acronym lowered whole,
     /// so `GoCreate` → `goCreate`, `STWBegin` → `stwBegin`, `CPUSample` → `cpuSample`.
     public static func swiftMember(_ name: String) -> String {
+        escapeSwiftKeyword(lowerCamel(name))
+    }
+
+    /// The lowerCamelCase form of a spec name, before any keyword escaping.
+    static func lowerCamel(_ name: String) -> String {
         let characters = Array(name)
         let leadingUpper = characters.prefix { $0.isUppercase }.count
         let lowered: Int
         switch leadingUpper {
-        case 0: return escapeSwiftKeyword(name)
+        case 0: return name
         case characters.count: lowered = leadingUpper
         case 1: lowered = 1
         default:
             // The last capital of a run starts the next word unless a digit or the end follows.
             lowered = characters[leadingUpper].isLetter ? leadingUpper - 1 : leadingUpper
         }
-        return escapeSwiftKeyword(String(characters[..<lowered]).lowercased() + String(characters[lowered...]))
+        return String(characters[..<lowered]).lowercased() + String(characters[lowered...])
     }
 
     /// The Swift case name for a version such as `go1.23`.
@@ -28,6 +33,15 @@ public enum Naming {
     public static func goVersion(_ name: String) -> String {
         "Go" + name.dropFirst(2).replacingOccurrences(of: ".", with: "")
     }
+
+    /// The Go constant of an event type: `GoCreate` → `EvGoCreate`.
+    public static func goEvent(_ name: String) -> String { "Ev" + name }
+
+    /// The Go types of the two status enumerations, and the prefixes of their constants.
+    public static let goStatusType = "GoStatus"
+    public static let goStatusPrefix = "Go"
+    public static let procStatusType = "ProcStatus"
+    public static let procStatusPrefix = "Proc"
 
     /// Lower-cases the first letter, for Swift properties named after Go constants (`MaxBatchSize` → `maxBatchSize`).
     public static func swiftProperty(_ name: String) -> String { swiftMember(name) }

@@ -1,131 +1,42 @@
-/// The names and per-argument decisions that the typed-event files share, worked out once from the spec.
-///
-/// Typed events give every argument a Swift type taken from its argument type: a distinct ID
-/// type where the spec gives the argument type a `swiftType`, the status enumeration where it
-/// names a status list, and `UInt64` otherwise.
-struct SwiftTypedEventModel {
-    /// One argument of one event as a typed field.
-    struct Field {
-        /// The argument's name in the spec, such as `new_g`.
-        var argument: String
-        /// The Swift property name, such as `newG`.
-        var name: String
-        var type: FieldType
-        /// What the argument holds, from its argument type; nil for untyped arguments.
-        var meaning: String?
-    }
-
-    enum FieldType: Equatable {
-        case raw
-        /// A distinct `RawRepresentable` type of UInt64, by its Swift name.
-        case identifier(String)
-        /// A status enumeration of UInt8, by its Swift name, and what a value of it is called in messages.
-        case status(String, noun: String)
-    }
-
-    /// One ID type to declare.
-    struct IdentifierType {
-        var name: String
-        var argumentType: String
-        var meaning: String
-    }
-
-    struct Event {
-        var decl: EventDecl
-        /// The enum case, such as `goCreate`.
-        var caseName: String
-        /// The nested payload struct, such as `GoCreate`.
-        var structName: String
-        var fields: [Field]
-    }
-
-    let identifierTypes: [IdentifierType]
-    let events: [Event]
-    /// The generated module's name, for spelling its own types inside `Event`.
-    let moduleName: String
-    /// The names of the payload structs, which shadow module-level types of the same name inside `Event`.
-    let shadowingNames: Set<String>
-
-    init(spec: TraceSpec, options: SwiftRenderOptions) {
-        let prefix = options.typePrefix
-        moduleName = options.moduleName ?? spec.document.swiftModule
-        shadowingNames = Set(spec.events.map(\.name))
-        var typeOfArgType: [String: FieldType] = [:]
-        let meanings = Dictionary(spec.document.argTypes.map { ($0.name, $0.description) }, uniquingKeysWith: { first, _ in first })
-        var identifiers: [IdentifierType] = []
-        for argType in spec.document.argTypes {
-            if let swiftType = argType.swiftType {
-                typeOfArgType[argType.name] = .identifier(prefix + swiftType)
-                identifiers.append(IdentifierType(name: prefix + swiftType, argumentType: argType.name, meaning: argType.description))
-            } else if argType.status == "goStatuses" {
-                typeOfArgType[argType.name] = .status(prefix + "GoStatus", noun: "goroutine status")
-            } else if argType.status == "procStatuses" {
-                typeOfArgType[argType.name] = .status(prefix + "ProcStatus", noun: "P status")
-            }
-        }
-        identifierTypes = identifiers
-        events = spec.events.map { event in
-            let fields = event.args.map { argument in
-                let type = argument.split(separator: "_").last.map(String.init) ?? argument
-                return Field(argument: argument, name: Self.fieldName(argument), type: typeOfArgType[type] ?? .raw, meaning: meanings[type])
-            }
-            return Event(decl: event, caseName: Naming.swiftMember(event.name), structName: event.name, fields: fields)
-        }
-    }
-
-    /// `new_g` → `newG`, `reason_string` → `reasonString`, `p_seq` → `pSeq`, `dt` → `dt`.
-    static func fieldName(_ argument: String) -> String {
-        let parts = argument.split(separator: "_").map(String.init)
-        guard let first = parts.first else { return argument }
-        let head = Naming.swiftMember(first).trimmingCharacters(in: ["`"])
-        let tail = parts.dropFirst().map { $0.prefix(1).uppercased() + $0.dropFirst() }
-        return Naming.escapeSwiftKeyword(head + tail.joined())
-    }
-
-    /// The Swift spelling of a field type; inside `Event`, where event names shadow the standard
-    /// library's (`String`, for one), `UInt64` is spelled in full.
-    func swiftType(_ type: FieldType) -> String {
-        switch type {
-        case .raw: "Swift.UInt64"
-        case .identifier(let name), .status(let name, _): qualified(name)
-        }
-    }
-
-    /// A module-level type as code inside `Event` must spell it: qualified by the module where
-    /// an event of the same name (`GoStatus`, say) hides it.
-    func qualified(_ name: String) -> String {
-        shadowingNames.contains(name) ? "\(moduleName).\(name)" : name
-    }
-}
+/// Typed events and what events mean to a reader: the Swift files that the spec's `kind`,
+/// `range`, `metric`, `resource`, `fullWidth` and the argument types' `swiftType`/`status` drive.
 
 /// Emits `Event.swift`: the enum `Event` with one case per event type, each carrying a struct of
 /// typed fields named after the event, and the conversions from and to raw arguments.
-struct SwiftTypedEventGenerator {
-    let spec: TraceSpec
-    let context: RenderContext
-    let options: SwiftRenderOptions
-    let model: SwiftTypedEventModel
+struct SwiftTypedEventFile: FileGenerator {
+    let model: TraceModel
+    let names: SwiftTypeNames
+    let access: String
+    /// The module the file is compiled into, for the types an event's name hides inside `Event`.
+    let moduleName: String
+    var path: String { names.event + ".swift" }
+    var language: OutputLanguage { .swift }
 
-    init(spec: TraceSpec, context: RenderContext, options: SwiftRenderOptions) {
-        self.spec = spec
-        self.context = context
-        self.options = options
-        model = SwiftTypedEventModel(spec: spec, options: options)
+    /// Members of `Event` and `EventType` besides their cases, which event names must not take.
+    static let members = ["type", "args", "forEachArgument", "fullWidthArguments", "hasFullWidthDataLength"]
+
+    var eventEnum: String { names.event }
+    var eventType: String { qualified(names.eventType) }
+    var errorType: String { qualified(names.eventArgumentError) }
+
+    /// A module-level type as code inside `Event` must spell it: qualified by the module where a
+    /// payload struct of the same name (`GoStatus`, say) hides it.
+    func qualified(_ name: String) -> String {
+        model.events.contains { $0.name == name } ? "\(moduleName).\(name)" : name
     }
 
-    var access: String { options.accessLevel }
-    var eventEnum: String { options.typePrefix + "Event" }
-    var eventType: String { options.typePrefix + "EventType" }
-    var errorType: String { options.typePrefix + "EventArgumentError" }
-
-    func render() -> GeneratedFile {
-        GeneratedFile(path: "\(eventEnum).swift", contents: contents())
+    /// The Swift spelling of a field type inside `Event`, where event names shadow the standard
+    /// library's (`String`, for one), so `UInt64` is spelled in full.
+    func swiftType(_ type: TraceModel.FieldType) -> String {
+        switch type {
+        case .raw: "Swift.UInt64"
+        case .identifier(let name): qualified(names.prefix + name)
+        case .goStatus: qualified(names.goStatus)
+        case .procStatus: qualified(names.procStatus)
+        }
     }
 
-    func contents() -> String {
-        var p = CodePrinter(indentUnit: "    ")
-        p.line("// Code generated by tracegen from \(context.sourceName). DO NOT EDIT.")
-        p.line()
+    func body(_ p: inout CodePrinter) {
         identifierTypes(into: &p)
         eventEnumDeclaration(into: &p)
         p.line()
@@ -136,18 +47,14 @@ struct SwiftTypedEventGenerator {
         errorDeclaration(into: &p)
         p.line()
         fullWidthDeclaration(into: &p)
-        return p.finish()
     }
 
     /// Which varints a writer must put down at full width to reproduce what the runtime writes.
     private func fullWidthDeclaration(into p: inout CodePrinter) {
-        let arguments = spec.events.compactMap { event -> (String, [Int])? in
-            let positions = event.args.indices.filter { event.fullWidth.contains(event.args[$0]) }
-            return positions.isEmpty ? nil : (Naming.swiftMember(event.name), positions)
-        }
-        let dataLengths = spec.events.filter { $0.fullWidth.contains("data") }.map { "." + Naming.swiftMember($0.name) }
-        p.block("extension \(eventType) {") { p in
-            p.comment("Positions of the arguments that writers put down as ten-byte varints whatever their value, because the runtime reserves room for them and fills them in later.", prefix: "/// ")
+        let arguments = model.events.filter { !$0.fullWidthArguments.isEmpty }.map { ($0.swiftName, $0.fullWidthArguments) }
+        let dataLengths = model.events.filter(\.hasFullWidthDataLength).map { "." + $0.swiftName }
+        p.block("extension \(names.eventType) {") { p in
+            p.docComment("Positions of the arguments that writers put down as ten-byte varints whatever their value, because the runtime reserves room for them and fills them in later.")
             p.block("\(access) var fullWidthArguments: [Int] {") { p in
                 if arguments.isEmpty {
                     p.line("[]")
@@ -161,7 +68,7 @@ struct SwiftTypedEventGenerator {
                 }
             }
             p.line()
-            p.comment("Whether writers put down the length of the trailing data as a ten-byte varint, for the same reason.", prefix: "/// ")
+            p.docComment("Whether writers put down the length of the trailing data as a ten-byte varint, for the same reason.")
             p.block("\(access) var hasFullWidthDataLength: Bool {") { p in
                 if dataLengths.isEmpty {
                     p.line("false")
@@ -177,12 +84,12 @@ struct SwiftTypedEventGenerator {
 
     private func identifierTypes(into p: inout CodePrinter) {
         for type in model.identifierTypes {
-            p.comment("What arguments of type `\(type.argumentType)` hold: \(type.meaning). A type of its own, so that IDs of different kinds cannot be mixed up.", prefix: "/// ")
-            p.block("\(access) struct \(type.name): RawRepresentable, Hashable, Sendable {") { p in
-                p.comment("The ID as written on the wire.", prefix: "/// ")
+            p.docComment("What arguments of type `\(type.argumentType)` hold: \(type.meaning). A type of its own, so that IDs of different kinds cannot be mixed up.")
+            p.block("\(access) struct \(names.prefix + type.swiftName): RawRepresentable, Hashable, Sendable {") { p in
+                p.docComment("The ID as written on the wire.")
                 p.line("\(access) let rawValue: UInt64")
                 p.line()
-                p.comment("Wraps a raw ID.", prefix: "/// ")
+                p.docComment("Wraps a raw ID.")
                 p.block("\(access) init(rawValue: UInt64) {") { p in
                     p.line("self.rawValue = rawValue")
                 }
@@ -192,20 +99,20 @@ struct SwiftTypedEventGenerator {
     }
 
     private func eventEnumDeclaration(into p: inout CodePrinter) {
-        p.comment("A trace event with typed arguments: one case per event type, each carrying a struct named after the event whose fields are the arguments in wire order.", prefix: "/// ")
+        p.docComment("A trace event with typed arguments: one case per event type, each carrying a struct named after the event whose fields are the arguments in wire order.")
         p.line("///")
-        p.comment("Only the arguments are here. Trailing data (of a String event, say) and the frames of a Stack event travel beside the event, so every event type round-trips through ``init(type:args:)`` and ``args``.", prefix: "/// ")
+        p.docComment("Only the arguments are here. Trailing data (of a String event, say) and the frames of a Stack event travel beside the event, so every event type round-trips through ``init(type:args:)`` and ``args``.")
         p.block("\(access) enum \(eventEnum): Hashable, Sendable {") { p in
             var previousGroup: String?
             for event in model.events {
-                if event.decl.group != previousGroup {
+                if event.group != previousGroup {
                     if previousGroup != nil { p.line() }
-                    p.line("// MARK: \(event.decl.group)")
+                    p.mark(event.group)
                     p.line()
-                    previousGroup = event.decl.group
+                    previousGroup = event.group
                 }
-                p.comment(event.decl.description, prefix: "/// ")
-                p.line("case \(event.caseName)(\(event.structName))")
+                p.docComment(event.description)
+                p.line("case \(event.swiftName)(\(event.name))")
             }
         }
     }
@@ -214,21 +121,21 @@ struct SwiftTypedEventGenerator {
         p.block("extension \(eventEnum) {") { p in
             for (index, event) in model.events.enumerated() {
                 if index > 0 { p.line() }
-                p.comment("The arguments of a \(event.decl.name) event. \(event.decl.description)", prefix: "/// ")
-                p.block("\(access) struct \(event.structName): Hashable, Sendable {") { p in
-                    p.comment("The event type these arguments belong to.", prefix: "/// ")
-                    p.line("\(access) static let type: \(model.qualified(eventType)) = .\(event.caseName)")
+                p.docComment("The arguments of a \(event.name) event. \(event.description)")
+                p.block("\(access) struct \(event.name): Hashable, Sendable {") { p in
+                    p.docComment("The event type these arguments belong to.")
+                    p.line("\(access) static let type: \(eventType) = .\(event.swiftName)")
                     for field in event.fields {
                         p.line()
-                        p.comment("The `\(field.argument)` argument\(field.meaning.map { ": \($0)." } ?? ".")", prefix: "/// ")
-                        p.line("\(access) var \(field.name): \(model.swiftType(field.type))")
+                        p.docComment("The `\(field.argument)` argument\(field.meaning.map { ": \($0)." } ?? ".")")
+                        p.line("\(access) var \(field.swiftName): \(swiftType(field.type))")
                     }
                     p.line()
-                    p.comment("Makes the arguments from their typed values.", prefix: "/// ")
-                    let parameters = event.fields.map { "\($0.name.trimmingCharacters(in: ["`"])): \(model.swiftType($0.type))" }
+                    p.docComment("Makes the arguments from their typed values.")
+                    let parameters = event.fields.map { "\($0.swiftName.trimmingCharacters(in: ["`"])): \(swiftType($0.type))" }
                     p.block("\(access) init(\(parameters.joined(separator: ", "))) {") { p in
                         for field in event.fields {
-                            p.line("self.\(field.name.trimmingCharacters(in: ["`"])) = \(field.name)")
+                            p.line("self.\(field.swiftName.trimmingCharacters(in: ["`"])) = \(field.swiftName)")
                         }
                     }
                 }
@@ -237,36 +144,34 @@ struct SwiftTypedEventGenerator {
     }
 
     private func conversions(into p: inout CodePrinter) {
-        let eventType = model.qualified(self.eventType)
-        let errorType = model.qualified(self.errorType)
         p.block("extension \(eventEnum) {") { p in
-            p.comment("Types raw arguments, as a reader finds them after the type byte.", prefix: "/// ")
+            p.docComment("Types raw arguments, as a reader finds them after the type byte.")
             p.line("///")
-            p.comment("Throws when `args` does not hold exactly the event's arguments, or when a status argument holds a value the spec does not define.", prefix: "/// ")
+            p.docComment("Throws when `args` does not hold exactly the event's arguments, or when a status argument holds a value the spec does not define.")
             p.block("\(access) init(type: \(eventType), args: [Swift.UInt64]) throws(\(errorType)) {") { p in
                 p.line("self = try args.withUnsafeBufferPointer { buffer throws(\(errorType)) in try Self(type: type, args: buffer) }")
             }
             p.line()
-            p.comment("Types raw arguments in place, without copying them; for readers that decode into a buffer of their own.", prefix: "/// ")
+            p.docComment("Types raw arguments in place, without copying them; for readers that decode into a buffer of their own.")
             p.block("\(access) init(type: \(eventType), args: Swift.UnsafeBufferPointer<Swift.UInt64>) throws(\(errorType)) {") { p in
                 p.line("switch type {")
                 for event in model.events {
-                    p.line("case .\(event.caseName):")
+                    p.line("case .\(event.swiftName):")
                     p.indent()
                     p.line("try Self.expect(\(event.fields.count), arguments: args, of: type)")
                     let values = event.fields.enumerated().map { index, field -> String in
-                        let label = field.name.trimmingCharacters(in: ["`"])
+                        let label = field.swiftName.trimmingCharacters(in: ["`"])
                         switch field.type {
                         case .raw: return "\(label): args[\(index)]"
-                        case .identifier(let name): return "\(label): \(model.qualified(name))(rawValue: args[\(index)])"
-                        case .status(let name, _): return "\(label): try Self.status(args[\(index)], \(swiftString(field.argument)), of: type, as: \(model.qualified(name)).self)"
+                        case .identifier: return "\(label): \(swiftType(field.type))(rawValue: args[\(index)])"
+                        case .goStatus, .procStatus: return "\(label): try Self.status(args[\(index)], \(p.string(field.argument)), of: type, as: \(swiftType(field.type)).self)"
                         }
                     }
-                    let single = "self = .\(event.caseName)(\(event.structName)(\(values.joined(separator: ", "))))"
+                    let single = "self = .\(event.swiftName)(\(event.name)(\(values.joined(separator: ", "))))"
                     if single.count <= 100 {
                         p.line(single)
                     } else {
-                        p.block("self = .\(event.caseName)(\(event.structName)(", close: "))") { p in
+                        p.block("self = .\(event.swiftName)(\(event.name)(", close: "))") { p in
                             for (index, value) in values.enumerated() {
                                 p.line(value + (index < values.count - 1 ? "," : ""))
                             }
@@ -277,16 +182,16 @@ struct SwiftTypedEventGenerator {
                 p.line("}")
             }
             p.line()
-            p.comment("The event's type.", prefix: "/// ")
+            p.docComment("The event's type.")
             p.block("\(access) var type: \(eventType) {") { p in
                 p.line("switch self {")
                 for event in model.events {
-                    p.line("case .\(event.caseName): .\(event.caseName)")
+                    p.line("case .\(event.swiftName): .\(event.swiftName)")
                 }
                 p.line("}")
             }
             p.line()
-            p.comment("The raw arguments in wire order, exactly as ``init(type:args:)`` took them.", prefix: "/// ")
+            p.docComment("The raw arguments in wire order, exactly as ``init(type:args:)`` took them.")
             p.block("\(access) var args: [Swift.UInt64] {") { p in
                 p.line("var result: [Swift.UInt64] = []")
                 p.line("result.reserveCapacity(type.spec.args.count)")
@@ -294,22 +199,22 @@ struct SwiftTypedEventGenerator {
                 p.line("return result")
             }
             p.line()
-            p.comment("Calls `body` with each raw argument in wire order, without allocating; for writers.", prefix: "/// ")
+            p.docComment("Calls `body` with each raw argument in wire order, without allocating; for writers.")
             p.block("\(access) func forEachArgument<Failure: Swift.Error>(_ body: (Swift.UInt64) throws(Failure) -> Void) throws(Failure) {") { p in
                 p.line("switch self {")
                 for event in model.events {
                     let binding = event.fields.isEmpty ? "" : "(let event)"
                     let calls = event.fields.map { field -> String in
                         switch field.type {
-                        case .raw: return "try body(event.\(field.name))"
-                        case .identifier: return "try body(event.\(field.name).rawValue)"
-                        case .status: return "try body(Swift.UInt64(event.\(field.name).rawValue))"
+                        case .raw: return "try body(event.\(field.swiftName))"
+                        case .identifier: return "try body(event.\(field.swiftName).rawValue)"
+                        case .goStatus, .procStatus: return "try body(Swift.UInt64(event.\(field.swiftName).rawValue))"
                         }
                     }
                     if calls.isEmpty {
-                        p.line("case .\(event.caseName): break")
+                        p.line("case .\(event.swiftName): break")
                     } else {
-                        p.line("case .\(event.caseName)\(binding):")
+                        p.line("case .\(event.swiftName)\(binding):")
                         p.indent()
                         for call in calls { p.line(call) }
                         p.outdent()
@@ -322,7 +227,7 @@ struct SwiftTypedEventGenerator {
             p.block("private static func expect(_ count: Swift.Int, arguments args: Swift.UnsafeBufferPointer<Swift.UInt64>, of type: \(eventType)) throws(\(errorType)) {") { p in
                 p.line("guard args.count == count else { throw .wrongArgumentCount(type, expected: count, found: args.count) }")
             }
-            if model.events.contains(where: { $0.fields.contains { if case .status = $0.type { true } else { false } } }) {
+            if model.events.contains(where: { $0.fields.contains { $0.type == .goStatus || $0.type == .procStatus } }) {
                 p.line()
                 p.block("private static func status<Status: Swift.RawRepresentable<Swift.UInt8>>(_ raw: Swift.UInt64, _ argument: Swift.String, of type: \(eventType), as _: Status.Type) throws(\(errorType)) -> Status {") { p in
                     p.line("guard raw <= Swift.UInt64(Swift.UInt8.max), let status = Status(rawValue: Swift.UInt8(truncatingIfNeeded: raw)) else {")
@@ -335,14 +240,14 @@ struct SwiftTypedEventGenerator {
     }
 
     private func errorDeclaration(into p: inout CodePrinter) {
-        p.comment("Why raw arguments do not make a typed event.", prefix: "/// ")
-        p.block("\(access) enum \(errorType): Error, Hashable, Sendable, CustomStringConvertible {") { p in
-            p.comment("The event type takes `expected` arguments, but `found` were given.", prefix: "/// ")
-            p.line("case wrongArgumentCount(\(eventType), expected: Int, found: Int)")
-            p.comment("A status argument holds a value that names no status.", prefix: "/// ")
-            p.line("case undefinedStatus(\(eventType), argument: String, value: UInt64)")
+        p.docComment("Why raw arguments do not make a typed event.")
+        p.block("\(access) enum \(names.eventArgumentError): Error, Hashable, Sendable, CustomStringConvertible {") { p in
+            p.docComment("The event type takes `expected` arguments, but `found` were given.")
+            p.line("case wrongArgumentCount(\(names.eventType), expected: Int, found: Int)")
+            p.docComment("A status argument holds a value that names no status.")
+            p.line("case undefinedStatus(\(names.eventType), argument: String, value: UInt64)")
             p.line()
-            p.comment("The problem in a sentence, such as `GoCreate takes 4 arguments, not 3`.", prefix: "/// ")
+            p.docComment("The problem in a sentence, such as `GoCreate takes 4 arguments, not 3`.")
             p.block("\(access) var description: String {") { p in
                 p.line("switch self {")
                 p.line("case .wrongArgumentCount(let type, let expected, let found):")
@@ -356,56 +261,53 @@ struct SwiftTypedEventGenerator {
 }
 
 /// Emits `EventKind.swift`: what each event type means to a reader, as the spec states it.
-struct SwiftEventMeaningGenerator {
-    let spec: TraceSpec
-    let context: RenderContext
-    let options: SwiftRenderOptions
+struct SwiftEventKindFile: FileGenerator {
+    let model: TraceModel
+    let names: SwiftTypeNames
+    let access: String
+    var path: String { names.eventKind + ".swift" }
+    var language: OutputLanguage { .swift }
 
-    var access: String { options.accessLevel }
-    var eventType: String { options.typePrefix + "EventType" }
-    var kindType: String { options.typePrefix + "EventKind" }
-    var rangeType: String { options.typePrefix + "EventRange" }
-    var scopeType: String { options.typePrefix + "RangeScope" }
-    var resourceType: String { options.typePrefix + "TransitionResource" }
+    /// Members this file adds to `EventType`, which event names must not take.
+    static let members = ["kind", "range", "metric", "resource"]
 
-    func render() -> GeneratedFile {
-        GeneratedFile(path: "\(kindType).swift", contents: contents())
-    }
+    var eventType: String { names.eventType }
+    var kindType: String { names.eventKind }
+    var rangeType: String { names.eventRange }
+    var scopeType: String { names.rangeScope }
+    var resourceType: String { names.transitionResource }
 
-    func contents() -> String {
-        var p = CodePrinter(indentUnit: "    ")
-        p.line("// Code generated by tracegen from \(context.sourceName). DO NOT EDIT.")
-        p.line()
-        p.comment("What an event means to a reader, in the kinds Go's trace parser hands its users. Structural events (batches, tables) have no kind.", prefix: "/// ")
+    func body(_ p: inout CodePrinter) {
+        p.docComment("What an event means to a reader, in the kinds Go's trace parser hands its users. Structural events (batches, tables) have no kind.")
         p.block("\(access) enum \(kindType): String, CaseIterable, Hashable, Sendable {") { p in
             for kind in EventKind.allCases {
-                p.line("case \(Naming.swiftMember(kind.rawValue)) = \(swiftString(kind.rawValue))")
+                p.line("case \(Naming.swiftMember(kind.rawValue)) = \(p.string(kind.rawValue))")
             }
         }
         p.line()
-        p.comment("What a range is attached to.", prefix: "/// ")
+        p.docComment("What a range is attached to.")
         p.block("\(access) enum \(scopeType): String, CaseIterable, Hashable, Sendable {") { p in
             for scope in RangeScope.allCases {
                 p.line("case \(Naming.escapeSwiftKeyword(scope.rawValue))")
             }
         }
         p.line()
-        p.comment("The resource whose state a state transition changes.", prefix: "/// ")
+        p.docComment("The resource whose state a state transition changes.")
         p.block("\(access) enum \(resourceType): String, CaseIterable, Hashable, Sendable {") { p in
             for resource in TransitionResource.allCases {
                 p.line("case \(resource.rawValue)")
             }
         }
         p.line()
-        p.comment("The range a range event begins, continues or ends.", prefix: "/// ")
+        p.docComment("The range a range event begins, continues or ends.")
         p.block("\(access) struct \(rangeType): Hashable, Sendable {") { p in
-            p.comment("The range's name. A `{name}` in it stands for the string that argument of the event (or of its start event) refers to, as in `stop-the-world ({kind_string})`.", prefix: "/// ")
+            p.docComment("The range's name. A `{name}` in it stands for the string that argument of the event (or of its start event) refers to, as in `stop-the-world ({kind_string})`.")
             p.line("\(access) let name: String")
             p.line()
-            p.comment("What the range is attached to.", prefix: "/// ")
+            p.docComment("What the range is attached to.")
             p.line("\(access) let scope: \(scopeType)")
             p.line()
-            p.comment("The name with each `{argument}` replaced by `string(argument)`.", prefix: "/// ")
+            p.docComment("The name with each `{argument}` replaced by `string(argument)`.")
             p.block("\(access) func name(filling string: (String) -> String) -> String {") { p in
                 p.line("var result = \"\"")
                 p.line("var rest = Substring(name)")
@@ -419,31 +321,31 @@ struct SwiftEventMeaningGenerator {
         }
         p.line()
         p.block("extension \(eventType) {") { p in
-            p.comment("What the event means to a reader; nil for structural events.", prefix: "/// ")
-            switchProperty("kind", type: "\(kindType)?", into: &p) { $0.eventKind.map { ".\(Naming.swiftMember($0.rawValue))" } }
+            p.docComment("What the event means to a reader; nil for structural events.")
+            switchProperty("kind", type: "\(kindType)?", into: &p) { $0.meaning.kind.map { ".\(Naming.swiftMember($0.rawValue))" } }
             p.line()
-            p.comment("For range events, the range they belong to.", prefix: "/// ")
+            p.docComment("For range events, the range they belong to.")
+            let printer = p
             switchProperty("range", type: "\(rangeType)?", into: &p) { event in
-                event.range.map { "\(rangeType)(name: \(swiftString($0.name)), scope: .\(Naming.escapeSwiftKeyword($0.scope)))" }
+                event.meaning.range.map { "\(rangeType)(name: \(printer.string($0.name)), scope: .\(Naming.escapeSwiftKeyword($0.scope.rawValue)))" }
             }
             p.line()
-            p.comment("For metric events, the name of the metric they sample.", prefix: "/// ")
-            switchProperty("metric", type: "String?", into: &p) { $0.metric.map(swiftString) }
+            p.docComment("For metric events, the name of the metric they sample.")
+            switchProperty("metric", type: "String?", into: &p) { $0.meaning.metric.map(printer.string) }
             p.line()
-            p.comment("For state transitions, the resource whose state changes.", prefix: "/// ")
-            switchProperty("resource", type: "\(resourceType)?", into: &p) { $0.resource.map { ".\($0)" } }
+            p.docComment("For state transitions, the resource whose state changes.")
+            switchProperty("resource", type: "\(resourceType)?", into: &p) { $0.meaning.resource.map { ".\($0.rawValue)" } }
         }
-        return p.finish()
     }
 
     /// A computed property that switches over every event type, grouping the types that share a value.
-    private func switchProperty(_ name: String, type: String, into p: inout CodePrinter, value: (EventDecl) -> String?) {
+    private func switchProperty(_ name: String, type: String, into p: inout CodePrinter, value: (TraceModel.Event) -> String?) {
         var order: [String] = []
         var casesByValue: [String: [String]] = [:]
-        for event in spec.events {
+        for event in model.events {
             let text = value(event) ?? "nil"
             if casesByValue[text] == nil { order.append(text) }
-            casesByValue[text, default: []].append(".\(Naming.swiftMember(event.name))")
+            casesByValue[text, default: []].append(".\(event.swiftName)")
         }
         p.block("\(access) var \(name): \(type) {") { p in
             p.line("switch self {")

@@ -43,6 +43,7 @@ struct Check {
     }
 
     mutating func run() {
+        checkText()
         checkOutput()
         checkVersions()
         checkUnique(document.constants, "constant", \.name, \.locations)
@@ -59,6 +60,8 @@ struct Check {
         checkStatuses(document.procStatuses, "P status")
         checkUnique(document.groups, "group", \.name, \.locations)
         checkEvents()
+        checkRoles()
+        checkNames()
         checkMeanings()
     }
 
@@ -67,6 +70,10 @@ struct Check {
     mutating func checkOutput() {
         if !isIdentifier(document.goPackage, pattern: .goPackage) {
             error("output goPackage '\(document.goPackage)' must be a lower-case Go package name", at: document.locations["output.goPackage"])
+        } else if NameRules.goKeywords.contains(document.goPackage) {
+            error("output goPackage '\(document.goPackage)' is a Go keyword", at: document.locations["output.goPackage"])
+        } else if document.goPackage == "main" {
+            error("output goPackage 'main' would make a program, not a package that can be imported", at: document.locations["output.goPackage"])
         }
         identifier(document.swiftModule, "output swiftModule", at: document.locations["output.swiftModule"], pattern: .exported)
     }
@@ -74,6 +81,9 @@ struct Check {
     // MARK: Versions
 
     mutating func checkVersions() {
+        if document.events.isEmpty {
+            error("the spec must declare at least one event", at: document.locations["groups"])
+        }
         if document.versions.isEmpty { error("the spec must declare at least one version", at: document.locations["versions"]) }
         checkUnique(document.versions, "version", \.name, \.locations)
         var previous: Int?
@@ -112,9 +122,6 @@ struct Check {
         checkUnique(document.experiments, "experiment", \.id, \.locations, field: "id")
         for experiment in document.experiments {
             identifier(experiment.name, "experiment", at: experiment.locations["name"], pattern: .exported)
-            if experiment.name == "None" || experiment.name == "NoExperiment" {
-                error("experiment name '\(experiment.name)' is reserved for the absence of an experiment", at: experiment.locations["name"])
-            }
             if !(1...255).contains(experiment.id) {
                 error("experiment \(experiment.name) has ID \(experiment.id); experiment IDs are 1-255 (0 means none)", at: experiment.locations["id"])
             }
@@ -148,7 +155,10 @@ struct Check {
         let events = document.events
         checkUnique(events, "event", \.name, \.locations)
         checkUnique(events, "event", \.id, \.locations, field: "id")
-        let maxTimedArgs = document.constants.first { $0.name == "MaxTimedEventArgs" }?.value
+        let timedLimit = document.roles.constants[.timedArgsLimit].flatMap { name in document.constants.first { $0.name == name } }
+        let dataEventNames = EventRole.allCases.filter(\.carriesData).compactMap { document.roles.events[$0] }
+        let dataEvents = Set(dataEventNames)
+        let stackEvent = document.roles.events[.stackEntry]
         let argTypes = Set(document.argTypes.map(\.name))
 
         for event in events {
@@ -185,19 +195,22 @@ struct Check {
                 if event.args.first != "dt" {
                     error("timed event \(event.name) must have 'dt' as its first argument", at: event.args.isEmpty ? loc["args"] : loc["args", 0])
                 }
-                if let maxTimedArgs, event.args.count > maxTimedArgs {
-                    error("timed event \(event.name) has \(event.args.count) arguments, more than MaxTimedEventArgs (\(maxTimedArgs))", at: loc["args"])
+                if let timedLimit, event.args.count > timedLimit.value {
+                    error("timed event \(event.name) has \(event.args.count) arguments, more than \(timedLimit.name) (\(timedLimit.value))", at: loc["args"])
                 }
             }
-            // Go's readers special-case these two layouts, so no other event may use them.
-            if event.hasData, event.name != "String", event.name != "ExperimentalBatch" {
-                error("event \(event.name) has data; only String and ExperimentalBatch may carry trailing data", at: loc["data"])
+            // Readers special-case these layouts by role, so no other event may use them.
+            if event.hasData, !dataEvents.contains(event.name) {
+                let allowed = dataEventNames
+                let who = allowed.isEmpty ? "no event has the role stringEntry or experimentalBatch" : "only \(allowed.joined(separator: " and ")) may carry trailing data"
+                error("event \(event.name) has data; \(who)", at: loc["data"])
             }
             if event.hasData, event.timed {
                 error("event \(event.name) cannot both be timed and carry data", at: loc["data"])
             }
-            if event.isStack, event.name != "Stack" {
-                error("event \(event.name) is marked as a stack; only the Stack event may be one", at: loc["stack"])
+            if event.isStack, event.name != stackEvent {
+                let who = stackEvent.map { "only the stackEntry event \($0) may be one" } ?? "no event has the role stackEntry"
+                error("event \(event.name) is marked as a stack; \(who)", at: loc["stack"])
             }
 
             if let start = event.start {

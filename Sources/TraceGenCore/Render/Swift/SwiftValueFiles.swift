@@ -1,0 +1,158 @@
+/// `Experiment.swift`: one case per experiment.
+struct SwiftExperimentFile: FileGenerator {
+    let model: TraceModel
+    let names: SwiftTypeNames
+    let access: String
+    var path: String { names.experiment + ".swift" }
+    var language: OutputLanguage { .swift }
+
+    static let members = ["names", "name", "since", "events"]
+
+    func body(_ p: inout CodePrinter) {
+        let type = names.experiment
+        p.docComment("An optional runtime experiment. Its events use the experimental ID range, so readers can tell them apart from regular events and skip the ones they do not know.")
+        let cases = model.experiments.map { (swiftName: $0.swiftName, value: $0.id, about: $0.description) }
+        p.uint8Enum(access, type, conformances: ["CaseIterable", "Hashable", "Sendable", "CustomStringConvertible"], cases: cases) { p in
+            p.docComment("Names indexed by experiment ID; index 0, `None`, stands for no experiment.")
+            p.line("\(access) static let names: [String] = [\((["None"] + model.experiments.map(\.name)).map { p.string($0) }.joined(separator: ", "))]")
+            p.line()
+            p.docComment("The experiment's name as the spec writes it.")
+            p.line("\(access) var name: String { Self.names[Int(rawValue)] }")
+            p.line()
+            p.docComment("The same as ``name``.")
+            p.line("\(access) var description: String { name }")
+            p.line()
+            p.docComment("The first trace version that can carry the experiment's events.")
+            p.block("\(access) var since: \(names.version) {") { p in
+                p.line("switch self {")
+                for experiment in model.experiments { p.line("case .\(experiment.swiftName): .\(experiment.since.swiftName)") }
+                p.line("}")
+            }
+            p.line()
+            p.docComment("The experiment's event types, in ID order.")
+            p.line("\(access) var events: [\(names.eventType)] { \(names.eventType).allCases.filter { $0.spec.experiment == self } }")
+        }
+    }
+}
+
+/// `Statuses.swift`: the goroutine and P status enumerations.
+struct SwiftStatusesFile: FileGenerator {
+    let model: TraceModel
+    let names: SwiftTypeNames
+    let access: String
+    var path: String { names.prefix + "Statuses.swift" }
+    var language: OutputLanguage { .swift }
+
+    static let members = ["displayName"]
+
+    func body(_ p: inout CodePrinter) {
+        statusEnum(names.goStatus, about: "The state of a goroutine, as a trace records it.", model.goStatuses, &p)
+        p.line()
+        statusEnum(names.procStatus, about: "The state of a P, as a trace records it.", model.procStatuses, &p)
+    }
+
+    private func statusEnum(_ name: String, about: String, _ set: TraceModel.StatusSet, _ p: inout CodePrinter) {
+        p.docComment(about)
+        let cases = set.statuses.map { (swiftName: $0.swiftName, value: $0.value, about: $0.description) }
+        p.uint8Enum(access, name, conformances: ["CaseIterable", "Hashable", "Sendable", "CustomStringConvertible"], cases: cases) { p in
+            p.docComment("The display string trace tools print for this status.")
+            p.block("\(access) var description: String {") { p in
+                p.line("switch self {")
+                for status in set.statuses { p.line("case .\(status.swiftName): \(p.string(status.display))") }
+                p.line("}")
+            }
+            p.line()
+            p.docComment("The display string for any raw value; values without a status of their own print as \(set.fallbackDisplay).")
+            p.block("\(access) static func displayName(forRawValue raw: UInt64) -> String {") { p in
+                p.line("guard raw <= UInt64(UInt8.max), let status = Self(rawValue: UInt8(raw)) else { return \(p.string(set.fallbackDisplay)) }")
+                p.line("return status.description")
+            }
+        }
+    }
+}
+
+/// `TraceVersion.swift`: one case per trace version, with its header.
+struct SwiftVersionFile: FileGenerator {
+    let model: TraceModel
+    let names: SwiftTypeNames
+    let access: String
+    var path: String { names.version + ".swift" }
+    var language: OutputLanguage { .swift }
+
+    func body(_ p: inout CodePrinter) {
+        let headerSize = model.headerSize
+        let type = names.version
+        p.docComment("A version of the trace format, numbered after the Go minor release that introduced it.")
+        p.line("///")
+        p.docComment("A trace starts with a \(headerSize)-byte header naming its version: `go 1.N trace` padded with NUL bytes.")
+        p.block("\(access) enum \(type): UInt8, CaseIterable, Comparable, Hashable, Sendable, CustomStringConvertible {") { p in
+            for version in model.versions {
+                p.docComment(version.description)
+                p.line("case \(version.swiftName) = \(version.number)")
+            }
+            p.line()
+            p.docComment("The newest version.")
+            p.line("\(access) static let latest: \(type) = .\(model.latestVersion.swiftName)")
+            p.line()
+            p.docComment("The size of a trace header in bytes.")
+            p.line("\(access) static let headerSize = \(headerSize)")
+            p.line()
+            p.docComment("The version's name, such as `\(model.versions[0].name)`.")
+            p.line("\(access) var name: String { \"go1.\\(rawValue)\" }")
+            p.line()
+            p.docComment("The same as ``name``.")
+            p.line("\(access) var description: String { name }")
+            p.line()
+            p.docComment("The header text before its NUL padding, such as `\(model.versions[0].header)`.")
+            p.line("\(access) var headerText: String { \"go 1.\\(rawValue) trace\" }")
+            p.line()
+            p.docComment("The \(headerSize) header bytes that start a trace of this version.")
+            p.block("\(access) var header: [UInt8] {") { p in
+                p.line("let text = Array(headerText.utf8)")
+                p.line("return text + Array(repeating: 0, count: Self.headerSize - text.count)")
+            }
+            p.line()
+            p.docComment("Reads a version from the first \(headerSize) bytes of a trace; nil unless they are exactly the header of a known version.")
+            p.block("\(access) init?(header bytes: some Collection<UInt8>) {") { p in
+                p.line("let header = Array(bytes.prefix(Self.headerSize))")
+                p.line("guard let version = Self.allCases.first(where: { $0.header == header }) else { return nil }")
+                p.line("self = version")
+            }
+            p.line()
+            p.docComment("Looks a version up by its name, such as `\(model.latestVersion.name)`.")
+            p.block("\(access) init?(name: String) {") { p in
+                p.line("guard let version = Self.allCases.first(where: { $0.name == name }) else { return nil }")
+                p.line("self = version")
+            }
+            p.line()
+            p.docComment("Whether a trace of this version may contain events of type `event`. Experimental events count from the version that introduced them, like any other.")
+            p.line("\(access) func contains(_ event: \(names.eventType)) -> Bool { event.spec.since <= self }")
+            p.line()
+            p.docComment("The event types a trace of this version may contain, in ID order.")
+            p.line("\(access) var events: [\(names.eventType)] { \(names.eventType).allCases.filter(contains) }")
+            p.line()
+            p.docComment("Orders versions from oldest to newest.")
+            p.line("\(access) static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }")
+        }
+    }
+}
+
+/// `TraceLimits.swift`: the spec's constants.
+struct SwiftLimitsFile: FileGenerator {
+    let model: TraceModel
+    let names: SwiftTypeNames
+    let access: String
+    var path: String { names.limits + ".swift" }
+    var language: OutputLanguage { .swift }
+
+    func body(_ p: inout CodePrinter) {
+        p.docComment("Limits of the trace format. Readers use them to bound what they accept.")
+        p.block("\(access) enum \(names.limits): Sendable {") { p in
+            for (index, constant) in model.constants.enumerated() {
+                if index > 0 { p.line() }
+                p.docComment(constant.description)
+                p.line("\(access) static let \(constant.swiftName) = \(constant.value)")
+            }
+        }
+    }
+}
