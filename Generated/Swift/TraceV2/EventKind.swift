@@ -41,6 +41,12 @@ public struct EventRange: Hashable, Sendable {
     /// What the range is attached to.
     public let scope: RangeScope
 
+    /// Makes a range description.
+    public init(name: String, scope: RangeScope) {
+        self.name = name
+        self.scope = scope
+    }
+
     /// The name with each `{argument}` replaced by `string(argument)`.
     public func name(filling string: (String) -> String) -> String {
         var result = ""

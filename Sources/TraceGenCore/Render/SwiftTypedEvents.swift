@@ -307,6 +307,12 @@ struct SwiftEventKindFile: FileGenerator {
             p.docComment("What the range is attached to.")
             p.line("\(access) let scope: \(scopeType)")
             p.line()
+            p.docComment("Makes a range description.")
+            p.block("\(access) init(name: String, scope: \(scopeType)) {") { p in
+                p.line("self.name = name")
+                p.line("self.scope = scope")
+            }
+            p.line()
             p.docComment("The name with each `{argument}` replaced by `string(argument)`.")
             p.block("\(access) func name(filling string: (String) -> String) -> String {") { p in
                 p.line("var result = \"\"")
