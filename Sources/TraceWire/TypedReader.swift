@@ -21,6 +21,11 @@ public final class TypedReader {
         reader = try WireReader(source: source, bufferSize: bufferSize)
     }
 
+    /// Reads typed events from a reader that has read the header and perhaps some events.
+    public init(reading reader: WireReader) {
+        self.reader = reader
+    }
+
     /// Reads a trace from memory.
     public convenience init(bytes: [UInt8]) throws {
         try self.init(source: MemorySource(bytes))
@@ -47,6 +52,17 @@ public final class TypedReader {
     /// Reads the next event as a value of its own, or nil at the end of the trace.
     public func next() throws -> TypedEvent? {
         try nextView()?.copy()
+    }
+
+    /// Reads and checks every remaining event, keeping none; for measuring.
+    /// - Returns: The number of events read.
+    public func decodeAll(progress: ((Int) -> Void)? = nil) throws -> Int {
+        var count = 0
+        while try nextView() != nil {
+            count += 1
+            if let progress, count % (1 << 16) == 0 { progress(reader.offset) }
+        }
+        return count
     }
 
     /// Reads every remaining event.

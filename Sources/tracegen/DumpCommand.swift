@@ -30,6 +30,9 @@ struct DumpCommand: ParsableCommand {
     @Flag(help: "Decode and check every event without printing; print the event count and the speed instead.")
     var decodeOnly = false
 
+    @Flag(help: "With --decode-only: decode every event into a typed Event (TraceWire's TypedReader).")
+    var typed = false
+
     func run() throws {
         let (source, inputName) = try openInput(trace)
         defer { source.close() }
@@ -38,11 +41,13 @@ struct DumpCommand: ParsableCommand {
         do {
             let reader = try WireReader(source: source)
             if decodeOnly {
-                let events = try TraceDump.decode(reader, progress: progress.update)
+                let events = typed
+                    ? try TypedReader(reading: reader).decodeAll(progress: progress.update)
+                    : try TraceDump.decode(reader, progress: progress.update)
                 progress.clear()
                 let seconds = (ContinuousClock.now - started).seconds
                 let megabytes = Double(reader.offset) / 1_000_000
-                print("\(events) events, \(reader.offset) bytes in \(String(format: "%.3f", seconds)) s: \(String(format: "%.0f", megabytes / seconds)) MB/s")
+                print("\(events) \(typed ? "typed " : "")events, \(reader.offset) bytes in \(String(format: "%.3f", seconds)) s: \(String(format: "%.0f", megabytes / seconds)) MB/s")
                 return
             }
             let destination = try CommandOutput(path: output)
