@@ -1520,6 +1520,7 @@ extension Event {
 
     /// Types raw arguments in place, without copying them; for readers that decode into a
     /// buffer of their own.
+    @inlinable
     public init(type: EventType, args: Swift.UnsafeBufferPointer<Swift.UInt64>) throws(EventArgumentError) {
         switch type {
         case .eventBatch:
@@ -2107,12 +2108,13 @@ extension Event {
         }
     }
 
-    @inline(__always)
-    private static func expect(_ count: Swift.Int, arguments args: Swift.UnsafeBufferPointer<Swift.UInt64>, of type: EventType) throws(EventArgumentError) {
+    @inlinable @inline(__always)
+    static func expect(_ count: Swift.Int, arguments args: Swift.UnsafeBufferPointer<Swift.UInt64>, of type: EventType) throws(EventArgumentError) {
         guard args.count == count else { throw .wrongArgumentCount(type, expected: count, found: args.count) }
     }
 
-    private static func status<Status: Swift.RawRepresentable<Swift.UInt8>>(_ raw: Swift.UInt64, _ argument: Swift.String, of type: EventType, as _: Status.Type) throws(EventArgumentError) -> Status {
+    @inlinable
+    static func status<Status: Swift.RawRepresentable<Swift.UInt8>>(_ raw: Swift.UInt64, _ argument: Swift.String, of type: EventType, as _: Status.Type) throws(EventArgumentError) -> Status {
         guard raw <= Swift.UInt64(Swift.UInt8.max), let status = Status(rawValue: Swift.UInt8(truncatingIfNeeded: raw)) else {
             throw .undefinedStatus(type, argument: argument, value: raw)
         }

@@ -91,6 +91,9 @@ public struct TraceModel: Hashable, Sendable {
     public struct ArgType: Hashable, Sendable {
         public let name: String
         public let description: String
+        /// What typed events make of arguments of this type, before any type prefix: an ID type,
+        /// `GoStatus`, `ProcStatus`, or `UInt64`.
+        public let swiftType: String
     }
 
     /// An optional runtime experiment.

@@ -16,6 +16,10 @@ struct SwiftTypedEventFile: FileGenerator {
     static let members = ["type", "args", "forEachArgument", "fullWidthArguments", "hasFullWidthDataLength"]
 
     var eventEnum: String { names.event }
+    /// Only public and package declarations can be inlined into other modules.
+    var inlinable: Bool { access == "public" || access == "package" }
+    /// Helpers that inlinable code calls must be visible to it, so they are internal rather than private.
+    var helperAccess: String { inlinable ? "" : "private " }
     var eventType: String { qualified(names.eventType) }
     var errorType: String { qualified(names.eventArgumentError) }
 
@@ -153,6 +157,8 @@ struct SwiftTypedEventFile: FileGenerator {
             }
             p.line()
             p.docComment("Types raw arguments in place, without copying them; for readers that decode into a buffer of their own.")
+            // Readers call this once per event; inlinable, it compiles into their loop.
+            if inlinable { p.line("@inlinable") }
             p.block("\(access) init(type: \(eventType), args: Swift.UnsafeBufferPointer<Swift.UInt64>) throws(\(errorType)) {") { p in
                 p.line("switch type {")
                 for event in model.events {
@@ -223,13 +229,14 @@ struct SwiftTypedEventFile: FileGenerator {
                 p.line("}")
             }
             p.line()
-            p.line("@inline(__always)")
-            p.block("private static func expect(_ count: Swift.Int, arguments args: Swift.UnsafeBufferPointer<Swift.UInt64>, of type: \(eventType)) throws(\(errorType)) {") { p in
+            p.line(inlinable ? "@inlinable @inline(__always)" : "@inline(__always)")
+            p.block("\(helperAccess)static func expect(_ count: Swift.Int, arguments args: Swift.UnsafeBufferPointer<Swift.UInt64>, of type: \(eventType)) throws(\(errorType)) {") { p in
                 p.line("guard args.count == count else { throw .wrongArgumentCount(type, expected: count, found: args.count) }")
             }
             if model.events.contains(where: { $0.fields.contains { $0.type == .goStatus || $0.type == .procStatus } }) {
                 p.line()
-                p.block("private static func status<Status: Swift.RawRepresentable<Swift.UInt8>>(_ raw: Swift.UInt64, _ argument: Swift.String, of type: \(eventType), as _: Status.Type) throws(\(errorType)) -> Status {") { p in
+                if inlinable { p.line("@inlinable") }
+                p.block("\(helperAccess)static func status<Status: Swift.RawRepresentable<Swift.UInt8>>(_ raw: Swift.UInt64, _ argument: Swift.String, of type: \(eventType), as _: Status.Type) throws(\(errorType)) -> Status {") { p in
                     p.line("guard raw <= Swift.UInt64(Swift.UInt8.max), let status = Status(rawValue: Swift.UInt8(truncatingIfNeeded: raw)) else {")
                     p.line("    throw .undefinedStatus(type, argument: argument, value: raw)")
                     p.line("}")

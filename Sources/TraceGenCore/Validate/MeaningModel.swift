@@ -47,6 +47,16 @@ struct ArgumentTyping {
         meanings = Dictionary(document.argTypes.map { ($0.name, $0.description) }, uniquingKeysWith: { first, _ in first })
     }
 
+    /// The Swift type typed events give an argument type, before any type prefix.
+    func swiftTypeName(of argType: String) -> String {
+        switch typeOfArgType[argType] ?? .raw {
+        case .raw: "UInt64"
+        case .identifier(let name): name
+        case .goStatus: "GoStatus"
+        case .procStatus: "ProcStatus"
+        }
+    }
+
     func fields(of event: EventDecl) -> [TraceModel.Field] {
         event.args.map { argument in
             let type = argument.split(separator: "_").last.map(String.init) ?? argument

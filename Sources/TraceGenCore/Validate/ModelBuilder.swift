@@ -71,7 +71,7 @@ struct ModelBuilder {
 
         return TraceModel(
             title: document.title, specFile: document.file, headerSize: document.headerSize, versions: versions,
-            constants: constants, argTypes: document.argTypes.map { TraceModel.ArgType(name: $0.name, description: $0.description) },
+            constants: constants, argTypes: document.argTypes.map { TraceModel.ArgType(name: $0.name, description: $0.description, swiftType: typing.swiftTypeName(of: $0.name)) },
             experiments: experiments,
             goStatuses: Self.statuses(document.goStatuses, goType: Naming.goStatusType, prefix: Naming.goStatusPrefix),
             procStatuses: Self.statuses(document.procStatuses, goType: Naming.procStatusType, prefix: Naming.procStatusPrefix),
