@@ -101,4 +101,49 @@ import Testing
         let problems = try Compilers.checkGo(packages: [("noexp", package)], in: module)
         #expect(problems.contains { $0.hasPrefix("go build:") && $0.contains("invalid argument: index") }, "\(problems)")
     }
+
+    /// gofmt's alignment has rules of its own for long names; the Go output follows them whatever
+    /// the lengths. Fifty specs with event and experiment names from 1 to 200 characters, in a
+    /// fixed pseudo-random order, all come out gofmt-clean.
+    @Test func goIsGofmtCleanWhateverTheNameLengths() throws {
+        let scratch = makeTemporaryDirectory("tracegen-lengths")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next(_ bound: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        let lengths = [1, 2, 3, 5, 8, 20, 38, 39, 40, 41, 42, 45, 60, 80, 100, 120, 200]
+        func name(_ prefix: String, _ index: Int) -> String {
+            let length = lengths[next(lengths.count)]
+            let tag = "\(prefix)\(index)"
+            return tag + String(repeating: "a", count: max(0, length - tag.count))
+        }
+        for seed in 0..<50 {
+            let experiments = (1...3).map { name("X", $0) }
+            var text = "title: Lengths\noutput:\n  goPackage: lengths\n  swiftModule: Lengths\nheaderSize: 16\n"
+            text += "versions:\n  - {name: go1.22, header: go 1.22 trace, description: First.}\n"
+            text += "constants: []\nargTypes: []\nexperiments:\n"
+            for (index, experiment) in experiments.enumerated() {
+                text += "  - {id: \(index + 1), name: \(experiment), since: go1.22, description: An experiment.}\n"
+            }
+            text += "goStatuses:\n  - {value: 0, name: \(name("S", 0)), display: Bad, description: Unknown.}\n"
+            text += "  - {value: 1, name: \(name("S", 1)), display: Fine, description: Known.}\nprocStatuses: []\n"
+            text += "groups:\n  - name: Regular\n    description: Regular events.\n    events:\n"
+            for id in 1...(5 + next(20)) {
+                text += "      - {id: \(id), name: \(name("E", id)), args: [dt], timed: true, since: go1.22, description: An event.}\n"
+            }
+            text += "  - name: Experimental\n    description: Experimental events.\n    events:\n"
+            for id in 128..<(130 + next(6)) {
+                text += "      - {id: \(id), name: \(name("E", id)), args: [dt], timed: true, experiment: \(experiments[next(3)]), since: go1.22, description: An event.}\n"
+            }
+            let spec = try TraceGen.loadSpec(data: Data(text.utf8), file: "lengths-\(seed).yaml")
+            let files = GoRenderer(model: spec.model, context: RenderContext(sourceName: "lengths.yaml")).render()
+            try Compilers.write(files.map { GeneratedFile(path: "\(seed)/" + $0.path, contents: $0.contents) }, to: scratch)
+        }
+        let gofmt = URL(fileURLWithPath: Repo.go).deletingLastPathComponent().appendingPathComponent("gofmt").path
+        let format = run([gofmt, "-l", scratch.path])
+        let diff = format.stdout.isEmpty ? "" : run([gofmt, "-d", scratch.path]).stdout
+        #expect(format.status == 0 && format.stdout.isEmpty, "gofmt would change: \(format.stdout)\(format.stderr)\n\(diff)")
+    }
 }

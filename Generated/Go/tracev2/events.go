@@ -89,8 +89,8 @@ func (ev EventType) Experimental() bool {
 
 // Experiments.
 const (
-	// AllocFree names the AllocFree experiment: heap spans, heap objects and goroutine stacks
-	// as they come and go, enabled with GODEBUG=traceallocfree=1.
+	// AllocFree is an experiment: heap spans, heap objects and goroutine stacks as they come
+	// and go, enabled with GODEBUG=traceallocfree=1.
 	AllocFree Experiment = 1 + iota
 
 	// NumExperiments is one past the last experiment ID.

@@ -19,11 +19,45 @@ public enum SpecLoader {
         guard let root = document.root else {
             throw DiagnosticsError([Diagnostic(.error, "the spec is empty", at: SourceLocation(file: file, line: 1, column: 1))])
         }
+        if let (scalar, location) = firstHiddenCharacter(in: data, file: file) {
+            // Anywhere in the file, a comment included, it can make the text read differently from what it is.
+            throw DiagnosticsError([Diagnostic(.error, "the spec contains an invisible formatting character, U+\(Escaping.hex(scalar.value, digits: 4)); remove it", at: location)])
+        }
         var decoder = SpecDecoder(file: file)
         let decoded = withExtendedLifetime(document) { decoder.decode(root) }
         try decoder.reader.diagnostics.throwIfErrors()
         guard let decoded else { throw DiagnosticsError(decoder.reader.diagnostics.diagnostics) }
         return decoded
+    }
+
+    /// The first format character (category Cf: bidirectional controls, zero-width characters) in
+    /// the raw text, and where it is; a byte order mark at the very start is the encoding's and allowed.
+    static func firstHiddenCharacter(in data: Data, file: String) -> (Unicode.Scalar, SourceLocation)? {
+        // One pass over the bytes: every format character is outside ASCII, so only a lead byte of
+        // a multi-byte sequence is decoded. The bytes are valid UTF-8 by now.
+        data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) -> (Unicode.Scalar, SourceLocation)? in
+            var line = 1
+            var column = 1
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte < 0x80 {
+                    if byte == 0x0A { line += 1; column = 1 } else { column += 1 }
+                    index += 1
+                    continue
+                }
+                let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
+                guard index + length <= bytes.count else { return nil }
+                var value = UInt32(byte) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
+                for offset in 1..<length { value = value << 6 | UInt32(bytes[index + offset] & 0x3F) }
+                if let scalar = Unicode.Scalar(value), scalar.properties.generalCategory == .format, !(index == 0 && value == 0xFEFF) {
+                    return (scalar, SourceLocation(file: file, line: line, column: column))
+                }
+                column += 1
+                index += length
+            }
+            return nil
+        }
     }
 
     /// Reads at most one byte past ``maxSpecSize`` of a file, so an oversized one is recognised

@@ -170,11 +170,13 @@ public struct TraceModel: Hashable, Sendable {
     public struct Event: Hashable, Sendable {
         public let id: Int
         public let name: String
-        /// The Go constant, such as `EvGoCreate`.
+        /// The Go constant: `Ev` and the name.
         public let goName: String
         /// The Swift case, such as `goCreate`.
         public let swiftName: String
         public let args: [String]
+        /// The arguments resolved: their types and which table each refers to, in wire order.
+        public let arguments: [Argument]
         public let stringIDs: [Int]
         public let stackIDs: [Int]
         /// The event that opens the range this one closes.
@@ -203,6 +205,26 @@ public struct TraceModel: Hashable, Sendable {
         public let hasFullWidthDataLength: Bool
 
         public var reference: EventReference { EventReference(id: id, name: name, goName: goName, swiftName: swiftName) }
+    }
+
+    /// One argument of an event, resolved.
+    public struct Argument: Hashable, Sendable {
+        /// The name as the spec writes it, such as `new_stack`.
+        public let name: String
+        /// The position in the event's arguments.
+        public let position: Int
+        /// The declared argument type it carries (its suffix after `_`, or the whole name), if any.
+        public let type: String?
+        /// The table its value indexes, if the event lists it in `stringIDs` or `stackIDs`.
+        public let table: Table?
+        /// A Swift identifier for it: lowerCamelCase (`newStack`), backquoted if it is a keyword.
+        public let swiftName: String
+    }
+
+    /// A side table that arguments may refer to.
+    public enum Table: String, Hashable, Sendable {
+        case string
+        case stack
     }
 
     /// A titled run of events.

@@ -132,7 +132,7 @@ public struct CodePrinter {
     /// aligns them: gofmt starts a new alignment section where a key's length differs too much from
     /// the keys before it (go/printer's `exprList`), so long names do not stretch every row.
     public mutating func alignedKeyValues(_ rows: [(key: String, value: String)]) {
-        for section in GoAlignment.sections(keySizes: rows.map { $0.key.count + 1 }) {
+        for section in GoAlignment.sections(keySizes: rows.map(\.key.count)) {
             aligned(section.map { [rows[$0].key + ":", rows[$0].value] })
         }
     }

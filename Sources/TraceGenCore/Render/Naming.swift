@@ -3,7 +3,7 @@ import Foundation
 /// How spec names become identifiers in each output language.
 public enum Naming {
     /// The Swift member name for a spec name: lowerCamelCase with a leading acronym lowered whole,
-    /// so `GoCreate` → `goCreate`, `STWBegin` → `stwBegin`, `CPUSample` → `cpuSample`.
+    /// so `TaskBegin` → `taskBegin`, `IOWait` → `ioWait`, `GPUFrame` → `gpuFrame`.
     public static func swiftMember(_ name: String) -> String {
         escapeSwiftKeyword(lowerCamel(name))
     }
@@ -34,7 +34,7 @@ public enum Naming {
         "Go" + name.dropFirst(2).replacingOccurrences(of: ".", with: "")
     }
 
-    /// The Go constant of an event type: `GoCreate` → `EvGoCreate`.
+    /// The Go constant of an event type: `TaskBegin` → `EvTaskBegin`.
     public static func goEvent(_ name: String) -> String { "Ev" + name }
 
     /// The Go types of the two status enumerations, and the prefixes of their constants.
@@ -43,8 +43,6 @@ public enum Naming {
     public static let procStatusType = "ProcStatus"
     public static let procStatusPrefix = "Proc"
 
-    /// Lower-cases the first letter, for Swift properties named after Go constants (`MaxBatchSize` → `maxBatchSize`).
-    public static func swiftProperty(_ name: String) -> String { swiftMember(name) }
 
     static let swiftKeywords: Set<String> = [
         "as", "break", "case", "catch", "class", "continue", "default", "defer", "do", "else", "enum", "extension",
@@ -52,6 +50,11 @@ public enum Naming {
         "nil", "operator", "private", "protocol", "public", "repeat", "return", "self", "static", "struct", "subscript",
         "super", "switch", "throw", "throws", "true", "try", "typealias", "var", "where", "while", "Type", "none",
     ]
+
+    /// Backquotes `name` if it is in `keywords`.
+    static func escapeSwiftKeyword(_ name: String, always keywords: Set<String>) -> String {
+        keywords.contains(name) || swiftKeywords.contains(name) ? "`\(name)`" : name
+    }
 
     static func escapeSwiftKeyword(_ name: String) -> String {
         swiftKeywords.contains(name) ? "`\(name)`" : name

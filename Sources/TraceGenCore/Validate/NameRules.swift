@@ -20,7 +20,7 @@ enum NameRules {
 /// A name the generator will declare, and where it comes from.
 private struct Declared {
     var name: String
-    /// How the message names its source: "event GoCreate", or nil for the generator's own names.
+    /// How the message names its source: "event Reading", or nil for the generator's own names.
     var source: String?
     var location: SourceLocation?
     /// The spec name it came from, so a duplicate spec name (reported already) is not reported twice.
@@ -75,7 +75,9 @@ extension Check {
         checkSwiftMembers(document.goStatuses.map { ($0.name, "goroutine status", $0.locations["name"]) }, scope: .statuses)
         checkSwiftMembers(document.procStatuses.map { ($0.name, "P status", $0.locations["name"]) }, scope: .statuses)
         checkSwiftMembers(document.constants.map { ($0.name, "constant", $0.locations["name"]) }, scope: .constants)
-        if SwiftTypeNames(prefix: "").all.contains(document.swiftModule) {
+        if NameRules.swiftKeywords.contains(document.swiftModule) {
+            error("output swiftModule '\(document.swiftModule)' is a Swift keyword", at: document.locations["output.swiftModule"])
+        } else if SwiftTypeNames(prefix: "").all.contains(document.swiftModule) {
             error("output swiftModule '\(document.swiftModule)' is also the name of a type the module declares", at: document.locations["output.swiftModule"])
         }
     }

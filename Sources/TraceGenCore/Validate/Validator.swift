@@ -159,6 +159,9 @@ struct Check {
         let dataEventNames = EventRole.allCases.filter(\.carriesData).compactMap { document.roles.events[$0] }
         let dataEvents = Set(dataEventNames)
         let stackEvent = document.roles.events[.stackEntry]
+        // A role that names no event is reported as such; judging the flags against it would only repeat that.
+        let dataRolesResolve = dataEventNames.allSatisfy { firstEventNamed[$0] != nil }
+        let stackRoleResolves = stackEvent.map { firstEventNamed[$0] != nil } ?? true
         let argTypes = Set(document.argTypes.map(\.name))
 
         for event in events {
@@ -200,7 +203,7 @@ struct Check {
                 }
             }
             // Readers special-case these layouts by role, so no other event may use them.
-            if event.hasData, !dataEvents.contains(event.name) {
+            if event.hasData, dataRolesResolve, !dataEvents.contains(event.name) {
                 let allowed = dataEventNames
                 let who = allowed.isEmpty ? "no event has the role stringEntry or experimentalBatch" : "only \(allowed.joined(separator: " and ")) may carry trailing data"
                 error("event \(event.name) has data; \(who)", at: loc["data"])
@@ -208,7 +211,7 @@ struct Check {
             if event.hasData, event.timed {
                 error("event \(event.name) cannot both be timed and carry data", at: loc["data"])
             }
-            if event.isStack, event.name != stackEvent {
+            if event.isStack, stackRoleResolves, event.name != stackEvent {
                 let who = stackEvent.map { "only the stackEntry event \($0) may be one" } ?? "no event has the role stackEntry"
                 error("event \(event.name) is marked as a stack; \(who)", at: loc["stack"])
             }
@@ -332,7 +335,8 @@ struct Check {
 
     mutating func identifier(_ name: String, _ kind: String, at location: SourceLocation, pattern: IdentifierPattern) {
         if !isIdentifier(name, pattern: pattern) {
-            error("\(kind) name '\(name)' must start with an upper-case letter and contain only letters and digits", at: location)
+            // The name may hold anything, line breaks included; quote it so the message stays one line.
+            error("\(kind) name '\(Escaping.swiftString(name).dropFirst().dropLast())' must start with an upper-case letter and contain only letters and digits", at: location)
         }
     }
 

@@ -105,7 +105,7 @@ struct GoEventsFile: FileGenerator {
         p.line("const (")
         p.indent()
         for (index, experiment) in model.experiments.enumerated() {
-            p.comment("\(experiment.goName) names the \(experiment.name) experiment: \(lowerFirst(experiment.description))")
+            p.comment("\(experiment.goName) is an experiment: \(lowerFirst(experiment.description))")
             p.line(index == 0 ? "\(experiment.goName) Experiment = 1 + iota" : experiment.goName)
         }
         if !model.experiments.isEmpty { p.line() }
@@ -140,7 +140,7 @@ struct GoEventsFile: FileGenerator {
         p.indent()
         for (index, section) in (model.regularSections + model.experimentalSections).enumerated() {
             if index > 0 { p.line() }
-            p.comment("\(section.name).")
+            p.comment(section.name.hasSuffix(".") ? section.name : section.name + ".")
             for event in section.events { specEntry(event, &p) }
         }
         p.outdent()

@@ -78,6 +78,15 @@ public struct SwiftRenderer {
 }
 
 extension CodePrinter {
+    /// A `switch self` with one line per case; an empty type gets `switch self {}`, which Swift
+    /// accepts as exhaustive.
+    mutating func switchOverSelf(_ cases: [String]) {
+        guard !cases.isEmpty else { return line("switch self {}") }
+        line("switch self {")
+        for item in cases { line(item) }
+        line("}")
+    }
+
     /// Opens a `UInt8`-backed enumeration. Swift refuses a raw type on an enum without cases, so an
     /// empty one gets the same API written out: `init?(rawValue:)` that always fails, and a `rawValue`
     /// that no value can reach.

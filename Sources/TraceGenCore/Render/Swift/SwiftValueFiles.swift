@@ -24,9 +24,7 @@ struct SwiftExperimentFile: FileGenerator {
             p.line()
             p.docComment("The first trace version that can carry the experiment's events.")
             p.block("\(access) var since: \(names.version) {") { p in
-                p.line("switch self {")
-                for experiment in model.experiments { p.line("case .\(experiment.swiftName): .\(experiment.since.swiftName)") }
-                p.line("}")
+                p.switchOverSelf(model.experiments.map { "case .\($0.swiftName): .\($0.since.swiftName)" })
             }
             p.line()
             p.docComment("The experiment's event types, in ID order.")
@@ -57,9 +55,7 @@ struct SwiftStatusesFile: FileGenerator {
         p.uint8Enum(access, name, conformances: ["CaseIterable", "Hashable", "Sendable", "CustomStringConvertible"], cases: cases) { p in
             p.docComment("The display string trace tools print for this status.")
             p.block("\(access) var description: String {") { p in
-                p.line("switch self {")
-                for status in set.statuses { p.line("case .\(status.swiftName): \(p.string(status.display))") }
-                p.line("}")
+                p.switchOverSelf(set.statuses.map { "case .\($0.swiftName): \(p.string($0.display))" })
             }
             p.line()
             p.docComment("The display string for any raw value; values without a status of their own print as \(set.fallbackDisplay).")
