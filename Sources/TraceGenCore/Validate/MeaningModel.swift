@@ -57,19 +57,12 @@ struct ArgumentTyping {
         }
     }
 
-    func fields(of event: EventDecl) -> [TraceModel.Field] {
-        event.args.map { argument in
-            let type = argument.split(separator: "_").last.map(String.init) ?? argument
-            return TraceModel.Field(argument: argument, swiftName: Self.fieldName(argument), type: typeOfArgType[type] ?? .raw, meaning: meanings[type])
+    /// The typed fields of an event's arguments, named as the model names the arguments
+    /// (`new_g` → `newG`, `reason_string` → `reasonString`, `p_seq` → `pSeq`, `dt` → `dt`).
+    func fields(of arguments: [TraceModel.Argument]) -> [TraceModel.Field] {
+        arguments.map { argument in
+            let type = argument.type ?? argument.name
+            return TraceModel.Field(argument: argument.name, swiftName: argument.swiftName, type: typeOfArgType[type] ?? .raw, meaning: meanings[type])
         }
-    }
-
-    /// `new_g` → `newG`, `reason_string` → `reasonString`, `p_seq` → `pSeq`, `dt` → `dt`.
-    static func fieldName(_ argument: String) -> String {
-        let parts = argument.split(separator: "_").map(String.init)
-        guard let first = parts.first else { return argument }
-        let head = Naming.swiftMember(first).trimmingCharacters(in: ["`"])
-        let tail = parts.dropFirst().map { $0.prefix(1).uppercased() + $0.dropFirst() }
-        return Naming.escapeSwiftKeyword(head + tail.joined())
     }
 }

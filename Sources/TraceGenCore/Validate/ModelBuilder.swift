@@ -32,7 +32,7 @@ struct ModelBuilder {
                 },
                 since: versionReference(event.since), description: event.description, summary: Self.summary(event.description),
                 group: event.group, section: event.id < TraceModel.firstExperimentalID ? .regular : .experimental,
-                role: eventRoles[event.name], meaning: Self.meaning(of: event), fields: typing.fields(of: event),
+                role: eventRoles[event.name], meaning: Self.meaning(of: event), fields: typing.fields(of: Self.arguments(event, argTypes: argTypes)),
                 fullWidthArguments: event.args.indices.filter { event.fullWidth.contains(event.args[$0]) },
                 hasFullWidthDataLength: event.fullWidth.contains("data"))
         }
