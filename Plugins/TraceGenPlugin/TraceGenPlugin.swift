@@ -16,7 +16,8 @@ struct TraceGenPlugin: BuildToolPlugin {
             tool: context.tool(named: "tracegen").url,
             workDirectory: context.pluginWorkDirectoryURL,
             packageDirectory: context.package.directoryURL,
-            targetName: target.name
+            targetName: target.name,
+            moduleName: target.moduleName
         )
     }
 }
@@ -24,6 +25,7 @@ struct TraceGenPlugin: BuildToolPlugin {
 /// The file names the emitter writes for one spec, after the spec's own prefix.
 private let generatedFileNames = [
     "EventType.swift", "EventSpec.swift", "Experiment.swift", "Statuses.swift", "TraceVersion.swift", "TraceLimits.swift",
+    "Event.swift", "EventKind.swift",
 ]
 
 private let specSuffix = ".tracegen.yaml"
@@ -33,7 +35,7 @@ private func isSpec(_ url: URL) -> Bool {
     url.lastPathComponent.hasSuffix(specSuffix) && url.lastPathComponent.count > specSuffix.count
 }
 
-private func commands(specs: [URL], allFiles: Set<String>, tool: URL, workDirectory: URL, packageDirectory: URL, targetName: String) -> [Command] {
+private func commands(specs: [URL], allFiles: Set<String>, tool: URL, workDirectory: URL, packageDirectory: URL, targetName: String, moduleName: String) -> [Command] {
     let specs = specs.sorted { $0.path < $1.path }
     let stems = uniqueStems(for: specs)
     return zip(specs, stems).map { spec, stem in
@@ -50,6 +52,7 @@ private func commands(specs: [URL], allFiles: Set<String>, tool: URL, workDirect
             "--output", output.path,
             "--file-prefix", stem + ".",
             "--source-name", relativePath(of: spec, in: packageDirectory),
+            "--module-name", moduleName,
         ]
         if allFiles.contains(config.standardizedFileURL.path) { arguments += ["--config", config.path] }
         for sibling in siblings { arguments += ["--sibling", sibling.path] }

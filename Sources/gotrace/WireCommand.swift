@@ -31,6 +31,9 @@ struct WireCommand: ParsableCommand {
     @Flag(help: "Decode and check every event without printing; print the event count and the speed instead.")
     var decodeOnly = false
 
+    @Flag(help: "With --decode-only: decode every event into a typed Event (TraceWire's TypedReader).")
+    var typed = false
+
     func run() throws {
         let (source, inputName) = try openInput(trace)
         defer { source.close() }
@@ -39,11 +42,13 @@ struct WireCommand: ParsableCommand {
         do {
             let reader = try WireReader(source: source)
             if decodeOnly {
-                let events = try TraceDump.decode(reader, progress: progress.update)
+                let events = typed
+                    ? try TypedReader(reading: reader).decodeAll(progress: progress.update)
+                    : try TraceDump.decode(reader, progress: progress.update)
                 progress.clear()
                 let seconds = (ContinuousClock.now - started).seconds
                 let megabytes = Double(reader.offset) / 1_000_000
-                try StandardOutput.write("\(events) events, \(reader.offset) bytes in \(String(format: "%.3f", seconds)) s: \(String(format: "%.0f", megabytes / seconds)) MB/s\n")
+                try StandardOutput.write("\(events) \(typed ? "typed " : "")events, \(reader.offset) bytes in \(String(format: "%.3f", seconds)) s: \(String(format: "%.0f", megabytes / seconds)) MB/s\n")
                 return
             }
             let destination = try CommandOutput(path: output)

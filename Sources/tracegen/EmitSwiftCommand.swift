@@ -33,6 +33,9 @@ struct EmitSwiftCommand: ParsableCommand {
     @Option(help: "How the generated headers name the spec; defaults to the path as given.")
     var sourceName: String?
 
+    @Option(help: "The module the files are compiled into, for the few names generated code must qualify; defaults to the spec's swiftModule.")
+    var moduleName: String?
+
     @Option(name: .customLong("sibling"), help: "Another spec compiled into the same module; it is an error if both would declare the same type names.")
     var siblings: [String] = []
 
@@ -46,7 +49,8 @@ struct EmitSwiftCommand: ParsableCommand {
     func run() throws {
         let files: [GeneratedFile]
         do {
-            let options = try SwiftConfigLoader.load(path: configPath(forSpec: spec, explicit: config))
+            var options = try SwiftConfigLoader.load(path: configPath(forSpec: spec, explicit: config))
+            options.moduleName = moduleName
             let traceSpec = try TraceGen.loadSpec(path: spec)
             try checkSiblings(typePrefix: options.typePrefix)
             let renderer = SwiftRenderer(spec: traceSpec, context: RenderContext(sourceName: sourceName ?? spec), options: options)

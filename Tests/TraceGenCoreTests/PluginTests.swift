@@ -114,11 +114,13 @@ import TraceGenCore
         try write("""
             print(EventType.goCreate.spec.args.joined(separator: ","))
             print(AltEventType.allCases.count, AltEventType.goCreate.spec.name)
+            print(try Event(type: .goStatus, args: [1, 2, 3, 4]).args, try AltEvent(type: .goStatus, args: [1, 2, 3, 4]) == .goStatus(AltEvent.GoStatus(dt: 1, g: AltGoroutineID(rawValue: 2), m: AltThreadID(rawValue: 3), gstatus: .waiting)))
             """, to: sources.appendingPathComponent("main.swift"))
 
         let first = swiftBuild(package)
         try #require(first.status == 0, "\(first.output)")
-        #expect(run([product("Consumer", of: package)]).stdout == "dt,new_g,new_stack,stack\n\(eventCount) GoCreate\n")
+        // The typed API too, in both spellings: the unprefixed one qualifies GoStatus by the target's module.
+        #expect(run([product("Consumer", of: package)]).stdout == "dt,new_g,new_stack,stack\n\(eventCount) GoCreate\n[1, 2, 3, 4] true\n")
 
         // A build with nothing changed neither regenerates nor compiles. On Linux, SwiftPM 6.3 links
         // a plugin's tool once more on the build after a clean one, so the check starts after that.

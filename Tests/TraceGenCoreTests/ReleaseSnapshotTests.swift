@@ -116,6 +116,7 @@ import Testing
         copy.file = ""
         copy.locations = nowhere
         copy.roles.locations = nowhere
+        copy.goParser.locations = nil
         copy.versions = copy.versions.map { var item = $0; item.locations = nowhere; return item }
         copy.constants = copy.constants.map { var item = $0; item.locations = nowhere; return item }
         copy.argTypes = copy.argTypes.map { var item = $0; item.locations = nowhere; return item }
@@ -125,7 +126,7 @@ import Testing
         copy.groups = copy.groups.map { group in
             var item = group
             item.locations = nowhere
-            item.events = item.events.map { var event = $0; event.locations = nowhere; return event }
+            item.events = item.events.map { var event = $0; event.locations = nowhere; event.range?.locations = nowhere; return event }
             return item
         }
         return copy

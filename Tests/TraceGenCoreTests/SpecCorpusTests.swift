@@ -74,8 +74,8 @@ import Testing
                         "--config", Repo.path("Tests/Fixtures/spec-corpus/sensor-config.yaml"), "--file-prefix", "Sensor_"])
         try #require(emit.status == 0, "\(emit.stderr)")
         let names = try FileManager.default.contentsOfDirectory(atPath: sources.path).sorted()
-        #expect(names == ["Sensor_EventSpec.swift", "Sensor_EventType.swift", "Sensor_Experiment.swift", "Sensor_Statuses.swift",
-                          "Sensor_TraceLimits.swift", "Sensor_TraceVersion.swift"])
+        #expect(names == ["Sensor_Event.swift", "Sensor_EventKind.swift", "Sensor_EventSpec.swift", "Sensor_EventType.swift",
+                          "Sensor_Experiment.swift", "Sensor_Statuses.swift", "Sensor_TraceLimits.swift", "Sensor_TraceVersion.swift"])
         let eventType = try String(contentsOf: sources.appendingPathComponent("Sensor_EventType.swift"), encoding: .utf8)
         #expect(eventType.contains("package enum SbEventType: UInt8"))
         let failure = Compilers.compileSwift(module: "SensorBus", sources: sources, into: scratch.appendingPathComponent("module"), packageName: "corpus")

@@ -11,14 +11,16 @@ struct SpecDecoder {
     }
 
     static let topLevelKeys = ["title", "output", "headerSize", "versions", "constants", "argTypes", "experiments", "goStatuses", "procStatuses", "groups", "roles"]
-    static let outputKeys = ["goPackage", "swiftModule"]
+    static let outputKeys = ["goPackage", "swiftModule", "goParser"]
+    static let goParserKeys = ["package", "importPath", "syncEvent"]
     static let versionKeys = ["name", "header", "description"]
     static let constantKeys = ["name", "value", "description"]
-    static let argTypeKeys = ["name", "description"]
+    static let argTypeKeys = ["name", "description", "swiftType", "status"]
     static let experimentKeys = ["id", "name", "since", "description"]
     static let statusKeys = ["value", "name", "display", "description"]
     static let groupKeys = ["name", "description", "events"]
-    static let eventKeys = ["id", "name", "args", "stringIDs", "stackIDs", "unresolved", "start", "timed", "data", "stack", "experiment", "since", "description"]
+    static let eventKeys = ["id", "name", "args", "stringIDs", "stackIDs", "unresolved", "start", "timed", "data", "stack", "experiment", "since", "description", "kind", "range", "metric", "resource", "fullWidth"]
+    static let rangeKeys = ["name", "scope"]
 
     mutating func decode(_ root: Node) -> SpecDocument? {
         guard var top = reader.fields(root, of: "the spec", allowed: Self.topLevelKeys) else { return nil }
@@ -27,12 +29,17 @@ struct SpecDecoder {
 
         var goPackage: String?
         var swiftModule: String?
+        var goParser = GoParserDecl()
+        var goParserFailed = false
         if let node = top.values["output"] ?? missing(top, "output"), var output = reader.fields(node, of: "output", allowed: Self.outputKeys) {
             goPackage = reader.string(&output, "goPackage", in: "output")
             swiftModule = reader.string(&output, "swiftModule", in: "output")
             // Kept so the validator can point at the offending name rather than at the whole mapping.
             top.locations.fields["output.goPackage"] = output.locations["goPackage"]
             top.locations.fields["output.swiftModule"] = output.locations["swiftModule"]
+            if let node = output.values["goParser"] {
+                if let parser = Self.goParser(&reader, node) { goParser = parser } else { goParserFailed = true }
+            }
         }
 
         let versions = items(&top, "versions", required: true, as: VersionDecl.self) { reader, node, index in
@@ -58,8 +65,11 @@ struct SpecDecoder {
             let what = Self.label("argument type", f, fallback: "argument type \(index + 1)")
             let name = reader.string(&f, "name", in: what)
             let description = reader.string(&f, "description", in: what)
-            guard let name, let description else { return nil }
-            return ArgTypeDecl(name: name, description: description, locations: f.locations)
+            let swiftType = reader.string(&f, "swiftType", in: what, required: false)
+            let status = reader.string(&f, "status", in: what, required: false)
+            guard let name, let description, f.values["swiftType"] == nil || swiftType != nil,
+                  f.values["status"] == nil || status != nil else { return nil }
+            return ArgTypeDecl(name: name, description: description, swiftType: swiftType, status: status, locations: f.locations)
         }
         let experiments = items(&top, "experiments", required: false, as: ExperimentDecl.self) { reader, node, index in
             guard var f = reader.fields(node, of: "experiment \(index + 1)", allowed: Self.experimentKeys) else { return nil }
@@ -99,10 +109,10 @@ struct SpecDecoder {
 
         let roles = decodeRoles(top.values["roles"])
 
-        guard let title, let headerSize, let goPackage, let swiftModule, let versions, let constants, let argTypes,
+        guard !goParserFailed, let title, let headerSize, let goPackage, let swiftModule, let versions, let constants, let argTypes,
               let experiments, let goStatuses, let procStatuses, let groups else { return nil }
         return SpecDocument(
-            file: reader.file, title: title, goPackage: goPackage, swiftModule: swiftModule, headerSize: headerSize,
+            file: reader.file, title: title, goPackage: goPackage, swiftModule: swiftModule, goParser: goParser, headerSize: headerSize,
             versions: versions, constants: constants, argTypes: argTypes, experiments: experiments,
             goStatuses: goStatuses, procStatuses: procStatuses, groups: groups, roles: roles, locations: top.locations)
     }
@@ -179,15 +189,51 @@ struct SpecDecoder {
         let experiment = reader.string(&f, "experiment", in: what, required: false)
         let since = reader.string(&f, "since", in: what)
         let description = reader.string(&f, "description", in: what)
+        let kind = reader.string(&f, "kind", in: what, required: false)
+        let metric = reader.string(&f, "metric", in: what, required: false)
+        let resource = reader.string(&f, "resource", in: what, required: false)
+        let fullWidth = reader.stringList(&f, "fullWidth", in: what, required: false)
+        var range: RangeDecl?
+        var rangeFailed = false
+        if let node = f.values["range"] {
+            range = Self.range(&reader, node, of: what)
+            rangeFailed = range == nil
+        }
         // Optional keys that were present but unreadable have already been reported.
         let optionalFailed = (f.values["stringIDs"] != nil && stringIDs == nil) || (f.values["stackIDs"] != nil && stackIDs == nil)
             || (f.values["unresolved"] != nil && unresolved == nil)
             || (f.values["start"] != nil && start == nil) || (f.values["data"] != nil && data == nil)
             || (f.values["stack"] != nil && stack == nil) || (f.values["experiment"] != nil && experiment == nil)
+            || (f.values["kind"] != nil && kind == nil) || (f.values["metric"] != nil && metric == nil)
+            || (f.values["resource"] != nil && resource == nil) || rangeFailed
+            || (f.values["fullWidth"] != nil && fullWidth == nil)
         guard let id, let name, let args, let timed, let since, let description, !optionalFailed else { return nil }
         return EventDecl(
             id: id, name: name, args: args, stringIDs: stringIDs ?? [], stackIDs: stackIDs ?? [], unresolved: unresolved ?? [], start: start,
             timed: timed, hasData: data ?? false, isStack: stack ?? false, experiment: experiment, since: since,
-            description: description, group: group, locations: f.locations)
+            description: description, group: group, kind: kind, range: range, metric: metric, resource: resource, fullWidth: fullWidth ?? [],
+            locations: f.locations)
+    }
+
+    private static func range(_ reader: inout YAMLReader, _ node: Node, of event: String) -> RangeDecl? {
+        let what = "the range of \(event)"
+        guard var f = reader.fields(node, of: "range of \(event)", allowed: rangeKeys) else { return nil }
+        let name = reader.string(&f, "name", in: what)
+        let scope = reader.string(&f, "scope", in: what)
+        guard let name, let scope else { return nil }
+        return RangeDecl(name: name, scope: scope, locations: f.locations)
+    }
+
+    private static func goParser(_ reader: inout YAMLReader, _ node: Node) -> GoParserDecl? {
+        guard var f = reader.fields(node, of: "output goParser", allowed: goParserKeys) else { return nil }
+        let package = reader.string(&f, "package", in: "output goParser", required: false)
+        let importPath = reader.string(&f, "importPath", in: "output goParser", required: false)
+        let syncEvent = reader.string(&f, "syncEvent", in: "output goParser", required: false)
+        for key in goParserKeys where f.values[key] != nil {
+            if (key == "package" && package == nil) || (key == "importPath" && importPath == nil) || (key == "syncEvent" && syncEvent == nil) {
+                return nil
+            }
+        }
+        return GoParserDecl(package: package ?? "trace", importPath: importPath, syncEvent: syncEvent, locations: f.locations)
     }
 }

@@ -25,6 +25,8 @@ public struct SpecDocument: Hashable, Sendable {
     public var title: String
     public var goPackage: String
     public var swiftModule: String
+    /// Where Go's parser finds the generated tables, for the parser's own event table.
+    public var goParser: GoParserDecl = GoParserDecl()
     public var headerSize: Int
     public var versions: [VersionDecl]
     public var constants: [ConstantDecl]
@@ -62,6 +64,10 @@ public struct ConstantDecl: Hashable, Sendable {
 public struct ArgTypeDecl: Hashable, Sendable {
     public var name: String
     public var description: String
+    /// The distinct Swift type that typed events give arguments of this type, such as `GoroutineID`.
+    public var swiftType: String? = nil
+    /// The status list (`goStatuses` or `procStatuses`) whose values arguments of this type hold.
+    public var status: String? = nil
     public var locations: FieldLocations
 }
 
@@ -111,7 +117,75 @@ public struct EventDecl: Hashable, Sendable {
     public var since: String
     public var description: String
     public var group: String
+    /// What the event means to a reader, as one of ``EventKind``'s names; nil for structural events.
+    public var kind: String? = nil
+    /// For range events: which range the event begins, continues or ends.
+    public var range: RangeDecl? = nil
+    /// For metric events: the name of the metric the event samples.
+    public var metric: String? = nil
+    /// For state transitions: the resource whose state changes, one of ``TransitionResource``'s names.
+    public var resource: String? = nil
+    /// Varints that writers put down at the full width of ten bytes, because the runtime reserves
+    /// them and fills them in later: argument names, or `data` for the trailing data's length.
+    public var fullWidth: [String] = []
     public var locations: FieldLocations
+}
+
+/// The range a range event belongs to.
+public struct RangeDecl: Hashable, Sendable {
+    /// The range's name; `{arg}` stands for the string an argument names (of the event, or of its
+    /// start event for an event that has none of its own).
+    public var name: String
+    /// What the range is attached to, one of ``RangeScope``'s names.
+    public var scope: String
+    public var locations: FieldLocations
+}
+
+/// How Go's parser (the package that reads traces) refers to the generated tables.
+public struct GoParserDecl: Hashable, Sendable {
+    /// The parser's package name.
+    public var package: String = "trace"
+    /// The import path of the generated tables as the parser imports them; nil means
+    /// `internal/trace/` followed by the Go package name.
+    public var importPath: String? = nil
+    /// The parser's own event type for the Sync events it makes up between generations; it gets
+    /// the Sync kind in the kind table beside the wire events.
+    public var syncEvent: String? = nil
+    public var locations: FieldLocations? = nil
+}
+
+/// The kinds of event that Go's parser hands its users; structural events have none.
+public enum EventKind: String, CaseIterable, Hashable, Sendable {
+    case sync = "Sync"
+    case metric = "Metric"
+    case label = "Label"
+    case stackSample = "StackSample"
+    case rangeBegin = "RangeBegin"
+    case rangeActive = "RangeActive"
+    case rangeEnd = "RangeEnd"
+    case taskBegin = "TaskBegin"
+    case taskEnd = "TaskEnd"
+    case regionBegin = "RegionBegin"
+    case regionEnd = "RegionEnd"
+    case log = "Log"
+    case stateTransition = "StateTransition"
+    case experimental = "Experimental"
+
+    /// True for the three kinds that carry a ``RangeDecl``.
+    public var isRange: Bool { self == .rangeBegin || self == .rangeActive || self == .rangeEnd }
+}
+
+/// What a range is attached to.
+public enum RangeScope: String, CaseIterable, Hashable, Sendable {
+    case none
+    case proc
+    case goroutine
+}
+
+/// The resource whose state a state transition changes.
+public enum TransitionResource: String, CaseIterable, Hashable, Sendable {
+    case goroutine
+    case proc
 }
 
 /// A part that one event plays in the wire format, named by the spec's `roles:` mapping.

@@ -34,6 +34,10 @@ public struct TraceModel: Hashable, Sendable {
     public let roles: Roles
     /// Where every output goes and what every generated top-level declaration is called.
     public let layout: Layout
+    /// The argument types that typed events give an ID type of their own, in spec order.
+    public let identifierTypes: [IdentifierType]
+    /// Where the kind table of Go's parser goes.
+    public let goParser: GoParserLayout
 
     /// Regular events have IDs below this value; experimental events start here.
     public static let firstExperimentalID = 128
@@ -87,6 +91,9 @@ public struct TraceModel: Hashable, Sendable {
     public struct ArgType: Hashable, Sendable {
         public let name: String
         public let description: String
+        /// What typed events make of arguments of this type, before any type prefix: an ID type,
+        /// `GoStatus`, `ProcStatus`, or `UInt64`.
+        public let swiftType: String
     }
 
     /// An optional runtime experiment.
@@ -188,6 +195,14 @@ public struct TraceModel: Hashable, Sendable {
         public let section: EventSection
         /// The role the event plays, if any.
         public let role: EventRole?
+        /// What the event means to a reader.
+        public let meaning: Meaning
+        /// The arguments as typed fields, in wire order.
+        public let fields: [Field]
+        /// Positions of arguments written as ten-byte varints whatever their value.
+        public let fullWidthArguments: [Int]
+        /// Whether the trailing data's length is written as a ten-byte varint.
+        public let hasFullWidthDataLength: Bool
 
         public var reference: EventReference { EventReference(id: id, name: name, goName: goName, swiftName: swiftName) }
     }
@@ -257,11 +272,20 @@ public struct SwiftTypeNames: Hashable, Sendable {
     public var version: String { prefix + "TraceVersion" }
     public var limits: String { prefix + "TraceLimits" }
     public var argumentType: String { prefix + "ArgumentType" }
+    public var event: String { prefix + "Event" }
+    public var eventKind: String { prefix + "EventKind" }
+    public var eventRange: String { prefix + "EventRange" }
+    public var rangeScope: String { prefix + "RangeScope" }
+    public var transitionResource: String { prefix + "TransitionResource" }
+    public var eventArgumentError: String { prefix + "EventArgumentError" }
 
     public init(prefix: String) {
         self.prefix = prefix
     }
 
     /// Every type name, for collision checks.
-    public var all: [String] { [eventType, eventSpec, experiment, goStatus, procStatus, version, limits, argumentType] }
+    public var all: [String] {
+        [eventType, eventSpec, experiment, goStatus, procStatus, version, limits, argumentType,
+         event, eventKind, eventRange, rangeScope, transitionResource, eventArgumentError]
+    }
 }

@@ -17,6 +17,7 @@ struct ModelBuilder {
         let eventRoles = Dictionary(document.roles.events.map { ($0.value, $0.key) }, uniquingKeysWith: { first, _ in first })
         let constantRoles = Dictionary(document.roles.constants.map { ($0.value, $0.key) }, uniquingKeysWith: { first, _ in first })
 
+        let typing = ArgumentTyping(document: document)
         let argTypes = Set(document.argTypes.map(\.name))
         let declared = document.events.sorted { $0.id < $1.id }
         let references = Dictionary(declared.map { ($0.name, Self.reference($0)) }, uniquingKeysWith: { first, _ in first })
@@ -31,7 +32,9 @@ struct ModelBuilder {
                 },
                 since: versionReference(event.since), description: event.description, summary: Self.summary(event.description),
                 group: event.group, section: event.id < TraceModel.firstExperimentalID ? .regular : .experimental,
-                role: eventRoles[event.name])
+                role: eventRoles[event.name], meaning: Self.meaning(of: event), fields: typing.fields(of: Self.arguments(event, argTypes: argTypes)),
+                fullWidthArguments: event.args.indices.filter { event.fullWidth.contains(event.args[$0]) },
+                hasFullWidthDataLength: event.fullWidth.contains("data"))
         }
 
         let versions = orderedVersions.map { version in
@@ -69,7 +72,7 @@ struct ModelBuilder {
 
         return TraceModel(
             title: document.title, specFile: document.file, headerSize: document.headerSize, versions: versions,
-            constants: constants, argTypes: document.argTypes.map { TraceModel.ArgType(name: $0.name, description: $0.description) },
+            constants: constants, argTypes: document.argTypes.map { TraceModel.ArgType(name: $0.name, description: $0.description, swiftType: typing.swiftTypeName(of: $0.name)) },
             experiments: experiments,
             goStatuses: Self.statuses(document.goStatuses, goType: Naming.goStatusType, prefix: Naming.goStatusPrefix),
             procStatuses: Self.statuses(document.procStatuses, goType: Naming.procStatusType, prefix: Naming.procStatusPrefix),
@@ -80,7 +83,8 @@ struct ModelBuilder {
             roles: TraceModel.Roles(events: roleEvents, constants: roleConstants),
             layout: TraceModel.Layout(
                 goPackage: document.goPackage, goDirectory: "Go/\(document.goPackage)/", swiftModule: document.swiftModule,
-                swiftDirectory: "Swift/\(document.swiftModule)/", docsPath: "Docs/\(document.swiftModule).md"))
+                swiftDirectory: "Swift/\(document.swiftModule)/", docsPath: "Docs/\(document.swiftModule).md"),
+            identifierTypes: typing.identifierTypes, goParser: Self.goParser(document))
     }
 
     static func arguments(_ event: EventDecl, argTypes: Set<String>) -> [TraceModel.Argument] {

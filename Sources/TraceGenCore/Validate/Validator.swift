@@ -62,6 +62,7 @@ struct Check {
         checkEvents()
         checkRoles()
         checkNames()
+        checkMeanings()
     }
 
     // MARK: Output names

@@ -40,17 +40,19 @@ struct DocsPageFile: FileGenerator {
             p.line()
             p.line(p.cell(group.description))
             p.line()
-            p.line("| ID | Event | Arguments | Strings | Stacks | Kind | Start | Since | Description |")
-            p.line("|---:|---|---|---|---|---|---|---|---|")
+            p.line("| ID | Event | Arguments | Strings | Stacks | Kind | Reads as | Start | Since | Description |")
+            p.line("|---:|---|---|---|---|---|---|---|---|---|")
             for event in group.events {
                 var kind = event.timed ? "timed" : "structural"
                 if event.hasData { kind += ", data" }
                 if event.isStack { kind += ", stack" }
                 if let experiment = event.experiment { kind += ", \(experiment.name)" }
+                for position in event.fullWidthArguments { kind += ", `\(event.args[position])` full width" }
+                if event.hasFullWidthDataLength { kind += ", data length full width" }
                 let args = event.args.isEmpty ? "—" : event.args.map { "`\($0)`" }.joined(separator: ", ")
                 let strings = event.stringIDs.map(String.init).joined(separator: ", ")
                 let stacks = event.stackIDs.map(String.init).joined(separator: ", ")
-                p.line("| \(event.id) | \(event.name) | \(args) | \(strings) | \(stacks) | \(kind) | \(event.start?.name ?? "") | \(event.since.name) | \(p.cell(event.description)) |")
+                p.line("| \(event.id) | \(event.name) | \(args) | \(strings) | \(stacks) | \(kind) | \(p.cell(Self.readsAs(event.meaning))) | \(event.start?.name ?? "") | \(event.since.name) | \(p.cell(event.description)) |")
             }
         }
         p.line()
@@ -71,9 +73,9 @@ struct DocsPageFile: FileGenerator {
         p.line()
         p.line("## Argument types")
         p.line()
-        p.line("| Type | Meaning |")
-        p.line("|---|---|")
-        for type in model.argTypes { p.line("| `\(type.name)` | \(p.cell(type.description)) |") }
+        p.line("| Type | Meaning | Swift type |")
+        p.line("|---|---|---|")
+        for type in model.argTypes { p.line("| `\(type.name)` | \(p.cell(type.description)) | \(type.swiftType) |") }
         p.line()
         p.line("## Constants")
         p.line()
@@ -91,6 +93,18 @@ struct DocsPageFile: FileGenerator {
             let new = version.newEvents.map(\.name)
             p.line("| \(version.name) | `\(version.header)` | \(version.eventCount) | \(new.isEmpty ? "—" : new.joined(separator: ", ")) | \(p.cell(version.description)) |")
         }
+    }
+
+    /// What Go's parser makes of an event, in words: its kind and, where the spec gives them, the
+    /// range with its scope, the metric, or the resource that changes state.
+    static func readsAs(_ meaning: TraceModel.Meaning) -> String {
+        guard let kind = meaning.kind else { return "—" }
+        if let range = meaning.range {
+            return "\(kind.rawValue) “\(range.name)” (scope: \(range.scope.rawValue))"
+        }
+        if let metric = meaning.metric { return "\(kind.rawValue) \(metric)" }
+        if let resource = meaning.resource { return "\(kind.rawValue) of a \(resource.rawValue)" }
+        return kind.rawValue
     }
 
     private func statusTable(_ title: String, _ set: TraceModel.StatusSet, _ p: inout CodePrinter) {

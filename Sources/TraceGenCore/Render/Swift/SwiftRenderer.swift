@@ -4,10 +4,13 @@ public struct SwiftRenderOptions: Hashable, Sendable {
     public var accessLevel: String
     /// Prepended to every generated type name, for packages that hold more than one spec.
     public var typePrefix: String
+    /// The module the code is compiled into; nil means the spec's `swiftModule`.
+    public var moduleName: String?
 
-    public init(accessLevel: String = "public", typePrefix: String = "") {
+    public init(accessLevel: String = "public", typePrefix: String = "", moduleName: String? = nil) {
         self.accessLevel = accessLevel
         self.typePrefix = typePrefix
+        self.moduleName = moduleName
     }
 
     public static let accessLevels = ["public", "package", "internal"]
@@ -45,7 +48,7 @@ public struct SwiftRenderer {
         public var declaredMembers: [String] {
             let common = ["init", "self", "Type", "Protocol", "none", "some", "rawValue", "allCases", "hashValue", "hash", "description"]
             return switch self {
-            case .events: common + SwiftEventTypeFile.members + SwiftEventSpecFile.members
+            case .events: common + SwiftEventTypeFile.members + SwiftEventSpecFile.members + SwiftTypedEventFile.members + SwiftEventKindFile.members
             case .experiments: common + SwiftExperimentFile.members
             case .statuses: common + SwiftStatusesFile.members
             case .constants: common
@@ -63,6 +66,8 @@ public struct SwiftRenderer {
             SwiftStatusesFile(model: model, names: names, access: options.accessLevel),
             SwiftVersionFile(model: model, names: names, access: options.accessLevel),
             SwiftLimitsFile(model: model, names: names, access: options.accessLevel),
+            SwiftTypedEventFile(model: model, names: names, access: options.accessLevel, moduleName: options.moduleName ?? model.layout.swiftModule),
+            SwiftEventKindFile(model: model, names: names, access: options.accessLevel),
         ]
         return generators.map { $0.generate(context: context) }
     }

@@ -1,0 +1,70 @@
+/// The parts of the resolved model that say what events mean to a reader and how typed events
+/// type their arguments.
+extension TraceModel {
+    /// What an event means to a reader, as the spec states it.
+    public struct Meaning: Hashable, Sendable {
+        /// Nil for structural events; Experimental for an experiment's events that state no kind.
+        public let kind: EventKind?
+        public let range: Range?
+        public let metric: String?
+        public let resource: TransitionResource?
+
+        public static let none = Meaning(kind: nil, range: nil, metric: nil, resource: nil)
+    }
+
+    /// The range a range event belongs to.
+    public struct Range: Hashable, Sendable {
+        /// The name as written, `{argument}` placeholders included.
+        public let name: String
+        public let template: RangeNameTemplate
+        public let scope: RangeScope
+    }
+
+    /// One argument of an event as a typed field.
+    public struct Field: Hashable, Sendable {
+        /// The spec's argument name, such as `new_g`.
+        public let argument: String
+        /// The Swift property name, such as `newG` (escaped where it is a keyword).
+        public let swiftName: String
+        public let type: FieldType
+        /// What the argument holds, from its argument type; nil for untyped arguments.
+        public let meaning: String?
+    }
+
+    /// The Swift type of a typed field.
+    public enum FieldType: Hashable, Sendable {
+        /// A plain `UInt64`.
+        case raw
+        /// A distinct ID type; the name before any type prefix, such as `GoroutineID`.
+        case identifier(String)
+        /// The goroutine status enumeration.
+        case goStatus
+        /// The P status enumeration.
+        case procStatus
+    }
+
+    /// An argument type that typed events give a distinct ID type.
+    public struct IdentifierType: Hashable, Sendable {
+        /// The Swift name before any type prefix, such as `GoroutineID`.
+        public let swiftName: String
+        /// The argument type, such as `g`.
+        public let argumentType: String
+        public let meaning: String
+    }
+
+    /// Where the kind table of Go's parser goes and how it refers to the generated tables.
+    public struct GoParserLayout: Hashable, Sendable {
+        /// The parser's package name, such as `trace`.
+        public let package: String
+        /// The file, relative to the output folder.
+        public let path: String
+        /// How the parser imports the generated tables.
+        public let importPath: String
+        /// The import's explicit name, when the path's last element is not the package name.
+        public let importName: String?
+        /// The table's name, after the tables package, as Go's parser has always named it.
+        public let tableName: String
+        /// The parser's own event type for the Sync events it makes up, if the spec names one.
+        public let syncEvent: String?
+    }
+}

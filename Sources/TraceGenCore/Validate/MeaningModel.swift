@@ -1,0 +1,68 @@
+/// The model builder's part for event meanings, typed fields and Go's parser table.
+extension ModelBuilder {
+    static func meaning(of event: EventDecl) -> TraceModel.Meaning {
+        TraceModel.Meaning(
+            kind: event.eventKind,
+            range: event.range.flatMap { range in
+                guard let template = RangeNameTemplate(range.name), let scope = RangeScope(rawValue: range.scope) else { return nil }
+                return TraceModel.Range(name: range.name, template: template, scope: scope)
+            },
+            metric: event.metric,
+            resource: event.transitionResource)
+    }
+
+    static func goParser(_ document: SpecDocument) -> TraceModel.GoParserLayout {
+        let parser = document.goParser
+        let importPath = parser.importPath ?? "internal/trace/\(document.goPackage)"
+        let lastElement = importPath.split(separator: "/").last.map(String.init) ?? importPath
+        return TraceModel.GoParserLayout(
+            package: parser.package, path: "Go/\(parser.package)/eventkinds.go", importPath: importPath,
+            importName: lastElement == document.goPackage ? nil : document.goPackage,
+            tableName: "\(document.goPackage)Type2Kind", syncEvent: parser.syncEvent)
+    }
+}
+
+/// How typed events type arguments: by the argument type, the suffix after the last `_` or the
+/// whole name, as the spec's `argTypes` entries say.
+struct ArgumentTyping {
+    let identifierTypes: [TraceModel.IdentifierType]
+    private let typeOfArgType: [String: TraceModel.FieldType]
+    private let meanings: [String: String]
+
+    init(document: SpecDocument) {
+        var types: [String: TraceModel.FieldType] = [:]
+        var identifiers: [TraceModel.IdentifierType] = []
+        for argType in document.argTypes where types[argType.name] == nil {
+            if let swiftType = argType.swiftType {
+                types[argType.name] = .identifier(swiftType)
+                identifiers.append(TraceModel.IdentifierType(swiftName: swiftType, argumentType: argType.name, meaning: argType.description))
+            } else if argType.status == "goStatuses" {
+                types[argType.name] = .goStatus
+            } else if argType.status == "procStatuses" {
+                types[argType.name] = .procStatus
+            }
+        }
+        identifierTypes = identifiers
+        typeOfArgType = types
+        meanings = Dictionary(document.argTypes.map { ($0.name, $0.description) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The Swift type typed events give an argument type, before any type prefix.
+    func swiftTypeName(of argType: String) -> String {
+        switch typeOfArgType[argType] ?? .raw {
+        case .raw: "UInt64"
+        case .identifier(let name): name
+        case .goStatus: "GoStatus"
+        case .procStatus: "ProcStatus"
+        }
+    }
+
+    /// The typed fields of an event's arguments, named as the model names the arguments
+    /// (`new_g` → `newG`, `reason_string` → `reasonString`, `p_seq` → `pSeq`, `dt` → `dt`).
+    func fields(of arguments: [TraceModel.Argument]) -> [TraceModel.Field] {
+        arguments.map { argument in
+            let type = argument.type ?? argument.name
+            return TraceModel.Field(argument: argument.name, swiftName: argument.swiftName, type: typeOfArgType[type] ?? .raw, meaning: meanings[type])
+        }
+    }
+}

@@ -1,0 +1,179 @@
+/// Rules for what events mean to a reader (kind, range, metric, resource) and for the types
+/// that typed events give their arguments. They belong to the one validator; this file only
+/// keeps them together.
+extension Check {
+    mutating func checkMeanings() {
+        checkArgTypeMappings()
+        checkGoParser()
+        var scopeOfRange: [String: (scope: String, event: String)] = [:]
+        for event in document.events {
+            checkMeaning(of: event, scopes: &scopeOfRange)
+            checkFullWidth(event)
+        }
+    }
+
+    mutating func checkMeaning(of event: EventDecl, scopes: inout [String: (scope: String, event: String)]) {
+        let loc = event.locations
+        var kind: EventKind?
+        if let name = event.kind {
+            kind = EventKind(rawValue: name)
+            if kind == nil {
+                error("event \(event.name) has unknown kind '\(name)'\(suggestion(name, EventKind.allCases.map(\.rawValue)))", at: loc["kind"])
+            }
+        }
+
+        // Readers skip what they do not know of an experiment, so its events form a kind of their
+        // own; an experimental event that states no kind has that one.
+        if event.experiment != nil, let kind, kind != .experimental {
+            error("experimental event \(event.name) has kind \(kind.rawValue); events of an experiment have kind Experimental", at: loc["kind"])
+        } else if event.experiment == nil, kind == .experimental {
+            error("event \(event.name) has kind Experimental but names no experiment", at: loc["kind"])
+        }
+
+        if let range = event.range {
+            if kind.map({ !$0.isRange }) ?? (event.kind == nil) {
+                error("event \(event.name) has a range but its kind is not RangeBegin, RangeActive or RangeEnd", at: loc["range"])
+            }
+            if RangeScope(rawValue: range.scope) == nil {
+                error("range scope '\(range.scope)' of \(event.name) must be one of none, proc, goroutine", at: range.locations["scope"])
+            } else if let earlier = scopes[range.name], earlier.scope != range.scope {
+                error("range '\(range.name)' has scope \(range.scope) in \(event.name) but \(earlier.scope) in \(earlier.event)", at: range.locations["scope"])
+            } else {
+                scopes[range.name] = (range.scope, event.name)
+            }
+            checkRangeName(range, of: event)
+        } else if let kind, kind.isRange {
+            error("range event \(event.name) must name its range in 'range'", at: loc["kind"])
+        }
+
+        if event.metric != nil, kind != .metric, kind != nil || event.kind == nil {
+            error("event \(event.name) has a metric but its kind is not Metric", at: loc["metric"])
+        } else if kind == .metric, event.metric == nil {
+            error("metric event \(event.name) must name its metric in 'metric'", at: loc["kind"])
+        }
+
+        if let resource = event.resource {
+            if kind != .stateTransition, kind != nil || event.kind == nil {
+                error("event \(event.name) has a resource but its kind is not StateTransition", at: loc["resource"])
+            }
+            if TransitionResource(rawValue: resource) == nil {
+                error("resource '\(resource)' of \(event.name) must be one of goroutine, proc", at: loc["resource"])
+            }
+        } else if kind == .stateTransition {
+            error("state transition \(event.name) must name the resource that changes in 'resource'", at: loc["kind"])
+        }
+    }
+
+    /// Full-width varints are the event's arguments, or `data` for an event with trailing data.
+    mutating func checkFullWidth(_ event: EventDecl) {
+        var seen: Set<String> = []
+        for (index, name) in event.fullWidth.enumerated() {
+            let at = event.locations["fullWidth", index]
+            if !seen.insert(name).inserted {
+                error("fullWidth of \(event.name) lists '\(name)' twice", at: at)
+            } else if name == "data" ? !event.hasData : !event.args.contains(name) {
+                error("fullWidth of \(event.name) names '\(name)', which is neither one of its arguments nor 'data' of an event with data", at: at)
+            }
+        }
+    }
+
+    /// A `{name}` in a range name stands for a string argument of the event, or of its start event.
+    mutating func checkRangeName(_ range: RangeDecl, of event: EventDecl) {
+        let at = range.locations["name"]
+        guard let placeholders = RangeNameTemplate(range.name) else {
+            error("range name '\(range.name)' of \(event.name) has an unmatched '{' or '}'", at: at)
+            return
+        }
+        let start = event.start.flatMap { firstEventNamed[$0] }
+        for argument in placeholders.arguments {
+            let own = event.args.firstIndex(of: argument).map { event.stringIDs.contains($0) } ?? false
+            let inherited = start.map { start in start.args.firstIndex(of: argument).map { start.stringIDs.contains($0) } ?? false } ?? false
+            if !own, !inherited {
+                let whose = start.map { "\(event.name) or its start event \($0.name)" } ?? event.name
+                error("range name of \(event.name) refers to '{\(argument)}', which is not a string argument of \(whose)", at: at)
+            }
+        }
+    }
+
+    /// Argument types that typed events give a type of their own: a distinct ID type or a status enumeration.
+    mutating func checkArgTypeMappings() {
+        var firstWithSwiftType: [String: String] = [:]
+        for type in document.argTypes {
+            if let swiftType = type.swiftType {
+                if !isIdentifier(swiftType, pattern: .exported) {
+                    error("swiftType '\(swiftType)' of argument type \(type.name) must start with an upper-case letter and contain only letters and digits", at: type.locations["swiftType"])
+                } else if let other = firstWithSwiftType[swiftType] {
+                    error("swiftType '\(swiftType)' of argument type \(type.name) is already the type of \(other); each ID type must be distinct", at: type.locations["swiftType"])
+                } else {
+                    firstWithSwiftType[swiftType] = type.name
+                }
+                if type.status != nil {
+                    error("argument type \(type.name) has both a swiftType and a status; a status argument takes its status type", at: type.locations["status"])
+                }
+            }
+            if let status = type.status, !["goStatuses", "procStatuses"].contains(status) {
+                error("status '\(status)' of argument type \(type.name) must be goStatuses or procStatuses", at: type.locations["status"])
+            }
+        }
+    }
+
+    mutating func checkGoParser() {
+        let parser = document.goParser
+        guard let locations = parser.locations else { return }
+        if !isIdentifier(parser.package, pattern: .goPackage) {
+            error("output goParser package '\(parser.package)' must be a lower-case Go package name", at: locations["package"])
+        }
+        if let path = parser.importPath, path.isEmpty || path.hasPrefix("/") || path.hasSuffix("/") || path.contains(" ") {
+            error("output goParser importPath '\(path)' must be a Go import path such as internal/trace/tracev2", at: locations["importPath"])
+        }
+        if let sync = parser.syncEvent, sync.first.map({ !$0.isLetter }) ?? true || !sync.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) {
+            error("output goParser syncEvent '\(sync)' must be a Go identifier", at: locations["syncEvent"])
+        }
+    }
+}
+
+extension EventDecl {
+    /// The event's kind: the one it states, Experimental for an experiment's events that state
+    /// none, and nil for structural events.
+    public var eventKind: EventKind? {
+        if let kind { return EventKind(rawValue: kind) }
+        return experiment == nil ? nil : .experimental
+    }
+
+    /// The event's range scope, for range events.
+    public var rangeScope: RangeScope? { range.flatMap { RangeScope(rawValue: $0.scope) } }
+
+    /// The resource a state transition changes.
+    public var transitionResource: TransitionResource? { resource.flatMap(TransitionResource.init(rawValue:)) }
+}
+
+/// A range name such as `stop-the-world ({kind_string})`, split into text and argument references.
+public struct RangeNameTemplate: Hashable, Sendable {
+    public enum Part: Hashable, Sendable {
+        case text(String)
+        case argument(String)
+    }
+
+    public let parts: [Part]
+
+    /// Nil when a brace is unmatched.
+    public init?(_ name: String) {
+        var parts: [Part] = []
+        var rest = Substring(name)
+        while let open = rest.firstIndex(where: { $0 == "{" || $0 == "}" }) {
+            guard rest[open] == "{", let close = rest[open...].firstIndex(of: "}") else { return nil }
+            let argument = rest[rest.index(after: open)..<close]
+            guard !argument.contains("{") else { return nil }
+            if open > rest.startIndex { parts.append(.text(String(rest[..<open]))) }
+            parts.append(.argument(String(argument)))
+            rest = rest[rest.index(after: close)...]
+        }
+        if !rest.isEmpty { parts.append(.text(String(rest))) }
+        self.parts = parts
+    }
+
+    /// The arguments the name refers to, in order.
+    public var arguments: [String] {
+        parts.compactMap { if case .argument(let name) = $0 { name } else { nil } }
+    }
+}
