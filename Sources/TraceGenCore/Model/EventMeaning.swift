@@ -20,18 +20,7 @@ extension TraceModel {
         public let scope: RangeScope
     }
 
-    /// One argument of an event as a typed field.
-    public struct Field: Hashable, Sendable {
-        /// The spec's argument name, such as `new_g`.
-        public let argument: String
-        /// The Swift property name, such as `newG` (escaped where it is a keyword).
-        public let swiftName: String
-        public let type: FieldType
-        /// What the argument holds, from its argument type; nil for untyped arguments.
-        public let meaning: String?
-    }
-
-    /// The Swift type of a typed field.
+    /// The Swift type of an argument as a field of a typed event.
     public enum FieldType: Hashable, Sendable {
         /// A plain `UInt64`.
         case raw

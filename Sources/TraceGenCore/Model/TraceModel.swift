@@ -197,8 +197,6 @@ public struct TraceModel: Hashable, Sendable {
         public let role: EventRole?
         /// What the event means to a reader.
         public let meaning: Meaning
-        /// The arguments as typed fields, in wire order.
-        public let fields: [Field]
         /// Positions of arguments written as ten-byte varints whatever their value.
         public let fullWidthArguments: [Int]
         /// Whether the trailing data's length is written as a ten-byte varint.
@@ -219,6 +217,10 @@ public struct TraceModel: Hashable, Sendable {
         public let table: Table?
         /// A Swift identifier for it: lowerCamelCase (`newStack`), backquoted if it is a keyword.
         public let swiftName: String
+        /// Its type as a field of a typed event, from its argument type.
+        public let fieldType: FieldType
+        /// What the argument holds, from its argument type; nil for untyped arguments.
+        public let meaning: String?
     }
 
     /// A side table that arguments may refer to.

@@ -129,16 +129,16 @@ struct SwiftTypedEventFile: FileGenerator {
                 p.block("\(access) struct \(event.name): Hashable, Sendable {") { p in
                     p.docComment("The event type these arguments belong to.")
                     p.line("\(access) static let type: \(eventType) = .\(event.swiftName)")
-                    for field in event.fields {
+                    for field in event.arguments {
                         p.line()
-                        p.docComment("The `\(field.argument)` argument\(field.meaning.map { ": \($0)." } ?? ".")")
-                        p.line("\(access) var \(field.swiftName): \(swiftType(field.type))")
+                        p.docComment("The `\(field.name)` argument\(field.meaning.map { ": \($0)." } ?? ".")")
+                        p.line("\(access) var \(field.swiftName): \(swiftType(field.fieldType))")
                     }
                     p.line()
                     p.docComment("Makes the arguments from their typed values.")
-                    let parameters = event.fields.map { "\($0.swiftName.trimmingCharacters(in: ["`"])): \(swiftType($0.type))" }
+                    let parameters = event.arguments.map { "\($0.swiftName.trimmingCharacters(in: ["`"])): \(swiftType($0.fieldType))" }
                     p.block("\(access) init(\(parameters.joined(separator: ", "))) {") { p in
-                        for field in event.fields {
+                        for field in event.arguments {
                             p.line("self.\(field.swiftName.trimmingCharacters(in: ["`"])) = \(field.swiftName)")
                         }
                     }
@@ -164,13 +164,13 @@ struct SwiftTypedEventFile: FileGenerator {
                 for event in model.events {
                     p.line("case .\(event.swiftName):")
                     p.indent()
-                    p.line("try Self.expect(\(event.fields.count), arguments: args, of: type)")
-                    let values = event.fields.enumerated().map { index, field -> String in
+                    p.line("try Self.expect(\(event.arguments.count), arguments: args, of: type)")
+                    let values = event.arguments.enumerated().map { index, field -> String in
                         let label = field.swiftName.trimmingCharacters(in: ["`"])
-                        switch field.type {
+                        switch field.fieldType {
                         case .raw: return "\(label): args[\(index)]"
-                        case .identifier: return "\(label): \(swiftType(field.type))(rawValue: args[\(index)])"
-                        case .goStatus, .procStatus: return "\(label): try Self.status(args[\(index)], \(p.string(field.argument)), of: type, as: \(swiftType(field.type)).self)"
+                        case .identifier: return "\(label): \(swiftType(field.fieldType))(rawValue: args[\(index)])"
+                        case .goStatus, .procStatus: return "\(label): try Self.status(args[\(index)], \(p.string(field.name)), of: type, as: \(swiftType(field.fieldType)).self)"
                         }
                     }
                     let single = "self = .\(event.swiftName)(\(event.name)(\(values.joined(separator: ", "))))"
@@ -209,9 +209,9 @@ struct SwiftTypedEventFile: FileGenerator {
             p.block("\(access) func forEachArgument<Failure: Swift.Error>(_ body: (Swift.UInt64) throws(Failure) -> Void) throws(Failure) {") { p in
                 p.line("switch self {")
                 for event in model.events {
-                    let binding = event.fields.isEmpty ? "" : "(let event)"
-                    let calls = event.fields.map { field -> String in
-                        switch field.type {
+                    let binding = event.arguments.isEmpty ? "" : "(let event)"
+                    let calls = event.arguments.map { field -> String in
+                        switch field.fieldType {
                         case .raw: return "try body(event.\(field.swiftName))"
                         case .identifier: return "try body(event.\(field.swiftName).rawValue)"
                         case .goStatus, .procStatus: return "try body(Swift.UInt64(event.\(field.swiftName).rawValue))"
@@ -233,7 +233,7 @@ struct SwiftTypedEventFile: FileGenerator {
             p.block("\(helperAccess)static func expect(_ count: Swift.Int, arguments args: Swift.UnsafeBufferPointer<Swift.UInt64>, of type: \(eventType)) throws(\(errorType)) {") { p in
                 p.line("guard args.count == count else { throw .wrongArgumentCount(type, expected: count, found: args.count) }")
             }
-            if model.events.contains(where: { $0.fields.contains { $0.type == .goStatus || $0.type == .procStatus } }) {
+            if model.events.contains(where: { $0.arguments.contains { $0.fieldType == .goStatus || $0.fieldType == .procStatus } }) {
                 p.line()
                 if inlinable { p.line("@inlinable") }
                 p.block("\(helperAccess)static func status<Status: Swift.RawRepresentable<Swift.UInt8>>(_ raw: Swift.UInt64, _ argument: Swift.String, of type: \(eventType), as _: Status.Type) throws(\(errorType)) -> Status {") { p in

@@ -57,12 +57,20 @@ struct ArgumentTyping {
         }
     }
 
-    /// The typed fields of an event's arguments, named as the model names the arguments
-    /// (`new_g` → `newG`, `reason_string` → `reasonString`, `p_seq` → `pSeq`, `dt` → `dt`).
-    func fields(of arguments: [TraceModel.Argument]) -> [TraceModel.Field] {
-        arguments.map { argument in
-            let type = argument.type ?? argument.name
-            return TraceModel.Field(argument: argument.name, swiftName: argument.swiftName, type: typeOfArgType[type] ?? .raw, meaning: meanings[type])
+    /// An event's arguments resolved: their declared type, the table each indexes, and their
+    /// name and type as fields of a typed event (`new_g` → `newG`, `reason_string` →
+    /// `reasonString`, `p_seq` → `pSeq`, `dt` → `dt`).
+    func arguments(of event: EventDecl) -> [TraceModel.Argument] {
+        event.args.enumerated().map { position, name in
+            let parts = name.split(separator: "_").map(String.init)
+            let suffix = parts.last ?? name
+            let type = meanings[suffix] == nil ? nil : suffix
+            let camel = (parts.first ?? name) + parts.dropFirst().map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
+            let table: TraceModel.Table? = event.stringIDs.contains(position) ? .string : event.stackIDs.contains(position) ? .stack : nil
+            return TraceModel.Argument(
+                name: name, position: position, type: type, table: table,
+                swiftName: Naming.escapeSwiftKeyword(camel, always: NameRules.swiftKeywords),
+                fieldType: type.flatMap { typeOfArgType[$0] } ?? .raw, meaning: type.flatMap { meanings[$0] })
         }
     }
 }

@@ -18,13 +18,12 @@ struct ModelBuilder {
         let constantRoles = Dictionary(document.roles.constants.map { ($0.value, $0.key) }, uniquingKeysWith: { first, _ in first })
 
         let typing = ArgumentTyping(document: document)
-        let argTypes = Set(document.argTypes.map(\.name))
         let declared = document.events.sorted { $0.id < $1.id }
         let references = Dictionary(declared.map { ($0.name, Self.reference($0)) }, uniquingKeysWith: { first, _ in first })
         let events = declared.map { event in
             TraceModel.Event(
                 id: event.id, name: event.name, goName: Naming.goEvent(event.name), swiftName: Naming.swiftMember(event.name),
-                args: event.args, arguments: Self.arguments(event, argTypes: argTypes), stringIDs: event.stringIDs, stackIDs: event.stackIDs,
+                args: event.args, arguments: typing.arguments(of: event), stringIDs: event.stringIDs, stackIDs: event.stackIDs,
                 start: event.start.flatMap { references[$0] },
                 timed: event.timed, hasData: event.hasData, isStack: event.isStack,
                 experiment: event.experiment.flatMap { name in
@@ -32,7 +31,7 @@ struct ModelBuilder {
                 },
                 since: versionReference(event.since), description: event.description, summary: Self.summary(event.description),
                 group: event.group, section: event.id < TraceModel.firstExperimentalID ? .regular : .experimental,
-                role: eventRoles[event.name], meaning: Self.meaning(of: event), fields: typing.fields(of: Self.arguments(event, argTypes: argTypes)),
+                role: eventRoles[event.name], meaning: Self.meaning(of: event),
                 fullWidthArguments: event.args.indices.filter { event.fullWidth.contains(event.args[$0]) },
                 hasFullWidthDataLength: event.fullWidth.contains("data"))
         }
@@ -85,17 +84,6 @@ struct ModelBuilder {
                 goPackage: document.goPackage, goDirectory: "Go/\(document.goPackage)/", swiftModule: document.swiftModule,
                 swiftDirectory: "Swift/\(document.swiftModule)/", docsPath: "Docs/\(document.swiftModule).md"),
             identifierTypes: typing.identifierTypes, goParser: Self.goParser(document))
-    }
-
-    static func arguments(_ event: EventDecl, argTypes: Set<String>) -> [TraceModel.Argument] {
-        event.args.enumerated().map { position, name in
-            let parts = name.split(separator: "_").map(String.init)
-            let suffix = parts.last ?? name
-            let camel = (parts.first ?? name) + parts.dropFirst().map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
-            let table: TraceModel.Table? = event.stringIDs.contains(position) ? .string : event.stackIDs.contains(position) ? .stack : nil
-            return TraceModel.Argument(name: name, position: position, type: argTypes.contains(suffix) ? suffix : nil, table: table,
-                                       swiftName: Naming.escapeSwiftKeyword(camel, always: NameRules.swiftKeywords))
-        }
     }
 
     static func reference(_ event: EventDecl) -> TraceModel.EventReference {
