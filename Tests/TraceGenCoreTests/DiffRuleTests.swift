@@ -421,6 +421,21 @@ func signature(_ change: SpecChange) -> String {
         #expect(report.changes.first?.location == SourceLocation(file: "old.yaml", line: old.line, column: old.column))
     }
 
+    /// Groups only shape documentation: a new one, and the event moved into it, are cosmetic.
+    @Test func groupsAreDocumentation() throws {
+        let marker = MarkedText(edited(diffBaseSpec, [
+            ("    description: Everything regular.\n", "    description: ‸All regular events.\n"),
+            ("      - id: 5\n        name: Sample\n", "  - name: Samples\n    description: Sampling.\n    events:\n      - id: 5\n        name: Sample\n"),
+        ]))
+        let report = try diffTexts(diffBaseSpec, marker.text)
+        #expect(report.changes.map(signature) == ["changed group Main description", "added group Samples", "changed event Sample group"])
+        #expect(report.changes.allSatisfy { $0.rule == .documentation })
+        #expect(report.changes.first?.location == SourceLocation(file: "new.yaml", line: marker.line, column: marker.column))
+        let removal = try diffTexts(marker.text, diffBaseSpec)
+        #expect(removal.changes.map(signature) == ["changed group Main description", "removed group Samples", "changed event Sample group"])
+        #expect(removal.changes.allSatisfy { $0.severity == .cosmetic })
+    }
+
     @Test func aRangeThatAppearsChangesTheMeaning() throws {
         let new = edited(diffBaseSpec, [("        args: [dt, g, g_seq]\n", "        args: [dt, g, g_seq]\n        kind: RangeBegin\n        range: {name: GC, scope: proc}\n")])
         let report = try diffTexts(diffBaseSpec, new)

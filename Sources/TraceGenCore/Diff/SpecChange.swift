@@ -8,7 +8,10 @@ public struct SpecChange: Hashable, Sendable {
     public enum Entity: String, Sendable, CaseIterable {
         /// The spec as a whole: its title, output names and header size. Named by NEW's title.
         case format
-        case version, constant, argType, experiment, goStatus, procStatus, event
+        case version, constant, argType, experiment, goStatus, procStatus
+        /// A titled group of events; it only shapes documentation.
+        case group
+        case event
         /// One of the `roles:` keys, such as `batch`.
         case role
 
@@ -17,6 +20,7 @@ public struct SpecChange: Hashable, Sendable {
             switch self {
             case .format: "format"
             case .role: "role"
+            case .group: "group"
             case .version: "version"
             case .constant: "constant"
             case .argType: "argument type"
@@ -130,7 +134,7 @@ public enum SeverityRule: String, Sendable, CaseIterable {
     case limitRaised
     /// A limit went down: NEW's traces still fit OLD's limits.
     case limitLowered
-    /// A description, an event's group or the spec's title changed: documentation only.
+    /// A description, an event's group, a group added or removed, or the spec's title changed: documentation only.
     case documentation
     /// The header size changed: OLD's readers look for the first batch at the wrong offset.
     case headerSizeChanged

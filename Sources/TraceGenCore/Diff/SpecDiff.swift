@@ -13,6 +13,7 @@ public enum SpecDiff {
         comparison.experiments()
         comparison.statuses(old.document.goStatuses, new.document.goStatuses, entity: .goStatus)
         comparison.statuses(old.document.procStatuses, new.document.procStatuses, entity: .procStatus)
+        comparison.groups()
         comparison.events()
         comparison.roles()
         return SpecDiffReport(oldName: old.document.file, newName: new.document.file, changes: comparison.changes)
@@ -248,6 +249,22 @@ private struct Comparison {
                     changed(entity, now.name, "display", .string(was.display), .string(now.display), .displayChanged, at: now.locations)
                 }
                 description(entity, now.name, was.description, now.description, at: now.locations)
+            }
+        }
+    }
+
+    /// Groups only title and introduce events in documentation, so every change to them is
+    /// cosmetic, their removal included; an event that moves between groups shows as its `group`.
+    mutating func groups() {
+        for pairing in match(old.document.groups, new.document.groups, name: \.name) {
+            switch pairing {
+            case .added(let group):
+                changes.append(SpecChange(kind: .added, entity: .group, name: group.name, rule: .documentation, location: group.locations.entity,
+                                          note: group.description))
+            case .removed(let group):
+                changes.append(SpecChange(kind: .removed, entity: .group, name: group.name, rule: .documentation, location: group.locations.entity))
+            case .paired(let was, let now):
+                description(.group, now.name, was.description, now.description, at: now.locations)
             }
         }
     }
