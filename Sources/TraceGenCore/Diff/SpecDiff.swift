@@ -90,7 +90,7 @@ private struct Comparison {
     // MARK: Recording
 
     mutating func added(_ entity: SpecChange.Entity, _ name: String, _ rule: SeverityRule, at locations: FieldLocations,
-                        detail: String? = nil, note: String?) {
+                        detail: String? = nil, note: String) {
         changes.append(SpecChange(kind: .added, entity: entity, name: name, rule: rule, location: locations.entity,
                                   detail: detail, note: note))
     }
