@@ -436,6 +436,21 @@ func signature(_ change: SpecChange) -> String {
         #expect(removal.changes.allSatisfy { $0.severity == .cosmetic })
     }
 
+    @Test func anotherResourceChangesTheMeaningAnotherMetricNameDoesNot() throws {
+        let old = edited(diffBaseSpec, [("        args: [dt, g, g_seq]\n", "        args: [dt, g, g_seq]\n        kind: StateTransition\n        resource: goroutine\n"),
+                                        ("        args: [time, p, g, stack]\n", "        args: [time, p, g, stack]\n        kind: Metric\n        metric: /gc/heap\n")])
+        let new = edited(diffBaseSpec, [("        args: [dt, g, g_seq]\n", "        args: [dt, g, g_seq]\n        kind: StateTransition\n        resource: proc\n"),
+                                        ("        args: [time, p, g, stack]\n", "        args: [time, p, g, stack]\n        kind: Metric\n        metric: /gc/heap/live\n")])
+        let report = try diffTexts(old, new)
+        #expect(report.changes.map(signature) == ["changed event GoStart resource", "changed event Sample metric"])
+        #expect(report.changes.map(\.rule) == [.meaningChanged, .meaningRenamed])
+    }
+
+    @Test func anAddedRoleReadsAsASentenceInReleaseNotes() throws {
+        let report = try diffTexts(diffBaseSpec, edited(diffBaseSpec, [("groups:\n", "roles:\n  batch: Batch\ngroups:\n")]))
+        #expect(DiffFormat.markdown.render(report).contains("\n- New role `batch` (event Batch).\n"))
+    }
+
     @Test func aRangeThatAppearsChangesTheMeaning() throws {
         let new = edited(diffBaseSpec, [("        args: [dt, g, g_seq]\n", "        args: [dt, g, g_seq]\n        kind: RangeBegin\n        range: {name: GC, scope: proc}\n")])
         let report = try diffTexts(diffBaseSpec, new)
