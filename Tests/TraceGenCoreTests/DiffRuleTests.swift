@@ -256,6 +256,35 @@ func signature(_ change: SpecChange) -> String {
             return DiffRuleCase(rule: rule, new: [("        description: A goroutine stops.\n", "        description: ‸A goroutine stops running.\n")],
                                 kind: .changed, entity: .event, name: "GoStop", field: "description",
                                 oldValue: .string("A goroutine stops."), newValue: .string("A goroutine stops running."))
+        case .headerSizeChanged:
+            return DiffRuleCase(rule: rule, new: [("headerSize: 16\n", "headerSize: ‸32\n")],
+                                kind: .changed, entity: .format, name: "Test format", field: "headerSize", oldValue: .int(16), newValue: .int(32))
+        case .meaningChanged:
+            return DiffRuleCase(rule: rule, old: [("        args: [dt, g, g_seq]\n", "        args: [dt, g, g_seq]\n        kind: Log\n")],
+                                new: [("        args: [dt, g, g_seq]\n", "        args: [dt, g, g_seq]\n        kind: ‸Label\n")],
+                                kind: .changed, entity: .event, name: "GoStart", field: "kind", oldValue: .string("Log"), newValue: .string("Label"))
+        case .meaningRenamed:
+            return DiffRuleCase(rule: rule, old: [("        args: [dt, g, g_seq]\n", "        args: [dt, g, g_seq]\n        kind: RangeBegin\n        range: {name: GC, scope: proc}\n")],
+                                new: [("        args: [dt, g, g_seq]\n", "        args: [dt, g, g_seq]\n        kind: RangeBegin\n        range: {name: ‸GC mark, scope: proc}\n")],
+                                kind: .changed, entity: .event, name: "GoStart", field: "range.name", oldValue: .string("GC"), newValue: .string("GC mark"))
+        case .fullWidthChanged:
+            return DiffRuleCase(rule: rule, new: [("        args: [dt, g, g_seq]\n", "        args: [dt, g, g_seq]\n        fullWidth: ‸[g_seq]\n")],
+                                kind: .changed, entity: .event, name: "GoStart", field: "fullWidth", oldValue: .strings([]), newValue: .strings(["g_seq"]))
+        case .statusListChanged:
+            // The Swift type follows the status list, so it changes too (and by its own rule).
+            return DiffRuleCase(rule: rule, new: [("    description: a sequence number\n", "    description: a sequence number\n    status: ‸goStatuses\n")],
+                                kind: .changed, entity: .argType, name: "seq", field: "status", oldValue: DiffValue.none, newValue: .string("goStatuses"),
+                                allChanges: ["changed argType seq status", "changed argType seq swiftType"])
+        case .generatedNameChanged:
+            return DiffRuleCase(rule: rule, new: [("  swiftModule: TraceV2\n", "  swiftModule: ‸TraceV3\n")],
+                                kind: .changed, entity: .format, name: "Test format", field: "output.swiftModule", oldValue: .string("TraceV2"), newValue: .string("TraceV3"))
+        case .roleAdded:
+            return DiffRuleCase(rule: rule, new: [("groups:\n", "roles:\n  batch: ‸Batch\ngroups:\n")],
+                                kind: .added, entity: .role, name: "batch")
+        case .roleMoved:
+            return DiffRuleCase(rule: rule, old: [("groups:\n", "roles:\n  batch: Batch\ngroups:\n")],
+                                new: [("groups:\n", "roles:\n  batch: ‸Sample\ngroups:\n")],
+                                kind: .changed, entity: .role, name: "batch", field: "event", oldValue: .string("Batch"), newValue: .string("Sample"))
         }
     }
 
@@ -286,7 +315,8 @@ func signature(_ change: SpecChange) -> String {
     /// The severities the README promises, rule by rule.
     @Test func severitiesAreTheDocumentedOnes() {
         let breaking: Set<SeverityRule> = [.removed, .eventAddedToKnownVersion, .statusAdded, .idChanged, .argsLayoutChanged,
-                                           .positionsChanged, .layoutChanged, .sinceEarlier, .limitRaised]
+                                           .positionsChanged, .layoutChanged, .sinceEarlier, .limitRaised, .headerSizeChanged,
+                                           .meaningChanged, .statusListChanged, .roleMoved]
         let cosmetic: Set<SeverityRule> = [.documentation]
         for rule in SeverityRule.allCases {
             let expected: SpecChange.Severity = breaking.contains(rule) ? .breaking : cosmetic.contains(rule) ? .cosmetic : .compatible
@@ -330,6 +360,103 @@ func signature(_ change: SpecChange) -> String {
         #expect(report.changes.map(signature) == ["added argType sequence", "removed argType p", "removed argType seq", "changed event GoStart args"])
         #expect(report.changes[1].location.file == "old.yaml")
         #expect(report.changes[0].location.file == "new.yaml")
+    }
+}
+
+/// Fields that have no rule of their own, or whose rule depends on more than the field itself.
+@Suite struct DiffFieldTests {
+    static let withRoles = edited(diffBaseSpec, [("groups:\n", "roles:\n  batch: Batch\n  timedArgsLimit: MaxStringSize\ngroups:\n")])
+
+    @Test func theTitleIsDocumentation() throws {
+        let marker = MarkedText(edited(diffBaseSpec, [("title: Test format\n", "title: ‸Test trace format\n")]))
+        let report = try diffTexts(diffBaseSpec, marker.text)
+        #expect(report.changes.map(signature) == ["changed format Test trace format title"])
+        #expect(report.changes.map(\.rule) == [.documentation])
+        #expect(report.changes.first?.location == SourceLocation(file: "new.yaml", line: marker.line, column: marker.column))
+    }
+
+    @Test func goParserDefaultsWrittenOutAreNoChange() throws {
+        let new = edited(diffBaseSpec, [("  swiftModule: TraceV2\n", "  swiftModule: TraceV2\n  goParser:\n    package: trace\n    importPath: internal/trace/tracev2\n")])
+        #expect(try diffTexts(diffBaseSpec, new).changes.isEmpty)
+    }
+
+    @Test func aGoParserFieldPointsAtItsValue() throws {
+        let marker = MarkedText(edited(diffBaseSpec, [("  swiftModule: TraceV2\n", "  swiftModule: TraceV2\n  goParser:\n    syncEvent: ‸evSync\n")]))
+        let report = try diffTexts(diffBaseSpec, marker.text)
+        #expect(report.changes.map(signature) == ["changed format Test format output.goParser.syncEvent"])
+        #expect(report.changes.map(\.rule) == [.generatedNameChanged])
+        #expect(report.changes.first?.old == DiffValue.none)
+        #expect(report.changes.first?.new == .string("evSync"))
+        #expect(report.changes.first?.location == SourceLocation(file: "new.yaml", line: marker.line, column: marker.column))
+    }
+
+    /// Go's parser imports the tables from a path made of the package name unless the spec says otherwise.
+    @Test func theGoPackageMovesTheDefaultImportPath() throws {
+        let report = try diffTexts(diffBaseSpec, edited(diffBaseSpec, [("  goPackage: tracev2\n", "  goPackage: tracev3\n")]))
+        #expect(report.changes.map(signature) == ["changed format Test format output.goPackage", "changed format Test format output.goParser.importPath"])
+        #expect(report.changes.map(\.new) == [.string("tracev3"), .string("internal/trace/tracev3")])
+        #expect(report.changes.allSatisfy { $0.rule == .generatedNameChanged })
+    }
+
+    @Test func anExplicitSwiftTypeIsAGeneratedName() throws {
+        let new = edited(diffBaseSpec, [("    description: a goroutine ID\n", "    description: a goroutine ID\n    swiftType: Goroutine\n")])
+        let report = try diffTexts(diffBaseSpec, new)
+        #expect(report.changes.map(signature) == ["changed argType g swiftType"])
+        #expect(report.changes.map(\.severity) == [.compatible])
+        #expect(report.changes.first?.new == .string("Goroutine"))
+    }
+
+    @Test func rolesFollowRenamedEventsAndConstants() throws {
+        let new = edited(Self.withRoles, [("        name: Batch\n", "        name: Header\n"), ("  batch: Batch\n", "  batch: Header\n"),
+                                          ("  - name: MaxStringSize\n", "  - name: MaxString\n"), ("  timedArgsLimit: MaxStringSize\n", "  timedArgsLimit: MaxString\n")])
+        let report = try diffTexts(Self.withRoles, new)
+        #expect(report.changes.map(signature) == ["renamed constant MaxString", "renamed event Header"])
+    }
+
+    @Test func aDroppedRoleIsARemovalInOld() throws {
+        let old = MarkedText(edited(Self.withRoles, [("  timedArgsLimit: MaxStringSize\n", "  timedArgsLimit: ‸MaxStringSize\n")]))
+        let report = try diffTexts(old.text, edited(Self.withRoles, [("  timedArgsLimit: MaxStringSize\n", "")]))
+        #expect(report.changes.map(signature) == ["removed role timedArgsLimit"])
+        #expect(report.changes.map(\.severity) == [.breaking])
+        #expect(report.changes.first?.location == SourceLocation(file: "old.yaml", line: old.line, column: old.column))
+    }
+
+    /// Groups only shape documentation: a new one, and the event moved into it, are cosmetic.
+    @Test func groupsAreDocumentation() throws {
+        let marker = MarkedText(edited(diffBaseSpec, [
+            ("    description: Everything regular.\n", "    description: ‸All regular events.\n"),
+            ("      - id: 5\n        name: Sample\n", "  - name: Samples\n    description: Sampling.\n    events:\n      - id: 5\n        name: Sample\n"),
+        ]))
+        let report = try diffTexts(diffBaseSpec, marker.text)
+        #expect(report.changes.map(signature) == ["changed group Main description", "added group Samples", "changed event Sample group"])
+        #expect(report.changes.allSatisfy { $0.rule == .documentation })
+        #expect(report.changes.first?.location == SourceLocation(file: "new.yaml", line: marker.line, column: marker.column))
+        let removal = try diffTexts(marker.text, diffBaseSpec)
+        #expect(removal.changes.map(signature) == ["changed group Main description", "removed group Samples", "changed event Sample group"])
+        #expect(removal.changes.allSatisfy { $0.severity == .cosmetic })
+    }
+
+    @Test func anotherResourceChangesTheMeaningAnotherMetricNameDoesNot() throws {
+        let old = edited(diffBaseSpec, [("        args: [dt, g, g_seq]\n", "        args: [dt, g, g_seq]\n        kind: StateTransition\n        resource: goroutine\n"),
+                                        ("        args: [time, p, g, stack]\n", "        args: [time, p, g, stack]\n        kind: Metric\n        metric: /gc/heap\n")])
+        let new = edited(diffBaseSpec, [("        args: [dt, g, g_seq]\n", "        args: [dt, g, g_seq]\n        kind: StateTransition\n        resource: proc\n"),
+                                        ("        args: [time, p, g, stack]\n", "        args: [time, p, g, stack]\n        kind: Metric\n        metric: /gc/heap/live\n")])
+        let report = try diffTexts(old, new)
+        #expect(report.changes.map(signature) == ["changed event GoStart resource", "changed event Sample metric"])
+        #expect(report.changes.map(\.rule) == [.meaningChanged, .meaningRenamed])
+    }
+
+    @Test func anAddedRoleReadsAsASentenceInReleaseNotes() throws {
+        let report = try diffTexts(diffBaseSpec, edited(diffBaseSpec, [("groups:\n", "roles:\n  batch: Batch\ngroups:\n")]))
+        #expect(DiffFormat.markdown.render(report).contains("\n- New role `batch` (event Batch).\n"))
+    }
+
+    @Test func aRangeThatAppearsChangesTheMeaning() throws {
+        let new = edited(diffBaseSpec, [("        args: [dt, g, g_seq]\n", "        args: [dt, g, g_seq]\n        kind: RangeBegin\n        range: {name: GC, scope: proc}\n")])
+        let report = try diffTexts(diffBaseSpec, new)
+        #expect(report.changes.map(signature) == ["changed event GoStart kind", "changed event GoStart range.name", "changed event GoStart range.scope"])
+        #expect(report.changes.allSatisfy { $0.rule == .meaningChanged })
+        #expect(report.changes.map(\.new) == [.string("RangeBegin"), .string("GC"), .string("proc")])
     }
 }
 

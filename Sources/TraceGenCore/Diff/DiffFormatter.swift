@@ -129,7 +129,7 @@ enum DiffFormatter {
         case .added:
             var line = "New \(what)"
             if let detail = change.detail { line += " (\(detail))" }
-            if let note = change.note { line += ": " + note.split(whereSeparator: \.isNewline).joined(separator: " ") }
+            if let note = change.note { line += ": " + note.split(whereSeparator: \.isNewline).joined(separator: " ") } else { line += "." }
             return line
         case .removed:
             return "Removed \(what)."

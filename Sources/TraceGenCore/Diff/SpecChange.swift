@@ -6,11 +6,21 @@ public struct SpecChange: Hashable, Sendable {
 
     /// The kinds of spec entity a change can be about, in the order reports list them.
     public enum Entity: String, Sendable, CaseIterable {
-        case version, constant, argType, experiment, goStatus, procStatus, event
+        /// The spec as a whole: its title, output names and header size. Named by NEW's title.
+        case format
+        case version, constant, argType, experiment, goStatus, procStatus
+        /// A titled group of events; it only shapes documentation.
+        case group
+        case event
+        /// One of the `roles:` keys, such as `batch`.
+        case role
 
         /// How release notes name the entity.
         var prose: String {
             switch self {
+            case .format: "format"
+            case .role: "role"
+            case .group: "group"
             case .version: "version"
             case .constant: "constant"
             case .argType: "argument type"
@@ -124,16 +134,35 @@ public enum SeverityRule: String, Sendable, CaseIterable {
     case limitRaised
     /// A limit went down: NEW's traces still fit OLD's limits.
     case limitLowered
-    /// A description or an event's group changed: documentation only.
+    /// A description, an event's group, a group added or removed, or the spec's title changed: documentation only.
     case documentation
+    /// The header size changed: OLD's readers look for the first batch at the wrong offset.
+    case headerSizeChanged
+    /// What a reader makes of an event changed: its kind, the scope of its range, the resource
+    /// of its transition, or whether it names a range or a metric at all.
+    case meaningChanged
+    /// The name of the range or metric an event reports changed; it is classified as before.
+    case meaningRenamed
+    /// The varints that writers put down at full width changed; readers decode both widths alike.
+    case fullWidthChanged
+    /// The status list an argument type's values come from changed: the same number now means another status.
+    case statusListChanged
+    /// A name the generated code declares or imports changed (`output`, an argument type's
+    /// `swiftType`): code built on the generated files must follow, traces read as before.
+    case generatedNameChanged
+    /// A role given to an event or constant where OLD gave it to none.
+    case roleAdded
+    /// A role given to another event or constant than in OLD.
+    case roleMoved
 
     public var severity: SpecChange.Severity {
         switch self {
         case .removed, .eventAddedToKnownVersion, .statusAdded, .idChanged, .argsLayoutChanged, .positionsChanged,
-             .layoutChanged, .sinceEarlier, .limitRaised:
+             .layoutChanged, .sinceEarlier, .limitRaised, .headerSizeChanged, .meaningChanged, .statusListChanged, .roleMoved:
             .breaking
         case .eventAddedSkippable, .experimentAdded, .constantAdded, .argTypeAdded, .versionAdded, .renamed,
-             .argsRenamedInPlace, .positionsResolved, .unresolvedChanged, .sinceLater, .displayChanged, .limitLowered:
+             .argsRenamedInPlace, .positionsResolved, .unresolvedChanged, .sinceLater, .displayChanged, .limitLowered,
+             .meaningRenamed, .fullWidthChanged, .generatedNameChanged, .roleAdded:
             .compatible
         case .documentation:
             .cosmetic

@@ -6,13 +6,16 @@
 public enum SpecDiff {
     public static func compare(_ old: TraceSpec, _ new: TraceSpec) -> SpecDiffReport {
         var comparison = Comparison(old: old, new: new)
+        comparison.format()
         comparison.versions()
         comparison.constants()
         comparison.argTypes()
         comparison.experiments()
         comparison.statuses(old.document.goStatuses, new.document.goStatuses, entity: .goStatus)
         comparison.statuses(old.document.procStatuses, new.document.procStatuses, entity: .procStatus)
+        comparison.groups()
         comparison.events()
+        comparison.roles()
         return SpecDiffReport(oldName: old.document.file, newName: new.document.file, changes: comparison.changes)
     }
 }
@@ -73,6 +76,11 @@ private struct Comparison {
     /// NEW's name for each paired OLD event and experiment, so references compare by identity.
     var eventPartner: [String: String] = [:]
     var experimentPartner: [String: String] = [:]
+    /// NEW's name for each paired OLD constant, so constant roles compare by identity.
+    var constantPartner: [String: String] = [:]
+    /// Each side's resolved events by name, for the fields the model resolves (kind, full width).
+    var oldEvents: [String: TraceModel.Event] = [:]
+    var newEvents: [String: TraceModel.Event] = [:]
 
     init(old: TraceSpec, new: TraceSpec) {
         self.old = old
@@ -117,7 +125,39 @@ private struct Comparison {
         changed(entity, name, "since", .string(oldSince), .string(newSince), later ? .sinceLater : .sinceEarlier, at: locations)
     }
 
+    /// Records a change of an optional text field, by `rule`, if the two differ.
+    mutating func changed(_ entity: SpecChange.Entity, _ name: String, _ field: String, _ oldText: String?, _ newText: String?,
+                          _ rule: SeverityRule, at locations: FieldLocations) {
+        if oldText != newText {
+            changed(entity, name, field, Self.optional(oldText), Self.optional(newText), rule, at: locations)
+        }
+    }
+
     // MARK: Entities
+
+    /// The spec's own fields: title, output names, header size. Optional output names compare as
+    /// the model resolves them, so writing out a default is no change.
+    mutating func format() {
+        let name = new.document.title
+        let at = new.document.locations
+        changed(.format, name, "title", old.document.title, new.document.title, .documentation, at: at)
+        changed(.format, name, "output.goPackage", old.document.goPackage, new.document.goPackage, .generatedNameChanged, at: at)
+        changed(.format, name, "output.swiftModule", old.document.swiftModule, new.document.swiftModule, .generatedNameChanged, at: at)
+        // Where the spec has no goParser block, its fields fall back to the `output` key.
+        let parserAt = new.document.goParser.locations.map { Self.prefixed($0, "output.goParser.") } ?? FieldLocations(entity: at["output"])
+        let (was, now) = (old.model.goParser, new.model.goParser)
+        changed(.format, name, "output.goParser.package", was.package, now.package, .generatedNameChanged, at: parserAt)
+        changed(.format, name, "output.goParser.importPath", was.importPath, now.importPath, .generatedNameChanged, at: parserAt)
+        changed(.format, name, "output.goParser.syncEvent", was.syncEvent, now.syncEvent, .generatedNameChanged, at: parserAt)
+        if old.document.headerSize != new.document.headerSize {
+            changed(.format, name, "headerSize", .int(old.document.headerSize), .int(new.document.headerSize), .headerSizeChanged, at: at)
+        }
+    }
+
+    /// Field locations of a nested mapping, keyed as `prefix` + key, so they answer for dotted field names.
+    static func prefixed(_ locations: FieldLocations, _ prefix: String) -> FieldLocations {
+        FieldLocations(entity: locations.entity, fields: Dictionary(uniqueKeysWithValues: locations.fields.map { (prefix + $0.key, $0.value) }))
+    }
 
     mutating func versions() {
         for pairing in match(old.versions, new.versions, name: \.name) {
@@ -134,7 +174,9 @@ private struct Comparison {
     }
 
     mutating func constants() {
-        for pairing in match(old.document.constants, new.document.constants, name: \.name, key: \.value) {
+        let pairings = match(old.document.constants, new.document.constants, name: \.name, key: \.value)
+        for case .paired(let was, let now) in pairings { constantPartner[was.name] = now.name }
+        for pairing in pairings {
             switch pairing {
             case .added(let constant):
                 added(.constant, constant.name, .constantAdded, at: constant.locations, detail: "value \(constant.value)", note: constant.description)
@@ -151,6 +193,8 @@ private struct Comparison {
     }
 
     mutating func argTypes() {
+        let oldSwiftTypes = Dictionary(old.model.argTypes.map { ($0.name, $0.swiftType) }, uniquingKeysWith: { first, _ in first })
+        let newSwiftTypes = Dictionary(new.model.argTypes.map { ($0.name, $0.swiftType) }, uniquingKeysWith: { first, _ in first })
         for pairing in match(old.document.argTypes, new.document.argTypes, name: \.name) {
             switch pairing {
             case .added(let type):
@@ -159,6 +203,9 @@ private struct Comparison {
                 removed(.argType, type.name, at: type.locations)
             case .paired(let was, let now):
                 description(.argType, now.name, was.description, now.description, at: now.locations)
+                changed(.argType, now.name, "status", was.status, now.status, .statusListChanged, at: now.locations)
+                // The Swift type as the model resolves it: left out, it follows from `status` or the name.
+                changed(.argType, now.name, "swiftType", oldSwiftTypes[was.name], newSwiftTypes[now.name], .generatedNameChanged, at: now.locations)
             }
         }
     }
@@ -206,7 +253,25 @@ private struct Comparison {
         }
     }
 
+    /// Groups only title and introduce events in documentation, so every change to them is
+    /// cosmetic, their removal included; an event that moves between groups shows as its `group`.
+    mutating func groups() {
+        for pairing in match(old.document.groups, new.document.groups, name: \.name) {
+            switch pairing {
+            case .added(let group):
+                changes.append(SpecChange(kind: .added, entity: .group, name: group.name, rule: .documentation, location: group.locations.entity,
+                                          note: group.description))
+            case .removed(let group):
+                changes.append(SpecChange(kind: .removed, entity: .group, name: group.name, rule: .documentation, location: group.locations.entity))
+            case .paired(let was, let now):
+                description(.group, now.name, was.description, now.description, at: now.locations)
+            }
+        }
+    }
+
     mutating func events() {
+        oldEvents = Dictionary(old.model.events.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        newEvents = Dictionary(new.model.events.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         let oldVersions = Set(old.versions.map(\.name))
         let pairings = match(old.events, new.events, name: \.name, key: \.id)
         for case .paired(let was, let now) in pairings { eventPartner[was.name] = now.name }
@@ -257,10 +322,58 @@ private struct Comparison {
         if was.experiment.map({ experimentPartner[$0] }) != now.experiment.map(Optional.some) {
             changed(.event, name, "experiment", Self.optional(was.experiment), Self.optional(now.experiment), .layoutChanged, at: at)
         }
+        if let before = oldEvents[was.name], let after = newEvents[now.name] {
+            meaning(name, before, after, was, now)
+        }
         since(.event, name, was.since, now.since, at: at)
         description(.event, name, was.description, now.description, at: at)
         if was.group != now.group {
             changed(.event, name, "group", .string(was.group), .string(now.group), .documentation, at: at)
+        }
+    }
+
+    /// What a reader makes of an event (as the model resolves it, so an experiment's events are
+    /// Experimental unless they say otherwise), and how writers encode it.
+    mutating func meaning(_ name: String, _ before: TraceModel.Event, _ after: TraceModel.Event, _ was: EventDecl, _ now: EventDecl) {
+        let at = now.locations
+        let (oldMeaning, newMeaning) = (before.meaning, after.meaning)
+        changed(.event, name, "kind", oldMeaning.kind?.rawValue, newMeaning.kind?.rawValue, .meaningChanged, at: at)
+        let rangeAt = now.range.map { Self.prefixed($0.locations, "range.") } ?? FieldLocations(entity: at["range"])
+        // A name that appears or disappears changes what the event is; one that only reads differently does not.
+        let (oldRange, newRange) = (oldMeaning.range, newMeaning.range)
+        changed(.event, name, "range.name", oldRange?.name, newRange?.name, (oldRange == nil) == (newRange == nil) ? .meaningRenamed : .meaningChanged, at: rangeAt)
+        changed(.event, name, "range.scope", oldRange?.scope.rawValue, newRange?.scope.rawValue, .meaningChanged, at: rangeAt)
+        let (oldMetric, newMetric) = (oldMeaning.metric, newMeaning.metric)
+        changed(.event, name, "metric", oldMetric, newMetric, (oldMetric == nil) == (newMetric == nil) ? .meaningRenamed : .meaningChanged, at: at)
+        changed(.event, name, "resource", oldMeaning.resource?.rawValue, newMeaning.resource?.rawValue, .meaningChanged, at: at)
+        // Compared by position, so renaming an argument in place does not count; shown as written.
+        if before.fullWidthArguments != after.fullWidthArguments || before.hasFullWidthDataLength != after.hasFullWidthDataLength {
+            changed(.event, name, "fullWidth", .strings(was.fullWidth), .strings(now.fullWidth), .fullWidthChanged, at: at)
+        }
+    }
+
+    /// Roles compare by the event or constant they name, so renaming that entity is not a change here.
+    mutating func roles() {
+        let (was, now) = (old.document.roles, new.document.roles)
+        let newAt = FieldLocations(entity: new.document.locations["roles"], fields: now.locations.fields)
+        let oldAt = FieldLocations(entity: old.document.locations["roles"], fields: was.locations.fields)
+        let entries: [(key: String, field: String, old: String?, new: String?, partner: [String: String])] =
+            EventRole.allCases.map { ($0.rawValue, "event", was.events[$0], now.events[$0], eventPartner) }
+            + ConstantRole.allCases.map { ($0.rawValue, "constant", was.constants[$0], now.constants[$0], constantPartner) }
+        for entry in entries {
+            switch (entry.old, entry.new) {
+            case (nil, nil):
+                break
+            case (nil, let name?):
+                changes.append(SpecChange(kind: .added, entity: .role, name: entry.key, rule: .roleAdded, location: newAt[entry.key],
+                                          detail: "\(entry.field) \(name)"))
+            case (_?, nil):
+                changes.append(SpecChange(kind: .removed, entity: .role, name: entry.key, rule: .removed, location: oldAt[entry.key]))
+            case (let before?, let after?):
+                if entry.partner[before] != after {
+                    changed(.role, entry.key, entry.field, .string(before), .string(after), .roleMoved, at: FieldLocations(entity: newAt[entry.key]))
+                }
+            }
         }
     }
 
