@@ -1,0 +1,116 @@
+import TraceWire
+
+/// A byte buffer the printers format into by hand, handed to an ``OutputBuffer`` in large
+/// pieces: no allocation and no string building per event.
+final class ByteSink {
+    private let storage: UnsafeMutablePointer<UInt8>
+    private let capacity = 1 << 20
+    private var count = 0
+    let output: OutputBuffer
+
+    init(output: OutputBuffer) {
+        self.output = output
+        storage = .allocate(capacity: capacity)
+    }
+
+    deinit {
+        storage.deallocate()
+    }
+
+    /// Hands everything written so far on.
+    func flush() throws {
+        guard count > 0 else { return }
+        try output.write(UnsafeRawBufferPointer(start: storage, count: count))
+        count = 0
+    }
+
+    /// Flushes when less than `room` bytes are free.
+    @inline(__always)
+    func ensure(_ room: Int) throws {
+        if capacity - count < room { try flush() }
+    }
+
+    @inline(__always)
+    func byte(_ value: UInt8) {
+        storage[count] = value
+        count += 1
+    }
+
+    /// Appends bytes, flushing first if they do not fit; large inputs go straight through.
+    func bytes(_ bytes: UnsafeRawBufferPointer) throws {
+        if capacity - count < bytes.count { try flush() }
+        if bytes.count > capacity {
+            try output.write(bytes)
+            return
+        }
+        if let base = bytes.baseAddress {
+            (storage + count).update(from: base.assumingMemoryBound(to: UInt8.self), count: bytes.count)
+        }
+        count += bytes.count
+    }
+
+    func bytes(_ array: [UInt8]) throws {
+        try array.withUnsafeBytes { try bytes($0) }
+    }
+
+    /// Appends ASCII text known at compile time.
+    func literal(_ string: StaticString) throws {
+        try bytes(UnsafeRawBufferPointer(start: string.utf8Start, count: string.utf8CodeUnitCount))
+    }
+
+    func text(_ string: String) throws {
+        var string = string
+        try string.withUTF8 { try bytes(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Appends a decimal number.
+    @inline(__always)
+    func decimal(_ value: UInt64) throws {
+        if capacity - count < 24 { try flush() }
+        if value < 10 {
+            byte(UInt8(truncatingIfNeeded: value) + 48)
+            return
+        }
+        var scratch = value
+        var length = 0
+        var probe = value
+        while probe > 0 {
+            length += 1
+            probe /= 10
+        }
+        var at = count + length - 1
+        while scratch > 0 {
+            storage[at] = UInt8(truncatingIfNeeded: scratch % 10) + 48
+            scratch /= 10
+            at -= 1
+        }
+        count += length
+    }
+
+    /// Appends a signed decimal number.
+    @inline(__always)
+    func decimal(_ value: Int64) throws {
+        if value < 0 {
+            try ensure(1)
+            byte(UInt8(ascii: "-"))
+            try decimal(value.magnitude)
+        } else {
+            try decimal(UInt64(value))
+        }
+    }
+
+    /// Appends lower-case hex digits without a prefix.
+    func hex(_ value: UInt64) throws {
+        try ensure(16)
+        let length = value == 0 ? 1 : (64 - value.leadingZeroBitCount + 3) / 4
+        var scratch = value
+        var at = count + length - 1
+        for _ in 0..<length {
+            let digit = UInt8(truncatingIfNeeded: scratch & 0xf)
+            storage[at] = digit < 10 ? digit + 48 : digit + 87
+            scratch >>= 4
+            at -= 1
+        }
+        count += length
+    }
+}

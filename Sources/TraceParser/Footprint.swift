@@ -1,0 +1,99 @@
+import TraceV2
+import TraceWire
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The table `go tool trace -d=footprint` prints: for every event byte, how many bytes and
+/// events of that type the trace holds, largest first.
+public enum Footprint {
+    struct Row {
+        var type: Int
+        var count = 0
+        var bytes = 0
+    }
+
+    /// Reads every raw event of `reader` and returns the table as Go prints it.
+    public static func table(_ reader: WireReader) throws -> String {
+        var rows = (0..<256).map { Row(type: $0) }
+        var events = 0
+        while let event = try reader.nextView() {
+            let type = Int(event.type.rawValue)
+            rows[type].count += 1
+            rows[type].bytes += reader.offset - event.offset
+            events += 1
+        }
+        let total = reader.offset
+        // Go sorts with its unstable sort, so equal byte counts stay where it leaves them.
+        GoSort.sort(&rows) { $0.bytes > $1.bytes }
+        var cells: [[String]] = [["Event", "Bytes", "%", "Count", "%"], ["-", "-", "-", "-", "-"]]
+        for row in rows {
+            cells.append([
+                name(row.type, in: reader.version), String(row.bytes), percent(row.bytes, of: total),
+                String(row.count), percent(row.count, of: events),
+            ])
+        }
+        return align(cells)
+    }
+
+    /// The name Go's tool uses: the spec name when the version's table reaches that far (empty
+    /// for unused bytes), else `<unknown (N)>`.
+    static func name(_ type: Int, in version: TraceVersion) -> String {
+        let limit: Int
+        switch version {
+        case .go1_22: limit = Int(EventType.userLog.rawValue) + 1
+        case .go1_23: limit = Int(EventType.experimentalBatch.rawValue) + 1
+        case .go1_25: limit = Int(EventType.clockSnapshot.rawValue) + 1
+        case .go1_26: limit = Int(EventType.allCases.map(\.rawValue).max()!) + 1
+        }
+        guard type < limit else { return "<unknown (\(type))>" }
+        return EventType(rawValue: UInt8(type))?.name ?? ""
+    }
+
+    /// `part / whole * 100` with two decimals and a percent sign, as Go's `%.2f%%` prints it.
+    static func percent(_ part: Int, of whole: Int) -> String {
+        let value = Double(part) / Double(whole) * 100
+        if value.isNaN { return "NaN%" }
+        if value.isInfinite { return value > 0 ? "+Inf%" : "-Inf%" }
+        return formatFixed(value) + "%"
+    }
+
+    /// A value with two decimals, correctly rounded from its exact binary value; the C
+    /// library does this the same way Go's strconv does.
+    private static func formatFixed(_ value: Double) -> String {
+        var buffer = [CChar](repeating: 0, count: 400)
+        _ = withVaList([value]) { arguments in
+            vsnprintf(&buffer, buffer.count, "%.2f", arguments)
+        }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// Go's `text/tabwriter` with minimum width 3, padding 2 and spaces: every cell but the last
+    /// of a line is padded to its column's widest cell plus two.
+    static func align(_ lines: [[String]]) -> String {
+        let columns = (lines.map(\.count).max() ?? 1) - 1
+        var widths = [Int](repeating: 0, count: max(columns, 0))
+        for line in lines {
+            for (index, cell) in line.dropLast().enumerated() {
+                widths[index] = max(widths[index], cell.utf8.count)
+            }
+        }
+        var text = ""
+        for line in lines {
+            for (index, cell) in line.enumerated() {
+                text += cell
+                if index < line.count - 1 {
+                    let width = max(widths[index] + 2, 3)
+                    text += String(repeating: " ", count: width - cell.utf8.count)
+                }
+            }
+            text += "\n"
+        }
+        return text
+    }
+}
