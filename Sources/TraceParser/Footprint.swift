@@ -22,10 +22,14 @@ public enum Footprint {
     public static func table(_ reader: WireReader) throws -> String {
         var rows = (0..<256).map { Row(type: $0) }
         var events = 0
+        let limit = typeLimit(reader.version)
         while let event = try reader.nextView() {
             let type = Int(event.type.rawValue)
+            // Go's raw reader knows only the events of the trace's own version table, which for
+            // Go 1.23 to 1.25 traces stops before the experimental events.
+            if type >= limit { throw WireError.at(offset: event.offset, "invalid event type: \(type)") }
             rows[type].count += 1
-            rows[type].bytes += reader.offset - event.offset
+            rows[type].bytes += encodedSize(event)
             events += 1
         }
         let total = reader.offset
@@ -41,17 +45,37 @@ public enum Footprint {
         return align(cells)
     }
 
+    /// One past the last event byte of a version's table in Go's `internal/trace/version`.
+    static func typeLimit(_ version: TraceVersion) -> Int {
+        switch version {
+        case .go1_22: Int(EventType.userLog.rawValue) + 1
+        case .go1_23: Int(EventType.experimentalBatch.rawValue) + 1
+        case .go1_25: Int(EventType.clockSnapshot.rawValue) + 1
+        case .go1_26: Int(EventType.allCases.map(\.rawValue).max()!) + 1
+        }
+    }
+
+    /// The size Go's tool counts for an event: its type byte and the shortest encoding of each
+    /// argument and data length, whatever the bytes on the wire were (the runtime pads some).
+    static func encodedSize(_ event: WireEventView) -> Int {
+        var size = 1
+        for value in event.args { size += varintLength(value) }
+        if event.type.spec.hasData {
+            let length = event.data?.count ?? 0
+            size += varintLength(UInt64(length)) + length
+        }
+        return size
+    }
+
+    @inline(__always)
+    static func varintLength(_ value: UInt64) -> Int {
+        value == 0 ? 1 : (70 - value.leadingZeroBitCount) / 7
+    }
+
     /// The name Go's tool uses: the spec name when the version's table reaches that far (empty
     /// for unused bytes), else `<unknown (N)>`.
     static func name(_ type: Int, in version: TraceVersion) -> String {
-        let limit: Int
-        switch version {
-        case .go1_22: limit = Int(EventType.userLog.rawValue) + 1
-        case .go1_23: limit = Int(EventType.experimentalBatch.rawValue) + 1
-        case .go1_25: limit = Int(EventType.clockSnapshot.rawValue) + 1
-        case .go1_26: limit = Int(EventType.allCases.map(\.rawValue).max()!) + 1
-        }
-        guard type < limit else { return "<unknown (\(type))>" }
+        guard type < typeLimit(version) else { return "<unknown (\(type))>" }
         return EventType(rawValue: UInt8(type))?.name ?? ""
     }
 
