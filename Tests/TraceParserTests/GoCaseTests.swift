@@ -1,0 +1,57 @@
+import Foundation
+import Testing
+import TraceParser
+import TraceWire
+
+/// Go's own parser test cases (internal/trace/testdata/tests/*.test from the pinned GOROOT):
+/// each must get Go's verdict, and the real tool's output must be ours byte for byte.
+@Suite struct GoCaseTests {
+    @Test func thereAreTwentyTwoCases() throws {
+        #expect(try ParserSupport.goTestCases().count == 22)
+    }
+
+    @Test func everyCaseGetsGosVerdict() throws {
+        for testCase in try ParserSupport.goTestCases() {
+            let binary = try TraceDump.binary(of: testCase.text)
+            var failure: TraceParseError?
+            do {
+                _ = try ParsedPrinter.decode(TraceReader(bytes: binary))
+            } catch let error as TraceParseError {
+                failure = error
+            }
+            if testCase.expectation == "SUCCESS" {
+                #expect(failure == nil, "\(testCase.name): \(failure.map(String.init(describing:)) ?? "")")
+            } else {
+                #expect(testCase.expectation.hasPrefix("FAILURE \""), "\(testCase.name)")
+                let pattern = String(testCase.expectation.dropFirst("FAILURE \"".count).dropLast())
+                let regex = try Regex(pattern)
+                let message = try #require(failure, "\(testCase.name) should fail").message
+                #expect(message.contains(regex), "\(testCase.name): \(message) does not match \(pattern)")
+            }
+        }
+    }
+
+    @Test func outputMatchesGoToolOnEveryCase() throws {
+        let directory = try ParserSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for testCase in try ParserSupport.goTestCases() {
+            let file = directory.appendingPathComponent(testCase.name + ".trace")
+            try Data(TraceDump.binary(of: testCase.text)).write(to: file)
+            let go = try ParserSupport.run(ParserSupport.go, ["tool", "trace", "-d=parsed", file.path], environment: ["TZ": "UTC"])
+            let ours = try ParserSupport.run(ParserSupport.gotrace, ["parsed", file.path], environment: ["TZ": "UTC"])
+            #expect(ours.status == go.status, "\(testCase.name): exit \(ours.status), Go \(go.status): \(go.errorText)")
+            expectSameText(ours.outputText, go.outputText, testCase.name)
+        }
+    }
+
+    /// The wall clock follows the local zone as Go's tool prints it.
+    @Test(arguments: ["UTC", "Asia/Kolkata", "America/New_York"])
+    func wallClockInZone(_ zone: String) throws {
+        let file = ParserSupport.fixture("go1.27/annotations", ".trace").path
+        let go = try ParserSupport.run(ParserSupport.go, ["tool", "trace", "-d=parsed", file], environment: ["TZ": zone])
+        let ours = try ParserSupport.run(ParserSupport.gotrace, ["parsed", file], environment: ["TZ": zone])
+        #expect(go.status == 0 && ours.status == 0)
+        expectSameText(ours.outputText, go.outputText, zone)
+        if zone == "Asia/Kolkata" { #expect(ours.outputText.contains("+05:30\n")) }
+    }
+}
