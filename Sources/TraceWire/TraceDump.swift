@@ -27,6 +27,7 @@ public enum TraceDump {
                 count += 1
                 if let progress, count % progressInterval == 0 { progress(reader.offset) }
             }
+            try checkLastBatch(reader)
         } catch {
             // Keep what was printed before the problem, as Go's tool does.
             try? output.flush()
@@ -46,7 +47,17 @@ public enum TraceDump {
             count += 1
             if let progress, count % progressInterval == 0 { progress(reader.offset) }
         }
+        try checkLastBatch(reader)
         return count
+    }
+
+    /// Fails when the trace ends before its last batch does: every event was readable, but the
+    /// batch is cut, and Go's parser rejects such a trace ("failed to read full batch").
+    public static func checkLastBatch(_ reader: WireReader) throws {
+        guard let cut = reader.truncatedBatch else { return }
+        throw WireError.at(
+            offset: cut.offset,
+            "truncated batch: its header declares \(cut.declaredSize) bytes but the trace ends after \(cut.present)")
     }
 
     /// Encodes the text trace of `reader` into the binary format.
