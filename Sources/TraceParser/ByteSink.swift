@@ -5,7 +5,7 @@ import TraceWire
 final class ByteSink {
     private let storage: UnsafeMutablePointer<UInt8>
     private let capacity = 1 << 20
-    private var count = 0
+    @exclusivity(unchecked) private var count = 0
     let output: OutputBuffer
 
     init(output: OutputBuffer) {
@@ -68,22 +68,23 @@ final class ByteSink {
     func decimal(_ value: UInt64) throws {
         if capacity - count < 24 { try flush() }
         if value < 10 {
-            byte(UInt8(truncatingIfNeeded: value) + 48)
+            storage[count] = UInt8(truncatingIfNeeded: value) &+ 48
+            count += 1
             return
         }
+        // Write the digits backwards into scratch space past the end, then move them down.
         var scratch = value
-        var length = 0
-        var probe = value
-        while probe > 0 {
-            length += 1
-            probe /= 10
-        }
-        var at = count + length - 1
+        var at = count + 23
+        let end = at
         while scratch > 0 {
-            storage[at] = UInt8(truncatingIfNeeded: scratch % 10) + 48
-            scratch /= 10
+            let (quotient, digit) = scratch.quotientAndRemainder(dividingBy: 10)
+            storage[at] = UInt8(truncatingIfNeeded: digit) &+ 48
+            scratch = quotient
             at -= 1
         }
+        let length = end - at
+        // The two ranges can overlap for long numbers; raw copies allow that.
+        UnsafeMutableRawPointer(storage + count).copyMemory(from: storage + at + 1, byteCount: length)
         count += length
     }
 

@@ -79,36 +79,66 @@ struct BatchRecord {
 /// A generation is the unit Go's runtime writes a trace in; each has its own string and stack
 /// IDs. The reader holds one generation at a time, so memory is bounded by the largest one.
 final class Generation {
-    var number: UInt64
+    @exclusivity(unchecked) var number: UInt64
     /// Nanoseconds per timestamp unit; 0 until a Frequency event is seen.
-    var frequency: Double = 0
-    var hasClockSnapshot = false
-    var snapshotTime: UInt64 = 0
-    var snapshotMono: UInt64 = 0
-    var snapshotSeconds: UInt64 = 0
-    var snapshotNanoseconds: UInt64 = 0
+    @exclusivity(unchecked) var frequency: Double = 0
+    @exclusivity(unchecked) var hasClockSnapshot = false
+    @exclusivity(unchecked) var snapshotTime: UInt64 = 0
+    @exclusivity(unchecked) var snapshotMono: UInt64 = 0
+    @exclusivity(unchecked) var snapshotSeconds: UInt64 = 0
+    @exclusivity(unchecked) var snapshotNanoseconds: UInt64 = 0
     /// The earliest batch time, in timestamp units.
-    var minTime: UInt64 = 0
+    @exclusivity(unchecked) var minTime: UInt64 = 0
 
-    var strings = IDTable<[UInt8]>()
-    var stacks = IDTable<[UInt64]>()
-    var frames: [UInt64: Frame] = [:]
+    @exclusivity(unchecked) var strings = IDTable<[UInt8]>()
+    @exclusivity(unchecked) var stacks = IDTable<[UInt64]>()
+    @exclusivity(unchecked) var frames: [UInt64: Frame] = [:]
     /// Strings the parser makes up itself (task names carried to task ends), IDs from 1.
-    var extraStrings: [[UInt8]] = []
-    var extraStringIDs: [[UInt8]: UInt64] = [:]
+    @exclusivity(unchecked) var extraStrings: [[UInt8]] = []
+    @exclusivity(unchecked) var extraStringIDs: [[UInt8]: UInt64] = [:]
 
-    var cpuSamples: [CPUSample] = []
+    @exclusivity(unchecked) var cpuSamples: [CPUSample] = []
     /// All regular batch bytes, back to back.
-    var arena: [UInt8] = []
+    @exclusivity(unchecked) var arena: [UInt8] = []
     /// Regular batches per thread, the threads in the order they first appear, and where each
     /// thread's list is.
-    var batchLists: [[BatchRecord]] = []
-    var threads: [ThreadID] = []
-    var listIndex: [ThreadID: Int] = [:]
+    @exclusivity(unchecked) var batchLists: [[BatchRecord]] = []
+    @exclusivity(unchecked) var threads: [ThreadID] = []
+    @exclusivity(unchecked) var listIndex: [ThreadID: Int] = [:]
 
-    /// Formatted text cached per ID for printing: quoted strings and stack frame lines.
-    var quotedStrings: [UInt64: [UInt8]] = [:]
-    var formattedStacks: [UInt64: [UInt8]] = [:]
+    /// Formatted text cached per ID for printing: quoted strings and stack frame lines. Small
+    /// IDs (all of them, in traces the runtime writes) index arrays; others a dictionary.
+    @exclusivity(unchecked) var quotedStrings: [[UInt8]?] = []
+    @exclusivity(unchecked) var formattedStacks: [[UInt8]?] = []
+    @exclusivity(unchecked) var otherCachedText: [UInt64: [UInt8]] = [:]
+
+    /// IDs below this use the cache arrays.
+    static let cacheLimit: UInt64 = 1 << 18
+
+    @inline(__always)
+    func cachedText(_ id: UInt64, isStack: Bool) -> [UInt8]? {
+        if id < Self.cacheLimit {
+            let index = Int(id)
+            if isStack { return index < formattedStacks.count ? formattedStacks[index] : nil }
+            return index < quotedStrings.count ? quotedStrings[index] : nil
+        }
+        return otherCachedText[isStack ? id | 1 << 63 : id]
+    }
+
+    func cache(_ text: [UInt8], for id: UInt64, isStack: Bool) {
+        if id < Self.cacheLimit {
+            let index = Int(id)
+            if isStack {
+                if index >= formattedStacks.count { formattedStacks += [[UInt8]?](repeating: nil, count: index + 1 - formattedStacks.count) }
+                formattedStacks[index] = text
+            } else {
+                if index >= quotedStrings.count { quotedStrings += [[UInt8]?](repeating: nil, count: index + 1 - quotedStrings.count) }
+                quotedStrings[index] = text
+            }
+        } else {
+            otherCachedText[isStack ? id | 1 << 63 : id] = text
+        }
+    }
 
     init(number: UInt64) {
         self.number = number

@@ -74,10 +74,10 @@ func eventName(_ type: UInt8) -> String {
 }
 
 final class GoroutineRecord {
-    var status: UInt8
-    var sequence: Sequence
-    var regions: [(task: UInt64, name: [UInt8])] = []
-    var ranges = OpenRanges()
+    @exclusivity(unchecked) var status: UInt8
+    @exclusivity(unchecked) var sequence: Sequence
+    @exclusivity(unchecked) var regions: [(task: UInt64, name: [UInt8])] = []
+    @exclusivity(unchecked) var ranges = OpenRanges()
 
     init(status: UInt8, sequence: Sequence) {
         self.status = status
@@ -86,9 +86,9 @@ final class GoroutineRecord {
 }
 
 final class ProcRecord {
-    var status: UInt8
-    var sequence: Sequence
-    var ranges = OpenRanges()
+    @exclusivity(unchecked) var status: UInt8
+    @exclusivity(unchecked) var sequence: Sequence
+    @exclusivity(unchecked) var ranges = OpenRanges()
 
     init(status: UInt8, sequence: Sequence) {
         self.status = status
@@ -97,8 +97,8 @@ final class ProcRecord {
 }
 
 final class ThreadRecord {
-    var goroutine: GoID
-    var proc: ProcID
+    @exclusivity(unchecked) var goroutine: GoID
+    @exclusivity(unchecked) var proc: ProcID
 
     init(goroutine: GoID, proc: ProcID) {
         self.goroutine = goroutine
@@ -117,18 +117,18 @@ private enum Need { case absent, any, present }
 /// state is an error. The rules are those of Go 1.27's parser.
 final class Ordering {
     let version: TraceVersion
-    private var goroutines: [GoID: GoroutineRecord] = [:]
-    private var procs: [ProcID: ProcRecord] = [:]
-    private var threads: [ThreadID: ThreadRecord] = [:]
-    private var tasks: [TaskID: (name: [UInt8], parent: TaskID)] = [:]
-    private var gcSequence: UInt64 = 0
+    @exclusivity(unchecked) private var goroutines = IntMap<GoroutineRecord>()
+    @exclusivity(unchecked) private var procs = IntMap<ProcRecord>()
+    @exclusivity(unchecked) private var threads = IntMap<ThreadRecord>()
+    @exclusivity(unchecked) private var tasks: [TaskID: (name: [UInt8], parent: TaskID)] = [:]
+    @exclusivity(unchecked) private var gcSequence: UInt64 = 0
     private enum GCState { case undetermined, notRunning, running }
-    private var gcState = GCState.undetermined
-    private var firstGeneration: UInt64 = 0
+    @exclusivity(unchecked) private var gcState = GCState.undetermined
+    @exclusivity(unchecked) private var firstGeneration: UInt64 = 0
 
     /// Events let through, waiting to be handed out.
-    private var queue: [Event] = []
-    private var queueHead = 0
+    @exclusivity(unchecked) private var queue: [Event] = []
+    @exclusivity(unchecked) private var queueHead = 0
 
     init(version: TraceVersion) {
         self.version = version
@@ -262,7 +262,7 @@ final class Ordering {
             }
             if status == ProcStatus.syscallAbandoned.rawValue && old == .running {
                 // The event belongs to the thread that had the proc in its system call.
-                guard let (owner, ownerRecord) = threads.first(where: { $0.value.proc == pid }) else {
+                guard let (owner, ownerRecord) = threads.first(where: { $0.proc == pid }) else {
                     throw Failure.broken("failed to find sched context for proc \(pid) that's about to be stolen")
                 }
                 context = SchedContext(goroutine: ownerRecord.goroutine, proc: pid, thread: owner)

@@ -62,7 +62,7 @@ public enum ParsedPrinter {
         try sink.decimal(event.context.goroutine)
         sink.byte(UInt8(ascii: " "))
         let kind = event.kind
-        try sink.text(kindNames[Int(kind.rawValue)])
+        try sink.literal(kindNames[Int(kind.rawValue)])
         try sink.literal(" Time=")
         try sink.decimal(event.time)
         let generation = event.generation
@@ -123,16 +123,16 @@ public enum ParsedPrinter {
                 try sink.literal(" ProcID=")
                 try sink.decimal(transition.id)
                 sink.byte(UInt8(ascii: " "))
-                try sink.text(ProcState.name(UInt64(transition.from)))
+                try sink.literal(stateName(transition.from, procStateNames))
                 try sink.literal("->")
-                try sink.text(ProcState.name(UInt64(transition.to)))
+                try sink.literal(stateName(transition.to, procStateNames))
             } else {
                 try sink.literal(" GoID=")
                 try sink.decimal(transition.id)
                 sink.byte(UInt8(ascii: " "))
-                try sink.text(GoState.name(UInt64(transition.from)))
+                try sink.literal(stateName(transition.from, goStateNames))
                 try sink.literal("->")
-                try sink.text(GoState.name(UInt64(transition.to)))
+                try sink.literal(stateName(transition.to, goStateNames))
             }
             try sink.literal(" Reason=")
             if let reason = transition.reason {
@@ -157,7 +157,16 @@ public enum ParsedPrinter {
         sink.byte(UInt8(ascii: "\n"))
     }
 
-    private static let kindNames: [String] = (0...14).map { EventKind(rawValue: UInt8($0))!.description }
+    private static let kindNames: [StaticString] = [
+        "Bad", "Sync", "Metric", "Label", "StackSample", "RangeBegin", "RangeActive", "RangeEnd",
+        "TaskBegin", "TaskEnd", "RegionBegin", "RegionEnd", "Log", "StateTransition", "Experimental",
+    ]
+    private static let goStateNames: [StaticString] = ["Undetermined", "NotExist", "Runnable", "Running", "Waiting", "Syscall"]
+    private static let procStateNames: [StaticString] = ["Undetermined", "NotExist", "Running", "Idle"]
+
+    private static func stateName(_ raw: UInt8, _ names: [StaticString]) -> StaticString {
+        Int(raw) < names.count ? names[Int(raw)] : "Bad"
+    }
 
     /// A metric or attribute value, as Go prints a `trace.Value` holding an integer.
     private static func value(_ number: UInt64, _ sink: ByteSink) throws {
@@ -228,19 +237,19 @@ public enum ParsedPrinter {
             try sink.literal("\"\"")
             return
         }
-        if let cached = generation.quotedStrings[id] {
+        if let cached = generation.cachedText(id, isStack: false) {
             try sink.bytes(cached)
             return
         }
         let made = Array(GoQuote.quote(generation.string(id)).utf8)
-        generation.quotedStrings[id] = made
+        generation.cache(made, for: id, isStack: false)
         try sink.bytes(made)
     }
 
     /// The frame lines of a stack, formatted once per generation.
     private static func frames(_ id: UInt64, _ generation: Generation?, _ sink: ByteSink) throws {
         guard id != 0, let generation else { return }
-        if let cached = generation.formattedStacks[id] {
+        if let cached = generation.cachedText(id, isStack: true) {
             try sink.bytes(cached)
             return
         }
@@ -256,7 +265,7 @@ public enum ParsedPrinter {
             text += generation.string(frame.file)
             text += Array(":\(frame.line)\n".utf8)
         }
-        generation.formattedStacks[id] = text
+        generation.cache(text, for: id, isStack: true)
         try sink.bytes(text)
     }
 }

@@ -19,20 +19,20 @@ public final class TraceReader {
 
     private let input: BatchInput
     private let ordering: Ordering
-    private var lastTime: Int64 = 0
-    private var generation: Generation?
-    private var frontier = Frontier()
-    private var cpuSamples: [CPUSample] = []
-    private var nextSample = 0
-    private var syncCount = 0
-    private var finished = false
+    @exclusivity(unchecked) private var lastTime: Int64 = 0
+    @exclusivity(unchecked) private var generation: Generation?
+    @exclusivity(unchecked) private var frontier = Frontier()
+    @exclusivity(unchecked) private var cpuSamples: [CPUSample] = []
+    @exclusivity(unchecked) private var nextSample = 0
+    @exclusivity(unchecked) private var syncCount = 0
+    @exclusivity(unchecked) private var finished = false
     /// Go 1.26 traces: a failure reading the next generation, reported after its Sync event.
-    private var pendingFailure: Located?
+    @exclusivity(unchecked) private var pendingFailure: Located?
     /// Older traces mark no generation end: the first batch of the next generation is read
     /// while reading this one, and kept here; so is a failure met while looking for it.
-    private var spill: (number: UInt64, batch: BatchInput.RawBatch, data: [UInt8])?
-    private var spillFailure: Located?
-    private var spillFailureSynced = false
+    @exclusivity(unchecked) private var spill: (number: UInt64, batch: BatchInput.RawBatch, data: [UInt8])?
+    @exclusivity(unchecked) private var spillFailure: Located?
+    @exclusivity(unchecked) private var spillFailureSynced = false
 
     /// Starts reading the trace in `source` and reads its header.
     public init(source: some ByteSource) throws {
