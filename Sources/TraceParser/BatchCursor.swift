@@ -108,7 +108,7 @@ struct BatchCursor {
             let batch = batches[batchIndex]
             if lastTime == 0 { lastTime = generation.nanoseconds(batch.time) }
             let eventOffset = batch.dataOffset + dataOffset
-            let (delta, size) = try generation.arena.withUnsafeBufferPointer { arena in
+            let (delta, size) = try generation.chunks[batch.chunk].withUnsafeBufferPointer { arena in
                 try decode(UnsafeBufferPointer(rebasing: arena[(batch.dataStart + dataOffset)..<(batch.dataStart + batch.dataCount)]))
             }
             event.offset = eventOffset

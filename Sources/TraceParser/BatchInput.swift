@@ -27,7 +27,9 @@ final class BatchInput {
         var offset: Int
         /// The trace offset of the batch's data.
         var dataOffset: Int
-        /// Where the batch's data starts in the arena, and its size.
+        /// The arena chunk holding the batch's data (set by the generation), where the data
+        /// starts in it, and its size.
+        var chunk = 0
         var dataStart: Int
         var dataCount: Int
     }

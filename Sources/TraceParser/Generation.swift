@@ -68,6 +68,7 @@ struct CPUSample {
 /// A regular batch of one thread: where its data sits in the generation's arena.
 struct BatchRecord {
     var time: UInt64
+    var chunk: Int
     var dataStart: Int
     var dataCount: Int
     /// The trace offset of the data, for error messages.
@@ -98,8 +99,23 @@ final class Generation {
     @exclusivity(unchecked) var extraStringIDs: [[UInt8]: UInt64] = [:]
 
     @exclusivity(unchecked) var cpuSamples: [CPUSample] = []
-    /// All regular batch bytes, back to back.
-    @exclusivity(unchecked) var arena: [UInt8] = []
+    /// All regular batch bytes, back to back in chunks of a fixed capacity, so that memory
+    /// stays close to the generation's size (an array doubling as it grows would not).
+    @exclusivity(unchecked) var chunks: [[UInt8]] = []
+
+    /// The capacity of each chunk.
+    static let chunkCapacity = 1 << 20
+
+    /// Makes sure the last chunk has room for one more batch, and returns its index.
+    func chunkWithRoom() -> Int {
+        let needed = TraceLimits.maxBatchSize + 16
+        if chunks.isEmpty || chunks[chunks.count - 1].capacity - chunks[chunks.count - 1].count < needed {
+            var chunk: [UInt8] = []
+            chunk.reserveCapacity(Self.chunkCapacity)
+            chunks.append(chunk)
+        }
+        return chunks.count - 1
+    }
     /// Regular batches per thread, the threads in the order they first appear, and where each
     /// thread's list is.
     @exclusivity(unchecked) var batchLists: [[BatchRecord]] = []
@@ -223,7 +239,7 @@ private struct SliceReader {
 extension Generation {
     /// Files one batch under what its first byte says it is.
     func add(_ batch: BatchInput.RawBatch, version: TraceVersion) throws {
-        let data = arena[batch.dataStart..<(batch.dataStart + batch.dataCount)]
+        let data = chunks[batch.chunk][batch.dataStart..<(batch.dataStart + batch.dataCount)]
         let first: UInt8? = data.first
         let isPlain = batch.experiment == nil
         var keepData = false
@@ -242,7 +258,7 @@ extension Generation {
         } else if first == EventType.endOfGeneration.rawValue {
             throw Failure.broken("internal error: unexpectedly processing EndOfGeneration; broken trace?")
         } else {
-            let record = BatchRecord(time: batch.time, dataStart: batch.dataStart,
+            let record = BatchRecord(time: batch.time, chunk: batch.chunk, dataStart: batch.dataStart,
                                      dataCount: batch.dataCount, dataOffset: batch.dataOffset)
             if let list = listIndex[batch.thread] {
                 batchLists[list].append(record)
@@ -253,7 +269,7 @@ extension Generation {
             }
             keepData = true
         }
-        if !keepData { arena.removeSubrange(batch.dataStart...) }
+        if !keepData { chunks[batch.chunk].removeSubrange(batch.dataStart...) }
     }
 
     private func addStrings(_ data: ArraySlice<UInt8>) throws {

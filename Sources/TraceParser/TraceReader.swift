@@ -21,6 +21,9 @@ public final class TraceReader {
     private let ordering: Ordering
     @exclusivity(unchecked) private var lastTime: Int64 = 0
     @exclusivity(unchecked) private var generation: Generation?
+    /// Whether a generation was installed and not dropped on a failure (Go's "current generation
+    /// is set"); ``generation`` itself is released early to save memory.
+    @exclusivity(unchecked) private var haveGeneration = false
     @exclusivity(unchecked) private var frontier = Frontier()
     @exclusivity(unchecked) private var cpuSamples: [CPUSample] = []
     @exclusivity(unchecked) private var nextSample = 0
@@ -97,6 +100,11 @@ public final class TraceReader {
         if finished { return nil }
         if let event = ordering.next() { return event }
         if frontier.isEmpty && nextSample == cpuSamples.count {
+            // Nothing refers to the finished generation any more: let it go before reading the
+            // next, so only one is held at a time.
+            cpuSamples = []
+            nextSample = 0
+            generation = nil
             if version < .go1_26 { return try nextGenerationWithSpill() }
             if let pendingFailure { throw pendingFailure }
             let read: Generation?
@@ -104,7 +112,7 @@ public final class TraceReader {
                 read = try readGeneration()
             } catch let failure as Located {
                 pendingFailure = failure
-                generation = nil
+                haveGeneration = false
                 return makeSync(nil)
             }
             return try install(read)
@@ -188,12 +196,13 @@ public final class TraceReader {
     /// over, which gives the closing Sync event.
     private func install(_ read: Generation?) throws -> Event {
         guard let read else {
-            generation = nil
+            haveGeneration = false
             finished = true
             let sync = makeSync(nil)
             return sync
         }
         generation = read
+        haveGeneration = true
         cpuSamples = read.cpuSamples
         nextSample = 0
         for (list, thread) in read.threads.enumerated() {
@@ -209,7 +218,7 @@ public final class TraceReader {
             spillFailureSynced = true
             return makeSync(nil)
         }
-        if generation != nil && spill == nil {
+        if haveGeneration && spill == nil {
             finished = true
             return makeSync(nil)
         }
@@ -217,7 +226,7 @@ public final class TraceReader {
         do {
             read = try readGenerationWithSpill()
         } catch let failure as Located {
-            generation = nil
+            haveGeneration = false
             spillFailure = failure
             spillFailureSynced = true
             return makeSync(nil)
@@ -230,7 +239,10 @@ public final class TraceReader {
     private func readBatch(_ generation: Generation) throws -> BatchInput.RawBatch? {
         let start = input.offset
         do {
-            return try input.readBatch(into: &generation.arena)
+            let chunk = generation.chunkWithRoom()
+            var batch = try input.readBatch(into: &generation.chunks[chunk])
+            batch?.chunk = chunk
+            return batch
         } catch let failure as Failure {
             throw Located(failure, generation: generation.number == 0 ? nil : generation.number, offset: start)
         }
@@ -252,8 +264,9 @@ public final class TraceReader {
         }
     }
 
-    private static func isEndOfGeneration(_ batch: BatchInput.RawBatch, _ arena: [UInt8]) -> Bool {
-        batch.experiment == nil && batch.dataCount > 0 && arena[batch.dataStart] == EventType.endOfGeneration.rawValue
+    private static func isEndOfGeneration(_ batch: BatchInput.RawBatch, _ generation: Generation) -> Bool {
+        batch.experiment == nil && batch.dataCount > 0
+            && generation.chunks[batch.chunk][batch.dataStart] == EventType.endOfGeneration.rawValue
     }
 
     /// Reads one generation of a Go 1.26 trace, up to its EndOfGeneration marker; nil at the end
@@ -269,8 +282,8 @@ public final class TraceReader {
                 return nil
             }
             if read.number == 0 { read.number = batch.generation }
-            if Self.isEndOfGeneration(batch, read.arena) {
-                read.arena.removeSubrange(batch.dataStart...)
+            if Self.isEndOfGeneration(batch, read) {
+                read.chunks[batch.chunk].removeSubrange(batch.dataStart...)
                 break
             }
             if batch.generation == 0 {
@@ -295,8 +308,9 @@ public final class TraceReader {
             read.number = carried.number
             read.minTime = carried.batch.time
             var batch = carried.batch
-            batch.dataStart = read.arena.count
-            read.arena += carried.data
+            batch.chunk = read.chunkWithRoom()
+            batch.dataStart = read.chunks[batch.chunk].count
+            read.chunks[batch.chunk] += carried.data
             spill = nil
             try file(batch, in: read)
         }
@@ -319,8 +333,8 @@ public final class TraceReader {
             }
             if read.number == 0 { read.number = batch.generation }
             if batch.generation == read.number &+ 1 {
-                let data = Array(read.arena[batch.dataStart...])
-                read.arena.removeSubrange(batch.dataStart...)
+                let data = Array(read.chunks[batch.chunk][batch.dataStart...])
+                read.chunks[batch.chunk].removeSubrange(batch.dataStart...)
                 spill = (batch.generation, batch, data)
                 break
             }
