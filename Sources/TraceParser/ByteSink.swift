@@ -4,7 +4,7 @@ import TraceWire
 /// pieces: no allocation and no string building per event.
 final class ByteSink {
     private let storage: UnsafeMutablePointer<UInt8>
-    private let capacity = 1 << 20
+    private let capacity = 2 << 20
     @exclusivity(unchecked) private var count = 0
     let output: OutputBuffer
 
