@@ -8,13 +8,22 @@ final class ByteSink {
     @exclusivity(unchecked) private var count = 0
     let output: OutputBuffer
 
+    /// "00" to "99", for writing two digits per division.
+    private let digitPairs: UnsafeMutablePointer<UInt8>
+
     init(output: OutputBuffer) {
         self.output = output
         storage = .allocate(capacity: capacity)
+        digitPairs = .allocate(capacity: 200)
+        for value in 0..<100 {
+            digitPairs[2 * value] = UInt8(48 + value / 10)
+            digitPairs[2 * value + 1] = UInt8(48 + value % 10)
+        }
     }
 
     deinit {
         storage.deallocate()
+        digitPairs.deallocate()
     }
 
     /// Hands everything written so far on.
@@ -63,28 +72,40 @@ final class ByteSink {
         try string.withUTF8 { try bytes(UnsafeRawBufferPointer($0)) }
     }
 
+
     /// Appends a decimal number.
     @inline(__always)
     func decimal(_ value: UInt64) throws {
-        if capacity - count < 24 { try flush() }
+        if capacity - count < 26 { try flush() }
         if value < 10 {
             storage[count] = UInt8(truncatingIfNeeded: value) &+ 48
             count += 1
             return
         }
-        // Write the digits backwards into scratch space past the end, then move them down.
+        // Write the digits backwards into scratch space past the end, two at a time, then move
+        // them down.
+        let pairs = digitPairs
         var scratch = value
-        var at = count + 23
-        let end = at
-        while scratch > 0 {
-            let (quotient, digit) = scratch.quotientAndRemainder(dividingBy: 10)
-            storage[at] = UInt8(truncatingIfNeeded: digit) &+ 48
+        let end = count + 24
+        var at = end
+        while scratch >= 100 {
+            let (quotient, pair) = scratch.quotientAndRemainder(dividingBy: 100)
+            at -= 2
+            storage[at] = pairs[Int(pair) * 2]
+            storage[at + 1] = pairs[Int(pair) * 2 + 1]
             scratch = quotient
+        }
+        if scratch >= 10 {
+            at -= 2
+            storage[at] = pairs[Int(scratch) * 2]
+            storage[at + 1] = pairs[Int(scratch) * 2 + 1]
+        } else {
             at -= 1
+            storage[at] = UInt8(truncatingIfNeeded: scratch) &+ 48
         }
         let length = end - at
         // The two ranges can overlap for long numbers; raw copies allow that.
-        UnsafeMutableRawPointer(storage + count).copyMemory(from: storage + at + 1, byteCount: length)
+        UnsafeMutableRawPointer(storage + count).copyMemory(from: storage + at, byteCount: length)
         count += length
     }
 

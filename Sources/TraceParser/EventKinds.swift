@@ -64,13 +64,14 @@ enum OrderingRule: UInt8 {
 let syncEventCode: UInt8 = 255
 
 /// Per-type facts of the semantic layer, indexed by event byte.
-struct KindTable: Sendable {
+struct KindTable: @unchecked Sendable {
     struct Row: Sendable {
         var kind: EventKind = .bad
         var rule: OrderingRule = .none
     }
 
-    let rows: [Row]
+    /// 256 rows, indexed by event byte.
+    let rows: UnsafeMutablePointer<Row>
 
     static let shared = KindTable()
 
@@ -126,7 +127,8 @@ struct KindTable: Sendable {
             set(type, .experimental, .allocFree)
         }
         rows[Int(syncEventCode)] = Row(kind: .sync, rule: .none)
-        self.rows = rows
+        self.rows = .allocate(capacity: 256)
+        self.rows.initialize(from: rows, count: 256)
     }
 
     /// The metric name of a metric event type.

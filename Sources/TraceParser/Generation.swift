@@ -122,39 +122,10 @@ final class Generation {
     @exclusivity(unchecked) var threads: [ThreadID] = []
     @exclusivity(unchecked) var listIndex: [ThreadID: Int] = [:]
 
-    /// Formatted text cached per ID for printing: quoted strings and stack frame lines. Small
-    /// IDs (all of them, in traces the runtime writes) index arrays; others a dictionary.
-    @exclusivity(unchecked) var quotedStrings: [[UInt8]?] = []
-    @exclusivity(unchecked) var formattedStacks: [[UInt8]?] = []
-    @exclusivity(unchecked) var otherCachedText: [UInt64: [UInt8]] = [:]
-
-    /// IDs below this use the cache arrays.
-    static let cacheLimit: UInt64 = 1 << 18
-
-    @inline(__always)
-    func cachedText(_ id: UInt64, isStack: Bool) -> [UInt8]? {
-        if id < Self.cacheLimit {
-            let index = Int(id)
-            if isStack { return index < formattedStacks.count ? formattedStacks[index] : nil }
-            return index < quotedStrings.count ? quotedStrings[index] : nil
-        }
-        return otherCachedText[isStack ? id | 1 << 63 : id]
-    }
-
-    func cache(_ text: [UInt8], for id: UInt64, isStack: Bool) {
-        if id < Self.cacheLimit {
-            let index = Int(id)
-            if isStack {
-                if index >= formattedStacks.count { formattedStacks += [[UInt8]?](repeating: nil, count: index + 1 - formattedStacks.count) }
-                formattedStacks[index] = text
-            } else {
-                if index >= quotedStrings.count { quotedStrings += [[UInt8]?](repeating: nil, count: index + 1 - quotedStrings.count) }
-                quotedStrings[index] = text
-            }
-        } else {
-            otherCachedText[isStack ? id | 1 << 63 : id] = text
-        }
-    }
+    /// Formatted text cached for printing (quoted strings, stack frame lines), kept in one pool
+    /// per generation and found by ID: small IDs (all of them in traces the runtime writes)
+    /// index arrays of pool ranges, others a dictionary.
+    let textCache = TextCache()
 
     init(number: UInt64) {
         self.number = number

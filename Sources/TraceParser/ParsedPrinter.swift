@@ -237,19 +237,19 @@ public enum ParsedPrinter {
             try sink.literal("\"\"")
             return
         }
-        if let cached = generation.cachedText(id, isStack: false) {
+        if let cached = generation.textCache.text(id, isStack: false) {
             try sink.bytes(cached)
             return
         }
         let made = Array(GoQuote.quote(generation.string(id)).utf8)
-        generation.cache(made, for: id, isStack: false)
+        generation.textCache.store(made, for: id, isStack: false)
         try sink.bytes(made)
     }
 
     /// The frame lines of a stack, formatted once per generation.
     private static func frames(_ id: UInt64, _ generation: Generation?, _ sink: ByteSink) throws {
         guard id != 0, let generation else { return }
-        if let cached = generation.cachedText(id, isStack: true) {
+        if let cached = generation.textCache.text(id, isStack: true) {
             try sink.bytes(cached)
             return
         }
@@ -265,7 +265,7 @@ public enum ParsedPrinter {
             text += generation.string(frame.file)
             text += Array(":\(frame.line)\n".utf8)
         }
-        generation.cache(text, for: id, isStack: true)
+        generation.textCache.store(text, for: id, isStack: true)
         try sink.bytes(text)
     }
 }

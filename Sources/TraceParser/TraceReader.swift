@@ -353,11 +353,11 @@ public final class TraceReader {
     /// Every stack and string ID the spec lists for the event must be defined.
     private func validateIDs(_ event: Event) throws {
         guard let generation = event.generation else { return }
-        let table = TimedEventTable.shared
-        let base = Int(event.code) * 8
+        let positions = TimedEventTable.shared.idPositions + Int(event.code) * 8
         for slot in 0..<8 {
-            let position = Int(table.idPositions[base + slot])
+            let position = Int(positions[slot])
             if position == 0 {
+                // Each list is packed from its start: skip to the strings, or stop.
                 if slot < 4 { continue }
                 break
             }
