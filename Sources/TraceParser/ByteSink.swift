@@ -62,9 +62,15 @@ final class ByteSink {
         try array.withUnsafeBytes { try bytes($0) }
     }
 
-    /// Appends ASCII text known at compile time.
+    /// Appends ASCII text known at compile time; short, so copied byte by byte in place.
+    @inline(__always)
     func literal(_ string: StaticString) throws {
-        try bytes(UnsafeRawBufferPointer(start: string.utf8Start, count: string.utf8CodeUnitCount))
+        let length = string.utf8CodeUnitCount
+        if capacity - count < length { try flush() }
+        let source = string.utf8Start
+        let target = storage + count
+        for index in 0..<length { target[index] = source[index] }
+        count += length
     }
 
     func text(_ string: String) throws {

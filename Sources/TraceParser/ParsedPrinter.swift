@@ -62,7 +62,7 @@ public enum ParsedPrinter {
         try sink.decimal(event.context.goroutine)
         sink.byte(UInt8(ascii: " "))
         let kind = event.kind
-        try sink.literal(kindNames[Int(kind.rawValue)])
+        try sink.literal(name(of: kind))
         try sink.literal(" Time=")
         try sink.decimal(event.time)
         let generation = event.generation
@@ -123,16 +123,16 @@ public enum ParsedPrinter {
                 try sink.literal(" ProcID=")
                 try sink.decimal(transition.id)
                 sink.byte(UInt8(ascii: " "))
-                try sink.literal(stateName(transition.from, procStateNames))
+                try sink.literal(procStateName(transition.from))
                 try sink.literal("->")
-                try sink.literal(stateName(transition.to, procStateNames))
+                try sink.literal(procStateName(transition.to))
             } else {
                 try sink.literal(" GoID=")
                 try sink.decimal(transition.id)
                 sink.byte(UInt8(ascii: " "))
-                try sink.literal(stateName(transition.from, goStateNames))
+                try sink.literal(goStateName(transition.from))
                 try sink.literal("->")
-                try sink.literal(stateName(transition.to, goStateNames))
+                try sink.literal(goStateName(transition.to))
             }
             try sink.literal(" Reason=")
             if let reason = transition.reason {
@@ -157,15 +157,51 @@ public enum ParsedPrinter {
         sink.byte(UInt8(ascii: "\n"))
     }
 
-    private static let kindNames: [StaticString] = [
-        "Bad", "Sync", "Metric", "Label", "StackSample", "RangeBegin", "RangeActive", "RangeEnd",
-        "TaskBegin", "TaskEnd", "RegionBegin", "RegionEnd", "Log", "StateTransition", "Experimental",
-    ]
-    private static let goStateNames: [StaticString] = ["Undetermined", "NotExist", "Runnable", "Running", "Waiting", "Syscall"]
-    private static let procStateNames: [StaticString] = ["Undetermined", "NotExist", "Running", "Idle"]
+    // The names below are the same as the enums' descriptions, as static text for the hot path.
 
-    private static func stateName(_ raw: UInt8, _ names: [StaticString]) -> StaticString {
-        Int(raw) < names.count ? names[Int(raw)] : "Bad"
+    @inline(__always)
+    private static func name(of kind: EventKind) -> StaticString {
+        switch kind {
+        case .bad: "Bad"
+        case .sync: "Sync"
+        case .metric: "Metric"
+        case .label: "Label"
+        case .stackSample: "StackSample"
+        case .rangeBegin: "RangeBegin"
+        case .rangeActive: "RangeActive"
+        case .rangeEnd: "RangeEnd"
+        case .taskBegin: "TaskBegin"
+        case .taskEnd: "TaskEnd"
+        case .regionBegin: "RegionBegin"
+        case .regionEnd: "RegionEnd"
+        case .log: "Log"
+        case .stateTransition: "StateTransition"
+        case .experimental: "Experimental"
+        }
+    }
+
+    @inline(__always)
+    private static func goStateName(_ raw: UInt8) -> StaticString {
+        switch GoState(rawValue: raw) {
+        case .undetermined: "Undetermined"
+        case .notExist: "NotExist"
+        case .runnable: "Runnable"
+        case .running: "Running"
+        case .waiting: "Waiting"
+        case .syscall: "Syscall"
+        case nil: "Bad"
+        }
+    }
+
+    @inline(__always)
+    private static func procStateName(_ raw: UInt8) -> StaticString {
+        switch ProcState(rawValue: raw) {
+        case .undetermined: "Undetermined"
+        case .notExist: "NotExist"
+        case .running: "Running"
+        case .idle: "Idle"
+        case nil: "Bad"
+        }
     }
 
     /// A metric or attribute value, as Go prints a `trace.Value` holding an integer.
