@@ -90,6 +90,13 @@ struct BatchCursor {
     var dataOffset = 0
     /// The event read last, waiting for its turn.
     var event = BaseEvent()
+    /// The current batch's bytes (in the generation's frozen chunks), their count, and the
+    /// batch data's trace offset; nil before the first batch.
+    private var bytes: UnsafePointer<UInt8>?
+    private var byteCount = 0
+    private var batchOffset = 0
+    /// Nanoseconds per timestamp unit, copied from the generation.
+    private var frequency: Double = 0
 
     init(thread: ThreadID, list: Int) {
         self.thread = thread
@@ -97,26 +104,36 @@ struct BatchCursor {
     }
 
     /// Reads the next event of this thread; false when its batches are used up.
+    @inline(__always)
     mutating func advance(in generation: Generation) throws -> Bool {
-        try generation.batchLists[list].withUnsafeBufferPointer { batches in
-            while batchIndex < batches.count && batches[batchIndex].dataCount == dataOffset {
-                batchIndex += 1
-                dataOffset = 0
-                lastTime = 0
-            }
-            if batchIndex == batches.count { return false }
-            let batch = batches[batchIndex]
-            if lastTime == 0 { lastTime = generation.nanoseconds(batch.time) }
-            let eventOffset = batch.dataOffset + dataOffset
-            let (delta, size) = try generation.chunks[batch.chunk].withUnsafeBufferPointer { arena in
-                try decode(UnsafeBufferPointer(rebasing: arena[(batch.dataStart + dataOffset)..<(batch.dataStart + batch.dataCount)]))
-            }
-            event.offset = eventOffset
-            event.time = generation.nanoseconds(delta) &+ lastTime
-            lastTime = event.time
-            dataOffset += size
-            return true
+        if bytes == nil || dataOffset == byteCount {
+            if try !enterBatch(generation) { return false }
         }
+        let (delta, size) = try decode(UnsafeBufferPointer(start: bytes! + dataOffset, count: byteCount - dataOffset))
+        event.offset = batchOffset + dataOffset
+        event.time = goInt64(Double(delta) * frequency) &+ lastTime
+        lastTime = event.time
+        dataOffset += size
+        return true
+    }
+
+    /// Moves to the next batch with data left, Go's way: skipping empty batches and restarting
+    /// the clock from each batch's base time.
+    private mutating func enterBatch(_ generation: Generation) throws -> Bool {
+        frequency = generation.frequency
+        let batches = generation.batchLists[list]
+        while batchIndex < batches.count && batches[batchIndex].dataCount == dataOffset {
+            batchIndex += 1
+            dataOffset = 0
+            lastTime = 0
+        }
+        if batchIndex == batches.count { return false }
+        let batch = batches[batchIndex]
+        if lastTime == 0 { lastTime = generation.nanoseconds(batch.time) }
+        bytes = UnsafePointer(generation.frozenChunks[batch.chunk] + batch.dataStart)
+        byteCount = batch.dataCount
+        batchOffset = batch.dataOffset
+        return true
     }
 
     /// The trace offset of the next byte this cursor reads, for error messages.

@@ -103,6 +103,24 @@ final class Generation {
     /// stays close to the generation's size (an array doubling as it grows would not).
     @exclusivity(unchecked) var chunks: [[UInt8]] = []
 
+    /// The chunks copied into memory of their own once the generation is read, so cursors can
+    /// walk them through plain pointers.
+    @exclusivity(unchecked) var frozenChunks: [UnsafeMutablePointer<UInt8>] = []
+
+    deinit {
+        for chunk in frozenChunks { chunk.deallocate() }
+    }
+
+    /// Moves the chunks' bytes into ``frozenChunks``; nothing is added after this.
+    func freezeChunks() {
+        for index in chunks.indices {
+            let memory = UnsafeMutablePointer<UInt8>.allocate(capacity: max(chunks[index].count, 1))
+            memory.update(from: chunks[index], count: chunks[index].count)
+            frozenChunks.append(memory)
+            chunks[index] = []
+        }
+    }
+
     /// The capacity of each chunk.
     static let chunkCapacity = 1 << 20
 
@@ -360,6 +378,7 @@ extension Generation {
     /// The checks and clean-up after the last batch: clock present, tables compacted, every
     /// frame's strings defined, CPU samples timed and sorted.
     func finish(requireClockSnapshot: Bool) throws {
+        freezeChunks()
         if frequency == 0 { throw Failure.broken("no frequency event found") }
         if requireClockSnapshot && !hasClockSnapshot { throw Failure.broken("no clock snapshot event found") }
         strings.compact()
