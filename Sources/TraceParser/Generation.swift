@@ -156,18 +156,24 @@ final class Generation {
         goInt64(Double(timestamp) * frequency)
     }
 
+    /// Guards the made-up strings: the reader adds them while a printer on another thread may
+    /// read earlier ones.
+    private let extraLock = Monitor()
+
     /// Looks a made-up string up, or adds it; the empty string is ID 0.
     func extraStringID(_ bytes: [UInt8]) -> UInt64 {
         if bytes.isEmpty { return 0 }
-        if let id = extraStringIDs[bytes] { return id }
-        extraStrings.append(bytes)
-        let id = UInt64(extraStrings.count)
-        extraStringIDs[bytes] = id
-        return id
+        return extraLock.locked {
+            if let id = extraStringIDs[bytes] { return id }
+            extraStrings.append(bytes)
+            let id = UInt64(extraStrings.count)
+            extraStringIDs[bytes] = id
+            return id
+        }
     }
 
     func extraString(_ id: UInt64) -> [UInt8] {
-        id == 0 || id > UInt64(extraStrings.count) ? [] : extraStrings[Int(id - 1)]
+        extraLock.locked { id == 0 || id > UInt64(extraStrings.count) ? [] : extraStrings[Int(id - 1)] }
     }
 
     /// The string of an ID; empty for 0 and for IDs the reader has already rejected.

@@ -44,7 +44,7 @@ struct ParsedCommand: ParsableCommand {
             }
             let destination = try CommandOutput(path: output)
             do {
-                try ParsedPrinter.print(reader, to: destination.buffer)
+                try ParsedPrinter.printConcurrently(reader, to: destination.buffer)
                 try destination.commit()
             } catch {
                 destination.discard()
