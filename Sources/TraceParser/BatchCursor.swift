@@ -90,7 +90,7 @@ struct BatchCursor {
     var dataOffset = 0
     /// The event read last, waiting for its turn.
     var event = BaseEvent()
-    /// The current batch's bytes (in the generation's frozen chunks), their count, and the
+    /// The current batch's bytes (in the generation's chunks), their count, and the
     /// batch data's trace offset; nil before the first batch.
     private var bytes: UnsafePointer<UInt8>?
     private var byteCount = 0
@@ -130,7 +130,7 @@ struct BatchCursor {
         if batchIndex == batches.count { return false }
         let batch = batches[batchIndex]
         if lastTime == 0 { lastTime = generation.nanoseconds(batch.time) }
-        bytes = UnsafePointer(generation.frozenChunks[batch.chunk] + batch.dataStart)
+        bytes = UnsafePointer(generation.chunks[batch.chunk].base + batch.dataStart)
         byteCount = batch.dataCount
         batchOffset = batch.dataOffset
         return true

@@ -97,12 +97,12 @@ final class BatchInput {
     }
 
     /// Appends up to `count` bytes to `arena`; returns how many there were.
-    func copy(_ count: Int, into arena: inout [UInt8]) throws -> Int {
+    func copy(_ count: Int, into arena: inout ByteChunk) throws -> Int {
         var copied = 0
         while copied < count {
             guard try ensureByte() else { break }
             let take = min(count - copied, end - position)
-            arena.append(contentsOf: buffer[position..<(position + take)])
+            buffer.withUnsafeBytes { arena.append(UnsafeRawBufferPointer(rebasing: $0[position..<(position + take)])) }
             position += take
             copied += take
         }
@@ -113,7 +113,7 @@ final class BatchInput {
     ///
     /// Errors are Go's, including its quirk that the input ending right after an
     /// ExperimentalBatch's type byte counts as the clean end.
-    func readBatch(into arena: inout [UInt8]) throws -> RawBatch? {
+    func readBatch(into arena: inout ByteChunk) throws -> RawBatch? {
         let start = offset
         guard let type = try readByte() else { return nil }
         if type == EventType.endOfGeneration.rawValue {

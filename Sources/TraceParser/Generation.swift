@@ -48,6 +48,37 @@ struct IDTable<Value> {
     }
 }
 
+/// Memory of a fixed capacity that batch bytes are appended to.
+struct ByteChunk {
+    let base: UnsafeMutablePointer<UInt8>
+    let capacity: Int
+    var count = 0
+
+    init(capacity: Int) {
+        base = .allocate(capacity: capacity)
+        self.capacity = capacity
+    }
+
+    mutating func append(_ byte: UInt8) {
+        precondition(count < capacity)
+        base[count] = byte
+        count += 1
+    }
+
+    mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        precondition(capacity - count >= bytes.count)
+        if let source = bytes.baseAddress {
+            UnsafeMutableRawPointer(base + count).copyMemory(from: source, byteCount: bytes.count)
+        }
+        count += bytes.count
+    }
+
+    /// A copy of some bytes, for the table batches that are parsed once.
+    func bytes(from start: Int, count: Int) -> ArraySlice<UInt8> {
+        ArraySlice(UnsafeBufferPointer(start: base + start, count: count))
+    }
+}
+
 /// One stack frame of a generation's stack table.
 struct Frame {
     var pc: UInt64
@@ -100,25 +131,12 @@ final class Generation {
 
     @exclusivity(unchecked) var cpuSamples: [CPUSample] = []
     /// All regular batch bytes, back to back in chunks of a fixed capacity, so that memory
-    /// stays close to the generation's size (an array doubling as it grows would not).
-    @exclusivity(unchecked) var chunks: [[UInt8]] = []
-
-    /// The chunks copied into memory of their own once the generation is read, so cursors can
-    /// walk them through plain pointers.
-    @exclusivity(unchecked) var frozenChunks: [UnsafeMutablePointer<UInt8>] = []
+    /// stays close to the generation's size (an array doubling as it grows would not), and
+    /// cursors can walk them through plain pointers.
+    @exclusivity(unchecked) var chunks: [ByteChunk] = []
 
     deinit {
-        for chunk in frozenChunks { chunk.deallocate() }
-    }
-
-    /// Moves the chunks' bytes into ``frozenChunks``; nothing is added after this.
-    func freezeChunks() {
-        for index in chunks.indices {
-            let memory = UnsafeMutablePointer<UInt8>.allocate(capacity: max(chunks[index].count, 1))
-            memory.update(from: chunks[index], count: chunks[index].count)
-            frozenChunks.append(memory)
-            chunks[index] = []
-        }
+        for chunk in chunks { chunk.base.deallocate() }
     }
 
     /// The capacity of each chunk.
@@ -128,9 +146,7 @@ final class Generation {
     func chunkWithRoom() -> Int {
         let needed = TraceLimits.maxBatchSize + 16
         if chunks.isEmpty || chunks[chunks.count - 1].capacity - chunks[chunks.count - 1].count < needed {
-            var chunk: [UInt8] = []
-            chunk.reserveCapacity(Self.chunkCapacity)
-            chunks.append(chunk)
+            chunks.append(ByteChunk(capacity: Self.chunkCapacity))
         }
         return chunks.count - 1
     }
@@ -234,7 +250,7 @@ private struct SliceReader {
 extension Generation {
     /// Files one batch under what its first byte says it is.
     func add(_ batch: BatchInput.RawBatch, version: TraceVersion) throws {
-        let data = chunks[batch.chunk][batch.dataStart..<(batch.dataStart + batch.dataCount)]
+        let data = chunks[batch.chunk].bytes(from: batch.dataStart, count: batch.dataCount)
         let first: UInt8? = data.first
         let isPlain = batch.experiment == nil
         var keepData = false
@@ -264,7 +280,7 @@ extension Generation {
             }
             keepData = true
         }
-        if !keepData { chunks[batch.chunk].removeSubrange(batch.dataStart...) }
+        if !keepData { chunks[batch.chunk].count = batch.dataStart }
     }
 
     private func addStrings(_ data: ArraySlice<UInt8>) throws {
@@ -384,7 +400,6 @@ extension Generation {
     /// The checks and clean-up after the last batch: clock present, tables compacted, every
     /// frame's strings defined, CPU samples timed and sorted.
     func finish(requireClockSnapshot: Bool) throws {
-        freezeChunks()
         if frequency == 0 { throw Failure.broken("no frequency event found") }
         if requireClockSnapshot && !hasClockSnapshot { throw Failure.broken("no clock snapshot event found") }
         strings.compact()

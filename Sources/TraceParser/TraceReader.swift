@@ -266,7 +266,7 @@ public final class TraceReader {
 
     private static func isEndOfGeneration(_ batch: BatchInput.RawBatch, _ generation: Generation) -> Bool {
         batch.experiment == nil && batch.dataCount > 0
-            && generation.chunks[batch.chunk][batch.dataStart] == EventType.endOfGeneration.rawValue
+            && generation.chunks[batch.chunk].base[batch.dataStart] == EventType.endOfGeneration.rawValue
     }
 
     /// Reads one generation of a Go 1.26 trace, up to its EndOfGeneration marker; nil at the end
@@ -283,7 +283,7 @@ public final class TraceReader {
             }
             if read.number == 0 { read.number = batch.generation }
             if Self.isEndOfGeneration(batch, read) {
-                read.chunks[batch.chunk].removeSubrange(batch.dataStart...)
+                read.chunks[batch.chunk].count = batch.dataStart
                 break
             }
             if batch.generation == 0 {
@@ -310,7 +310,7 @@ public final class TraceReader {
             var batch = carried.batch
             batch.chunk = read.chunkWithRoom()
             batch.dataStart = read.chunks[batch.chunk].count
-            read.chunks[batch.chunk] += carried.data
+            carried.data.withUnsafeBytes { read.chunks[batch.chunk].append($0) }
             spill = nil
             try file(batch, in: read)
         }
@@ -333,8 +333,8 @@ public final class TraceReader {
             }
             if read.number == 0 { read.number = batch.generation }
             if batch.generation == read.number &+ 1 {
-                let data = Array(read.chunks[batch.chunk][batch.dataStart...])
-                read.chunks[batch.chunk].removeSubrange(batch.dataStart...)
+                let data = Array(read.chunks[batch.chunk].bytes(from: batch.dataStart, count: batch.dataCount))
+                read.chunks[batch.chunk].count = batch.dataStart
                 spill = (batch.generation, batch, data)
                 break
             }

@@ -29,6 +29,9 @@ struct ParsedCommand: ParsableCommand {
     @Flag(help: "Order and check every event without printing; print the event count and the speed instead.")
     var decodeOnly = false
 
+    @Flag(help: "Read and order on a second thread while printing: faster when a core is free, at the cost of holding up to two generations in memory.")
+    var parallel = false
+
     func run() throws {
         let (source, inputName) = try openInput(trace)
         defer { source.close() }
@@ -44,7 +47,11 @@ struct ParsedCommand: ParsableCommand {
             }
             let destination = try CommandOutput(path: output)
             do {
-                try ParsedPrinter.printConcurrently(reader, to: destination.buffer)
+                if parallel {
+                    try ParsedPrinter.printConcurrently(reader, to: destination.buffer)
+                } else {
+                    try ParsedPrinter.print(reader, to: destination.buffer)
+                }
                 try destination.commit()
             } catch {
                 destination.discard()
