@@ -44,6 +44,26 @@ import TraceWire
         }
     }
 
+    /// Reading on a second thread prints the same bytes, and fails the same way.
+    @Test func parallelPrintingIsTheSame() throws {
+        for name in ["go1.27/goroutines", "go1.22/generations"] {
+            let file = ParserSupport.fixture(name, ".trace").path
+            let ours = try ParserSupport.run(ParserSupport.gotrace, ["parsed", "--parallel", file], environment: ["TZ": "UTC"])
+            #expect(ours.status == 0)
+            expectSameText(ours.outputText, try String(contentsOf: ParserSupport.fixture(name, ".parsed"), encoding: .utf8), name)
+        }
+        let directory = try ParserSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let whole = try Data(contentsOf: ParserSupport.fixture("go1.27/syscalls", ".trace"))
+        let cut = directory.appendingPathComponent("cut.trace")
+        try whole.prefix(whole.count * 2 / 3).write(to: cut)
+        let serial = try ParserSupport.run(ParserSupport.gotrace, ["parsed", cut.path], environment: ["TZ": "UTC"])
+        let parallel = try ParserSupport.run(ParserSupport.gotrace, ["parsed", "--parallel", cut.path], environment: ["TZ": "UTC"])
+        #expect(serial.status == 1 && parallel.status == 1)
+        #expect(serial.output == parallel.output)
+        #expect(serial.errorText == parallel.errorText)
+    }
+
     /// The wall clock follows the local zone as Go's tool prints it.
     @Test(arguments: ["UTC", "Asia/Kolkata", "America/New_York"])
     func wallClockInZone(_ zone: String) throws {
