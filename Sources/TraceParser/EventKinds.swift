@@ -131,6 +131,25 @@ struct KindTable: @unchecked Sendable {
         self.rows.initialize(from: rows, count: 256)
     }
 
+    /// One past the last event byte Go's `internal/trace/version` table gives a trace version.
+    /// It differs from the spec's `since` for the experimental events, which Go's table of
+    /// Go 1.23 to 1.25 traces leaves out; Go's tools name and accept event bytes by it.
+    static func versionTableLimit(_ version: TraceVersion) -> Int {
+        switch version {
+        case .go1_22: Int(EventType.userLog.rawValue) + 1
+        case .go1_23: Int(EventType.experimentalBatch.rawValue) + 1
+        case .go1_25: Int(EventType.clockSnapshot.rawValue) + 1
+        case .go1_26: Int(EventType.allCases.map(\.rawValue).max()!) + 1
+        }
+    }
+
+    /// The name Go's parser gives an event type in a trace of `version`: the spec name, or
+    /// `Invalid(N)` past the version's table.
+    static func name(_ type: UInt8, in version: TraceVersion) -> String {
+        guard Int(type) < versionTableLimit(version), let known = EventType(rawValue: type) else { return "Invalid(\(type))" }
+        return known.name
+    }
+
     /// The metric name of a metric event type.
     static func metricName(_ code: UInt8) -> String {
         switch EventType(rawValue: code) {

@@ -45,14 +45,9 @@ public enum Footprint {
         return align(cells)
     }
 
-    /// One past the last event byte of a version's table in Go's `internal/trace/version`.
+    /// One past the last event byte Go's raw reader accepts in a trace of `version`.
     static func typeLimit(_ version: TraceVersion) -> Int {
-        switch version {
-        case .go1_22: Int(EventType.userLog.rawValue) + 1
-        case .go1_23: Int(EventType.experimentalBatch.rawValue) + 1
-        case .go1_25: Int(EventType.clockSnapshot.rawValue) + 1
-        case .go1_26: Int(EventType.allCases.map(\.rawValue).max()!) + 1
-        }
+        KindTable.versionTableLimit(version)
     }
 
     /// The size Go's tool counts for an event: its type byte and the shortest encoding of each

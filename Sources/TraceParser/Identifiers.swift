@@ -45,11 +45,6 @@ public enum GoState: UInt8, Sendable, CustomStringConvertible {
         }
     }
 
-    /// The name Go's parser prints; values outside the enum print as Bad.
-    static func name(_ raw: UInt64) -> String {
-        raw <= 5 ? GoState(rawValue: UInt8(raw))!.description : "Bad"
-    }
-
     public var description: String {
         switch self {
         case .undetermined: "Undetermined"
@@ -77,11 +72,6 @@ public enum ProcState: UInt8, Sendable, CustomStringConvertible {
         case .idle, .syscallAbandoned: self = .idle
         default: self = .undetermined
         }
-    }
-
-    /// The name Go's parser prints; values outside the enum print as Bad.
-    static func name(_ raw: UInt64) -> String {
-        raw <= 3 ? ProcState(rawValue: UInt8(raw))!.description : "Bad"
     }
 
     public var description: String {

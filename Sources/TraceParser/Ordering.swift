@@ -148,15 +148,7 @@ final class Ordering {
 
     /// The name Go's parser uses for an event type in a trace of this version.
     private func name(_ type: UInt8) -> String {
-        let limit: EventType
-        switch version {
-        case .go1_22: limit = .userLog
-        case .go1_23: limit = .experimentalBatch
-        case .go1_25: limit = .clockSnapshot
-        case .go1_26: return EventType(rawValue: type)?.name ?? "Invalid(\(type))"
-        }
-        if type <= limit.rawValue, let known = EventType(rawValue: type) { return known.name }
-        return "Invalid(\(type))"
+        KindTable.name(type, in: version)
     }
 
     private func push(_ base: BaseEvent, _ context: SchedContext, _ generation: Generation) {
