@@ -26,13 +26,11 @@ enum WallClock {
             }
         }
         let offset = zoneOffset(seconds)
-        let local = seconds &+ Int64(offset)
-        var days = local / 86_400
-        var secondOfDay = local % 86_400
-        if secondOfDay < 0 {
-            secondOfDay += 86_400
-            days -= 1
-        }
+        // Go counts in unsigned seconds from an epoch 292277022400 years back, with wrapping
+        // additions; doing the same keeps even absurd clock readings printed as Go prints them.
+        let absolute = UInt64(bitPattern: seconds &+ Int64(offset) &+ unixToAbsoluteDays * 86_400)
+        let days = Int64(absolute / 86_400) - unixToAbsoluteDays
+        let secondOfDay = Int64(absolute % 86_400)
         let (year, month, day) = civilDate(daysSinceEpoch: days)
         var text = ""
         if year < 0 {
@@ -62,11 +60,23 @@ enum WallClock {
         return text
     }
 
+    /// Days from Go's absolute epoch (March 1 of year -292277022400) to 1970-01-01.
+    private static let unixToAbsoluteDays: Int64 = 106_751_991_073_400
+
     /// The local zone's offset from UTC, in seconds, at a Unix time; 0 if the C library cannot
     /// say.
     private static func zoneOffset(_ seconds: Int64) -> Int {
         var time = time_t(truncatingIfNeeded: seconds)
         var parts = tm()
+        if localtime_r(&time, &parts) != nil { return Int(parts.tm_gmtoff) }
+        // Beyond the C library's years. Far back, the zone's first offset holds; far ahead, its
+        // yearly rules, and the Gregorian calendar (weekdays included) repeats every 400 years.
+        let cycle: Int64 = 12_622_780_800
+        if seconds < 0 {
+            time = -(1 << 55)
+        } else {
+            time = time_t(seconds % cycle)
+        }
         guard localtime_r(&time, &parts) != nil else { return 0 }
         return Int(parts.tm_gmtoff)
     }

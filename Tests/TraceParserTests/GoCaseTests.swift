@@ -64,6 +64,45 @@ import TraceWire
         #expect(serial.errorText == parallel.errorText)
     }
 
+    /// Clock snapshots far from today (year 1, year 11476, the ends of the 64-bit range, with
+    /// nanoseconds past a second) print as Go prints them, in zones with and without history.
+    @Test func extremeWallClocksPrintAsGoDoes() throws {
+        let source = try #require(try ParserSupport.goTestCases().first { $0.name == "go125-sync.test" })
+        func varintLength(_ value: UInt64) -> Int {
+            var value = value, length = 1
+            while value >= 0x80 { value >>= 7; length += 1 }
+            return length
+        }
+        let directory = try ParserSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let readings: [(Int64, UInt64)] = [(.max, 999_999_999), (.min, 0), (-62_135_596_801, 0), (300_000_000_000, 5), (1_740_755_049, .max)]
+        for (seconds, nanoseconds) in readings {
+            // Replace each snapshot's reading and fix the size of the batch that holds it.
+            var lines = source.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            var lastBatch = 0
+            for index in lines.indices {
+                if lines[index].hasPrefix("EventBatch ") { lastBatch = index }
+                guard lines[index].hasPrefix("ClockSnapshot ") else { continue }
+                let fields = lines[index].split(separator: " ")
+                let oldSeconds = UInt64(fields[3].dropFirst(4))!, oldNanoseconds = UInt64(fields[4].dropFirst(5))!
+                let newSeconds = UInt64(bitPattern: seconds)
+                lines[index] = "\(fields[0]) \(fields[1]) \(fields[2]) sec=\(newSeconds) nsec=\(nanoseconds)"
+                let growth = varintLength(newSeconds) + varintLength(nanoseconds) - varintLength(oldSeconds) - varintLength(oldNanoseconds)
+                var batch = lines[lastBatch].split(separator: " ").map(String.init)
+                batch[4] = "size=\(Int(batch[4].dropFirst(5))! + growth)"
+                lines[lastBatch] = batch.joined(separator: " ")
+            }
+            let file = directory.appendingPathComponent("clock.trace")
+            try Data(TraceDump.binary(of: lines.joined(separator: "\n"))).write(to: file)
+            for zone in ["UTC", "Asia/Kolkata", "America/New_York"] {
+                let go = try ParserSupport.run(ParserSupport.go, ["tool", "trace", "-d=parsed", file.path], environment: ["TZ": zone])
+                let ours = try ParserSupport.run(ParserSupport.gotrace, ["parsed", file.path], environment: ["TZ": zone])
+                #expect(go.status == 0 && ours.status == 0, "\(seconds) \(zone): \(go.errorText) \(ours.errorText)")
+                expectSameText(ours.outputText, go.outputText, "sec=\(seconds) nsec=\(nanoseconds) TZ=\(zone)")
+            }
+        }
+    }
+
     /// The wall clock follows the local zone as Go's tool prints it.
     @Test(arguments: ["UTC", "Asia/Kolkata", "America/New_York"])
     func wallClockInZone(_ zone: String) throws {
