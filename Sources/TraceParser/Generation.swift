@@ -324,10 +324,10 @@ extension Generation {
             }
             var pcs: [UInt64] = []
             pcs.reserveCapacity(Int(count))
-            for index in 1...max(1, Int(count)) where count > 0 {
+            for index in 0..<Int(count) {
                 func field(_ name: String) throws -> UInt64 {
                     do { return try reader.varint() } catch let failure as Failure {
-                        throw failure.wrapped("reading frame \(index)'s \(name) for stack \(id)")
+                        throw failure.wrapped("reading frame \(index + 1)'s \(name) for stack \(id)")
                     }
                 }
                 let pc = try field("PC")

@@ -235,14 +235,12 @@ public enum GoSort {
             return (a, b)
         }
 
+        /// The index of the median of three, counting the swaps a sorting network would make.
         func median(_ a: Int, _ b: Int, _ c: Int, _ swaps: inout Int) -> Int {
-            var (a, b) = ordered(a, b, &swaps)
-            var c = c
-            (b, c) = ordered(b, c, &swaps)
-            (a, b) = ordered(a, b, &swaps)
-            _ = a
-            _ = c
-            return b
+            let (low, middle) = ordered(a, b, &swaps)
+            let (middle2, _) = ordered(middle, c, &swaps)
+            let (_, median) = ordered(low, middle2, &swaps)
+            return median
         }
 
         func medianAround(_ index: Int, _ swaps: inout Int) -> Int {
