@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "TraceV2", targets: ["TraceV2"]),
         .library(name: "TraceGenCore", targets: ["TraceGenCore"]),
         .library(name: "TraceWire", targets: ["TraceWire"]),
+        .library(name: "TraceParser", targets: ["TraceParser"]),
         .plugin(name: "TraceGenPlugin", targets: ["TraceGenPlugin"]),
         .plugin(name: "GenerateTraceDefinitions", targets: ["GenerateTraceDefinitions"]),
     ],
@@ -46,6 +47,7 @@ let package = Package(
             dependencies: [
                 "TraceWire",
                 "CommandSupport",
+                "TraceParser",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -54,6 +56,8 @@ let package = Package(
         .target(name: "TraceV2"),
         // Reads and writes Go execution traces with the generated definitions.
         .target(name: "TraceWire", dependencies: ["TraceV2"]),
+        // Orders and validates the events of a trace as Go's internal/trace parser does.
+        .target(name: "TraceParser", dependencies: ["TraceWire", "TraceV2"]),
         // Build plugin: Swift definitions for every *.tracegen.yaml among a target's sources.
         .plugin(name: "TraceGenPlugin", capability: .buildTool(), dependencies: ["tracegen"]),
         // Command plugin: regenerates checked-in outputs exactly as `tracegen SPEC --output DIR` does.
@@ -75,6 +79,10 @@ let package = Package(
         .testTarget(
             name: "TraceWireTests",
             dependencies: ["TraceWire", "TraceV2", "TestSupport"]
+        ),
+        .testTarget(
+            name: "TraceParserTests",
+            dependencies: ["TraceParser", "TraceWire", "TraceV2", "TestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

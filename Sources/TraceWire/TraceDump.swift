@@ -12,11 +12,14 @@ public enum TraceDump {
     ///   - includeHeader: Starts with the `Trace Go1.N` line, which makes the output Go's raw
     ///     text format.
     ///   - progress: Called now and then with the number of trace bytes read so far.
+    ///   - requireCompleteBatches: After the last event, fail if the trace ends inside its last
+    ///     batch (see ``checkLastBatch(_:)``). Go's `-d=wire` does not check this; `gotrace wire`
+    ///     does.
     /// - Returns: The number of events printed.
     @discardableResult
     public static func printText(
         _ reader: WireReader, to output: OutputBuffer, includeHeader: Bool = false,
-        progress: ((Int) -> Void)? = nil
+        progress: ((Int) -> Void)? = nil, requireCompleteBatches: Bool = true
     ) throws -> Int {
         let writer = TextWriter(output: output)
         if includeHeader { try writer.writeHeader(reader.version) }
@@ -27,6 +30,7 @@ public enum TraceDump {
                 count += 1
                 if let progress, count % progressInterval == 0 { progress(reader.offset) }
             }
+            if requireCompleteBatches { try checkLastBatch(reader) }
         } catch {
             // Keep what was printed before the problem, as Go's tool does.
             try? output.flush()
@@ -46,7 +50,17 @@ public enum TraceDump {
             count += 1
             if let progress, count % progressInterval == 0 { progress(reader.offset) }
         }
+        try checkLastBatch(reader)
         return count
+    }
+
+    /// Fails when the trace ends before its last batch does: every event was readable, but the
+    /// batch is cut, and Go's parser rejects such a trace ("failed to read full batch").
+    public static func checkLastBatch(_ reader: WireReader) throws {
+        guard let cut = reader.truncatedBatch else { return }
+        throw WireError.at(
+            offset: cut.offset,
+            "truncated batch: its header declares \(cut.declaredSize) bytes but the trace ends after \(cut.present)")
     }
 
     /// Encodes the text trace of `reader` into the binary format.
@@ -70,10 +84,11 @@ public enum TraceDump {
         return count
     }
 
-    /// Prints a binary trace held in memory as text.
+    /// Prints a binary trace held in memory as text, exactly as `go tool trace -d=wire` does (a
+    /// trace cut inside its last batch, between two events, is printed without complaint).
     public static func text(of trace: [UInt8], includeHeader: Bool = false) throws -> String {
         let output = OutputBuffer()
-        try printText(WireReader(bytes: trace), to: output, includeHeader: includeHeader)
+        try printText(WireReader(bytes: trace), to: output, includeHeader: includeHeader, requireCompleteBatches: false)
         return output.text
     }
 

@@ -37,6 +37,8 @@ public final class WireReader {
     private let args: UnsafeMutablePointer<UInt64>
     private let rows = EventTable.shared.rows
     private let versionNumber: UInt8
+    /// The last EventBatch read: its offset, declared size, and where its data starts.
+    private var lastBatch: (offset: Int, size: Int, dataStart: Int)?
 
     /// The most bytes the fixed part of any event can take: the type byte and its varints.
     private let headRoom = 1 + EventTable.shared.maxArgCount * WireReader.maxVarintLength
@@ -136,8 +138,11 @@ public final class WireReader {
                 args[index] = try varint(eventOffset)
             }
         }
-        if byte == EventType.eventBatch.rawValue, args[3] > UInt64(TraceLimits.maxBatchSize) {
-            throw WireError.at(offset: eventOffset, "batch size \(args[3]) is larger than the limit of \(TraceLimits.maxBatchSize) bytes")
+        if byte == EventType.eventBatch.rawValue {
+            if args[3] > UInt64(TraceLimits.maxBatchSize) {
+                throw WireError.at(offset: eventOffset, "batch size \(args[3]) is larger than the limit of \(TraceLimits.maxBatchSize) bytes")
+            }
+            lastBatch = (eventOffset, Int(args[3]), bufferBase + position)
         }
         if row.isStack {
             let frames = args[1]
@@ -175,6 +180,18 @@ public final class WireReader {
             args: UnsafeBufferPointer(start: args, count: count),
             data: data
         )
+    }
+
+    /// The trace's last batch, when the trace ends before the batch's declared size is reached:
+    /// its offset, the size its header declares, and the bytes of it present. Only meaningful
+    /// once ``nextView()`` has returned nil.
+    ///
+    /// Reading events does not fail on such a cut when it falls between two events, as Go's
+    /// raw reader (and `go tool trace -d=wire`) does not; Go's parser rejects the trace.
+    public var truncatedBatch: (offset: Int, declaredSize: Int, present: Int)? {
+        guard let lastBatch else { return nil }
+        let present = offset - lastBatch.dataStart
+        return present < lastBatch.size ? (lastBatch.offset, lastBatch.size, present) : nil
     }
 
     /// Reads the next event as a value of its own, or nil at the end of the trace.

@@ -7,7 +7,7 @@ struct GoTraceCommand: ParsableCommand {
         commandName: "gotrace",
         abstract: "Read and write Go execution traces; the subcommands are named after `go tool trace -d=MODE`.",
         discussion: "Exit status: 0 on success, 1 for bad input or a failed write, 2 for a usage error.",
-        subcommands: [WireCommand.self, EncodeCommand.self]
+        subcommands: [WireCommand.self, EncodeCommand.self, ParsedCommand.self, FootprintCommand.self]
     )
 
     static func main() {

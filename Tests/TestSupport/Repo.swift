@@ -49,6 +49,7 @@ public enum Repo {
         env["GOTOOLCHAIN"] = "local"
         env["GOPROXY"] = "off"
         env["GOFLAGS"] = ""
+        env["GOWORK"] = "off"
         env["GO"] = go
         return env
     }
@@ -119,6 +120,41 @@ public func run(_ arguments: [String], in directory: String? = nil, environment:
 @discardableResult
 public func runShell(_ script: String, _ arguments: [String] = [], in directory: String? = nil, environment: [String: String]? = nil) -> ProcessResult {
     run(["/bin/sh", "-c", script, "sh"] + arguments, in: directory, environment: environment)
+}
+
+/// What a program wrote and how it ended, kept as bytes: for outputs too large for a pipe's
+/// round trip through `String`, or compared byte for byte.
+public struct CapturedRun: Sendable {
+    public let status: Int32
+    public let output: Data
+    public let error: Data
+    public var outputText: String { String(decoding: output, as: UTF8.self) }
+    public var errorText: String { String(decoding: error, as: UTF8.self) }
+}
+
+/// Runs a program to completion with standard input empty, its standard output and error
+/// written to files and read back whole, so neither can block on a full pipe.
+public func runCapturingBytes(_ arguments: [String], environment: [String: String]? = nil) throws -> CapturedRun {
+    let scratch = makeTemporaryDirectory("tracegen-capture")
+    defer { try? FileManager.default.removeItem(at: scratch) }
+    let outURL = scratch.appendingPathComponent("stdout")
+    let errURL = scratch.appendingPathComponent("stderr")
+    _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+    let out = try FileHandle(forWritingTo: outURL)
+    let err = try FileHandle(forWritingTo: errURL)
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: arguments[0])
+    process.arguments = Array(arguments.dropFirst())
+    if let environment { process.environment = environment }
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    process.waitUntilExit()
+    try out.close()
+    try err.close()
+    return CapturedRun(status: process.terminationStatus, output: try Data(contentsOf: outURL), error: try Data(contentsOf: errURL))
 }
 
 /// A fresh temporary directory, removed by the caller with `cleanup`.

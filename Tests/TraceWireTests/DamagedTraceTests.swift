@@ -34,6 +34,30 @@ import TraceWire
         }
     }
 
+    /// The batches of an intact trace: the offset of each EventBatch, where its data starts, and
+    /// its declared size.
+    static func batches(_ bytes: [UInt8]) throws -> [(offset: Int, dataStart: Int, size: Int)] {
+        let reader = try WireReader(bytes: bytes)
+        var batches: [(offset: Int, dataStart: Int, size: Int)] = []
+        while let view = try reader.nextView() {
+            if view.type == .eventBatch { batches.append((view.offset, reader.offset, Int(view.args[3]))) }
+        }
+        return batches
+    }
+
+    /// What `gotrace wire` reports for a trace whose events all read: the cut batch, if any.
+    static func cutBatchError(_ bytes: [UInt8]) -> WireError? {
+        do {
+            try TraceDump.decode(WireReader(bytes: bytes))
+            return nil
+        } catch let error as WireError {
+            return error
+        } catch {
+            Issue.record("not a WireError: \(error)")
+            return nil
+        }
+    }
+
     /// The start offset of every event of an intact trace, and its size at the end.
     static func boundaries(_ bytes: [UInt8]) throws -> [Int] {
         let reader = try WireReader(bytes: bytes)
@@ -104,11 +128,14 @@ import TraceWire
     // MARK: Truncation
 
     /// Cutting a real trace at any byte either ends it on an event boundary (and every event
-    /// before is read) or fails at exactly the cut with an end-of-trace error.
+    /// before is read) or fails at exactly the cut with an end-of-trace error. A cut on an event
+    /// boundary inside a batch reads every event, but the whole-trace check reports the cut
+    /// batch: its offset, declared size and the bytes present.
     @Test(arguments: smallFixtures)
     func truncationAtEveryOffset(_ name: String) throws {
         let whole = try Self.fixture(name)
         let starts = try Self.boundaries(whole)
+        let batches = try Self.batches(whole)
         let full = try WireReader(bytes: whole).readAll()
         let clock = ContinuousClock()
         let started = clock.now
@@ -124,6 +151,12 @@ import TraceWire
             if let index = starts.firstIndex(of: cut) {
                 #expect(error == nil, "cut \(cut) is on an event boundary")
                 #expect(events.count == index, "cut \(cut)")
+                let reported = Self.cutBatchError(Array(whole.prefix(cut)))
+                if let batch = batches.last(where: { $0.dataStart <= cut }), cut < batch.dataStart + batch.size {
+                    #expect(reported == WireError.at(offset: batch.offset, "truncated batch: its header declares \(batch.size) bytes but the trace ends after \(cut - batch.dataStart)"), "cut \(cut)")
+                } else {
+                    #expect(reported == nil, "cut \(cut) is on a batch boundary")
+                }
             } else {
                 failures += 1
                 let error = try #require(error, "cut \(cut) inside an event was accepted")

@@ -54,6 +54,7 @@ var scenarios = []scenario{
 	{"coro", "iter.Pull coroutine switches (Go 1.23+)", runCoro},
 	{"generations", "short mixed workload; record with GODEBUG=traceadvanceperiod=0", runGenerations},
 	{"allocfree", "allocations and frees; record with GODEBUG=traceallocfree=1 (Go 1.23+)", runAllocFree},
+	{"goroutines", "many goroutines: 400 parked on channels, woken in waves, half of them exiting", runGoroutines},
 	{"big", "long mixed workload for benchmarks (-size, -duration)", runBig},
 }
 
@@ -381,6 +382,44 @@ func pingPong(n int) {
 	close(ping)
 	<-done
 	sink(v)
+}
+
+// ---------------------------------------------------------------------------
+// goroutines
+
+// runGoroutines keeps 400 goroutines alive at once: each parks on its own channel, is woken in
+// waves of 50 by the main goroutine, takes a shared lock, and half of them exit while the rest
+// park again until a final broadcast.
+func runGoroutines() error {
+	const count = 400
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	wake := make([]chan int, count)
+	final := make(chan struct{})
+	for i := range wake {
+		wake[i] = make(chan int)
+		wg.Add(1)
+		go func(id int, ch chan int) {
+			defer wg.Done()
+			v := <-ch
+			mu.Lock()
+			sinkValue += v
+			mu.Unlock()
+			if id%2 == 0 {
+				return
+			}
+			<-final
+		}(i, wake[i])
+	}
+	for start := 0; start < count; start += 50 {
+		for i := start; i < start+50; i++ {
+			wake[i] <- i
+		}
+		runtime.Gosched()
+	}
+	close(final)
+	wg.Wait()
+	return nil
 }
 
 // ---------------------------------------------------------------------------

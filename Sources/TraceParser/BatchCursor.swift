@@ -1,0 +1,252 @@
+import TraceV2
+
+/// The four argument slots an event carries after its timestamp.
+///
+/// Events use the slots their spec lists; the parser keeps what it works out while ordering
+/// (old states, task parents and names) in the slots after those, as Go's parser does.
+struct EventArgs {
+    var a0: UInt64 = 0
+    var a1: UInt64 = 0
+    var a2: UInt64 = 0
+    var a3: UInt64 = 0
+
+    subscript(index: Int) -> UInt64 {
+        @inline(__always) get {
+            switch index {
+            case 0: a0
+            case 1: a1
+            case 2: a2
+            default: a3
+            }
+        }
+        @inline(__always) set {
+            switch index {
+            case 0: a0 = newValue
+            case 1: a1 = newValue
+            case 2: a2 = newValue
+            default: a3 = newValue
+            }
+        }
+    }
+}
+
+/// A timed event as read from a batch, before ordering: type, time, raw arguments.
+struct BaseEvent {
+    var type: UInt8 = 0
+    var time: Int64 = 0
+    var args = EventArgs()
+    /// The trace offset of the event's type byte, for error messages.
+    var offset = 0
+}
+
+/// The per-type facts the batch decoder needs, read once from the generated specs.
+struct TimedEventTable: @unchecked Sendable {
+    /// How many arguments follow the timestamp; -1 for bytes that are not timed events, -2 for
+    /// bytes beyond the last defined event.
+    let argCounts: UnsafeMutablePointer<Int8>
+    /// Per type, four slots of argument positions (1-based, as in the spec) that hold stack IDs,
+    /// then four that hold string IDs; 0 ends a list.
+    let idPositions: UnsafeMutablePointer<Int8>
+
+    static let shared = TimedEventTable()
+
+    /// The spec's first stack position of a type (1-based), or 0.
+    @inline(__always) func firstStackPosition(_ type: UInt8) -> Int { Int(idPositions[Int(type) * 8]) }
+
+    private init() {
+        argCounts = .allocate(capacity: 256)
+        idPositions = .allocate(capacity: 256 * 8)
+        idPositions.initialize(repeating: 0, count: 256 * 8)
+        for type in EventType.allCases {
+            let spec = type.spec
+            for (slot, position) in spec.stackIDs.prefix(4).enumerated() {
+                idPositions[Int(type.rawValue) * 8 + slot] = Int8(position)
+            }
+            for (slot, position) in spec.stringIDs.prefix(4).enumerated() {
+                idPositions[Int(type.rawValue) * 8 + 4 + slot] = Int8(position)
+            }
+        }
+        let limit = Int(EventType.allCases.map(\.rawValue).max()!) + 1
+        for byte in 0..<256 {
+            if byte >= limit {
+                argCounts[byte] = -2
+            } else if let spec = EventType(rawValue: UInt8(byte))?.spec, spec.isTimedEvent, !spec.args.isEmpty {
+                argCounts[byte] = Int8(spec.args.count - 1)
+            } else {
+                argCounts[byte] = -1
+            }
+        }
+    }
+}
+
+/// Walks the batches of one thread in order, one event at a time.
+struct BatchCursor {
+    let thread: ThreadID
+    /// The index of the thread's batch list in the generation.
+    let list: Int
+    /// The time of the last event read, in nanoseconds; 0 before a batch's first event.
+    var lastTime: Int64 = 0
+    var batchIndex = 0
+    var dataOffset = 0
+    /// The event read last, waiting for its turn.
+    var event = BaseEvent()
+    /// The current batch's bytes (in the generation's chunks), their count, and the
+    /// batch data's trace offset; nil before the first batch.
+    private var bytes: UnsafePointer<UInt8>?
+    private var byteCount = 0
+    private var batchOffset = 0
+    /// Nanoseconds per timestamp unit, copied from the generation.
+    private var frequency: Double = 0
+
+    init(thread: ThreadID, list: Int) {
+        self.thread = thread
+        self.list = list
+    }
+
+    /// Reads the next event of this thread; false when its batches are used up.
+    @inline(__always)
+    mutating func advance(in generation: Generation) throws -> Bool {
+        if bytes == nil || dataOffset == byteCount {
+            if try !enterBatch(generation) { return false }
+        }
+        let (delta, size) = try decode(UnsafeBufferPointer(start: bytes! + dataOffset, count: byteCount - dataOffset))
+        event.offset = batchOffset + dataOffset
+        event.time = goInt64(Double(delta) * frequency) &+ lastTime
+        lastTime = event.time
+        dataOffset += size
+        return true
+    }
+
+    /// Moves to the next batch with data left, Go's way: skipping empty batches and restarting
+    /// the clock from each batch's base time.
+    private mutating func enterBatch(_ generation: Generation) throws -> Bool {
+        frequency = generation.frequency
+        let batches = generation.batchLists[list]
+        while batchIndex < batches.count && batches[batchIndex].dataCount == dataOffset {
+            batchIndex += 1
+            dataOffset = 0
+            lastTime = 0
+        }
+        if batchIndex == batches.count { return false }
+        let batch = batches[batchIndex]
+        if lastTime == 0 { lastTime = generation.nanoseconds(batch.time) }
+        bytes = UnsafePointer(generation.chunks[batch.chunk].base + batch.dataStart)
+        byteCount = batch.dataCount
+        batchOffset = batch.dataOffset
+        return true
+    }
+
+    /// The trace offset of the next byte this cursor reads, for error messages.
+    func position(in generation: Generation) -> Int {
+        let batches = generation.batchLists[list]
+        guard batchIndex < batches.count else { return 0 }
+        return batches[batchIndex].dataOffset + dataOffset
+    }
+
+    /// Decodes one timed event at the start of `bytes` into ``event``; returns its time delta
+    /// and its size in bytes.
+    private mutating func decode(_ bytes: UnsafeBufferPointer<UInt8>) throws -> (UInt64, Int) {
+        let type = bytes[0]
+        let count = Int(TimedEventTable.shared.argCounts[Int(type)])
+        if count == -2 { throw Failure.broken("found invalid event type: \(type)") }
+        if count < 0 { throw Failure.broken("found event without a timestamp: type=\(type)") }
+        event.type = type
+        var at = 1
+        guard let delta = Self.varint(bytes, &at) else {
+            throw Failure.broken("found invalid uvarint for timestamp")
+        }
+        for index in 0..<count {
+            guard let value = Self.varint(bytes, &at) else { throw Failure.broken("found invalid uvarint") }
+            event.args[index] = value
+        }
+        return (delta, at)
+    }
+
+    /// Go's `binary.Uvarint` on a byte slice: nil when the bytes end first or it overflows.
+    @inline(__always)
+    private static func varint(_ bytes: UnsafeBufferPointer<UInt8>, _ at: inout Int) -> UInt64? {
+        var value: UInt64 = 0
+        var shift: UInt64 = 0
+        var index = 0
+        while at < bytes.count {
+            if index == 10 { return nil }
+            let byte = bytes[at]
+            at += 1
+            if byte < 0x80 {
+                if index == 9 && byte > 1 { return nil }
+                return value | UInt64(byte) << shift
+            }
+            value |= UInt64(byte & 0x7f) << shift
+            shift += 7
+            index += 1
+        }
+        return nil
+    }
+}
+
+/// The frontier: one cursor per thread with events left, in a binary min-heap by the time of
+/// each cursor's next event. The sift rules are Go's, ties included, since they decide which
+/// thread goes first when times are equal.
+struct Frontier {
+    var cursors: [BatchCursor] = []
+
+    var isEmpty: Bool { cursors.isEmpty }
+    var count: Int { cursors.count }
+
+    mutating func insert(_ cursor: BatchCursor) {
+        cursors.append(cursor)
+        _ = siftUp(cursors.count - 1)
+    }
+
+    /// Restores the heap after the cursor at `index` moved on.
+    mutating func update(_ index: Int) {
+        if siftUp(index) != index { return }
+        siftDown(index)
+    }
+
+    /// Takes the cursor at `index` out.
+    mutating func remove(_ index: Int) {
+        var index = index
+        // Bring it to the root regardless of order, then swap it with the last and drop it.
+        while index > 0 {
+            cursors.swapAt((index - 1) / 2, index)
+            index = (index - 1) / 2
+        }
+        cursors.swapAt(0, cursors.count - 1)
+        cursors.removeLast()
+        siftDown(0)
+    }
+
+    /// Sorts the cursors by time with Go's unstable sort; a sorted array is still a heap.
+    mutating func sort() {
+        GoSort.sort(&cursors) { $0.event.time < $1.event.time }
+    }
+
+    private mutating func siftUp(_ index: Int) -> Int {
+        var index = index
+        while index > 0 && cursors[(index - 1) / 2].event.time > cursors[index].event.time {
+            cursors.swapAt((index - 1) / 2, index)
+            index = (index - 1) / 2
+        }
+        return index
+    }
+
+    private mutating func siftDown(_ index: Int) {
+        var index = index
+        while true {
+            var smallest = index
+            var smallestTime = index < cursors.count ? cursors[index].event.time : .max
+            let left = 2 * index + 1, right = 2 * index + 2
+            if left < cursors.count && cursors[left].event.time < smallestTime {
+                smallestTime = cursors[left].event.time
+                smallest = left
+            }
+            if right < cursors.count && cursors[right].event.time < smallestTime {
+                smallest = right
+            }
+            if smallest == index { return }
+            cursors.swapAt(index, smallest)
+            index = smallest
+        }
+    }
+}

@@ -1,0 +1,312 @@
+import TraceV2
+
+/// One event of the ordered, validated stream: what happened, when, and on which thread, proc
+/// and goroutine, with its details resolved through its generation's tables.
+public struct Event {
+    /// The wire event type, or the parser's own code for Sync events.
+    let code: UInt8
+    /// Nanoseconds, on the trace's clock; strictly increasing along the stream.
+    public internal(set) var time: Int64
+    let context: SchedContext
+    var args: EventArgs
+    /// The generation whose tables the event's IDs refer to; nil for the last Sync events.
+    let generation: Generation?
+    /// The trace offset of the event in its batch (0 for events the parser makes up).
+    let offset: Int
+
+    init(code: UInt8, time: Int64, context: SchedContext, args: EventArgs, generation: Generation?, offset: Int) {
+        self.code = code
+        self.time = time
+        self.context = context
+        self.args = args
+        self.generation = generation
+        self.offset = offset
+    }
+
+    /// What kind of event this is.
+    public var kind: EventKind { KindTable.shared.rows[Int(code)].kind }
+    /// The wire event type it was made from; nil for Sync events.
+    public var type: EventType? { code == syncEventCode ? nil : EventType(rawValue: code) }
+    /// The thread it happened on, or ``NoResource/thread``.
+    public var thread: ThreadID { context.thread }
+    /// The proc, or ``NoResource/proc``.
+    public var proc: ProcID { context.proc }
+    /// The goroutine, or ``NoResource/goroutine``.
+    public var goroutine: GoID { context.goroutine }
+
+    // MARK: Stacks
+
+    /// The ID of the event's own stack: nil when it has none. A CPU sample always has one, even
+    /// ID 0, which has no frames.
+    var stackID: UInt64? {
+        if code == syncEventCode { return nil }
+        if code == EventType.cpuSample.rawValue { return args[0] }
+        let position = TimedEventTable.shared.firstStackPosition(code)
+        guard position > 0 else { return nil }
+        let id = args[position - 1]
+        return id == 0 ? nil : id
+    }
+
+    /// The stack recorded with the event, if any.
+    public var stack: Stack? { stackID.map { Stack(id: $0, generation: generation) } }
+
+    // MARK: Details
+
+    /// The details of a ``EventKind/metric`` event.
+    public var metric: Metric? {
+        guard kind == .metric else { return nil }
+        return Metric(name: KindTable.metricName(code), value: args[0])
+    }
+
+    /// The details of a ``EventKind/label`` event.
+    public var label: Label? {
+        guard kind == .label else { return nil }
+        return Label(label: text(args[0]), resource: ResourceID(kind: .goroutine, id: context.goroutine))
+    }
+
+    /// The details of a range event.
+    public var range: Range? {
+        guard let family = KindTable.rangeFamily(code) else { return nil }
+        let type = EventType(rawValue: code)
+        switch family {
+        case .stopTheWorld:
+            return Range(name: "stop-the-world (\(text(args[0])))", scope: ResourceID(kind: .goroutine, id: context.goroutine))
+        case .gcMark:
+            return Range(name: KindTable.gcMarkRangeName, scope: ResourceID(kind: .none, id: 0))
+        case .gcSweep:
+            let id = type == .gcSweepActive ? Int64(bitPattern: args[0]) : context.proc
+            return Range(name: KindTable.gcSweepRangeName, scope: ResourceID(kind: .proc, id: id))
+        case .markAssist:
+            let id = type == .gcMarkAssistActive ? Int64(bitPattern: args[0]) : context.goroutine
+            return Range(name: KindTable.markAssistRangeName, scope: ResourceID(kind: .goroutine, id: id))
+        }
+    }
+
+    /// The attributes a range end reports: for the end of a sweep, the bytes swept and reclaimed.
+    public var rangeAttributes: [(name: String, value: UInt64)] {
+        guard code == EventType.gcSweepEnd.rawValue else { return [] }
+        return [(KindTable.sweepAttributeNames[0], args[0]), (KindTable.sweepAttributeNames[1], args[1])]
+    }
+
+    /// The details of a task begin or end.
+    public var task: Task? {
+        switch EventType(rawValue: code) {
+        case .userTaskBegin:
+            return Task(id: args[0], parent: args[1], type: text(args[2]))
+        case .userTaskEnd:
+            let name = generation?.extraString(args[3]) ?? []
+            return Task(id: args[0], parent: args[2], type: String(decoding: name, as: UTF8.self))
+        default:
+            return nil
+        }
+    }
+
+    /// The details of a region begin or end.
+    public var region: Region? {
+        guard kind == .regionBegin || kind == .regionEnd else { return nil }
+        return Region(task: args[0], type: text(args[1]))
+    }
+
+    /// The details of a log message.
+    public var log: Log? {
+        guard kind == .log else { return nil }
+        return Log(task: args[0], category: text(args[1]), message: text(args[2]))
+    }
+
+    /// The details of a state transition.
+    public var stateTransition: StateTransition? {
+        guard kind == .stateTransition, let raw = rawTransition else { return nil }
+        return StateTransition(resource: ResourceID(kind: raw.isProc ? .proc : .goroutine, id: raw.id),
+                               from: raw.from, to: raw.to, reason: raw.reason.map(text) ?? "",
+                               stack: raw.stack.map { Stack(id: $0, generation: generation) })
+    }
+
+    /// The details of a Sync event.
+    public var sync: Sync? {
+        guard code == syncEventCode else { return nil }
+        var snapshot: ClockSnapshot?
+        if let generation, generation.hasClockSnapshot {
+            snapshot = ClockSnapshot(trace: generation.nanoseconds(generation.snapshotTime), mono: generation.snapshotMono,
+                                     wallSeconds: Int64(bitPattern: generation.snapshotSeconds),
+                                     wallNanoseconds: Int64(bitPattern: generation.snapshotNanoseconds))
+        }
+        return Sync(n: Int(truncatingIfNeeded: args[0]), clockSnapshot: snapshot)
+    }
+
+    /// The details of an experimental event.
+    public var experimental: Experimental? {
+        guard kind == .experimental, let spec = EventType(rawValue: code)?.spec else { return nil }
+        let names = Array(spec.args.dropFirst())
+        let values = names.indices.map { index -> ExperimentalValue in
+            names[index].hasSuffix("string") ? .string(text(args[index])) : .uint64(args[index])
+        }
+        return Experimental(name: spec.name, experiment: spec.experiment?.name ?? "", argNames: names, values: values)
+    }
+
+    private func text(_ id: UInt64) -> String {
+        String(decoding: generation?.string(id) ?? [], as: UTF8.self)
+    }
+
+    /// A state transition before its strings are looked up.
+    struct RawTransition {
+        var isProc: Bool
+        var id: Int64
+        var from: UInt8
+        var to: UInt8
+        /// The string ID of the reason, if the event has one.
+        var reason: UInt64?
+        /// The stack ID, if the transition carries a stack (possibly ID 0, which has no frames).
+        var stack: UInt64?
+    }
+
+    var rawTransition: RawTransition? {
+        let g = context.goroutine
+        func go(_ id: Int64, _ from: GoState, _ to: GoState) -> RawTransition {
+            RawTransition(isProc: false, id: id, from: from.rawValue, to: to.rawValue)
+        }
+        func proc(_ id: Int64, _ from: ProcState, _ to: ProcState) -> RawTransition {
+            RawTransition(isProc: true, id: id, from: from.rawValue, to: to.rawValue)
+        }
+        switch EventType(rawValue: code) {
+        case .procStart: return proc(Int64(bitPattern: args[0]), .idle, .running)
+        case .procStop: return proc(context.proc, .running, .idle)
+        case .procSteal:
+            let before: ProcState = args[3] == UInt64(ProcStatus.syscallAbandoned.rawValue) ? .idle : .running
+            return proc(Int64(bitPattern: args[0]), before, .idle)
+        case .procStatus:
+            return RawTransition(isProc: true, id: Int64(bitPattern: args[0]), from: UInt8(truncatingIfNeeded: args[2]),
+                                 to: ProcState(wire: UInt8(truncatingIfNeeded: args[1])).rawValue)
+        case .goCreate, .goCreateBlocked:
+            var transition = go(Int64(bitPattern: args[0]), .notExist, code == EventType.goCreate.rawValue ? .runnable : .waiting)
+            transition.stack = args[1]
+            return transition
+        case .goCreateSyscall: return go(Int64(bitPattern: args[0]), .notExist, .syscall)
+        case .goStart: return go(Int64(bitPattern: args[0]), .runnable, .running)
+        case .goDestroy: return go(g, .running, .notExist)
+        case .goDestroySyscall: return go(g, .syscall, .notExist)
+        case .goStop, .goBlock:
+            var transition = go(g, .running, code == EventType.goStop.rawValue ? .runnable : .waiting)
+            transition.reason = args[0]
+            transition.stack = stackID
+            return transition
+        case .goUnblock, .goSwitch, .goSwitchDestroy: return go(Int64(bitPattern: args[0]), .waiting, .runnable)
+        case .goSyscallBegin:
+            var transition = go(g, .running, .syscall)
+            transition.stack = stackID
+            return transition
+        case .goSyscallEnd: return go(g, .syscall, .running)
+        case .goSyscallEndBlocked: return go(g, .syscall, .runnable)
+        case .goStatus, .goStatusStack:
+            let packed = args[2]
+            var transition = RawTransition(isProc: false, id: Int64(bitPattern: args[0]),
+                                           from: UInt8(truncatingIfNeeded: packed >> 32),
+                                           to: GoState(wire: UInt8(truncatingIfNeeded: packed & 0xffff_ffff)).rawValue)
+            transition.stack = stackID
+            return transition
+        default: return nil
+        }
+    }
+}
+
+/// A stack of an event, resolved on demand.
+public struct Stack {
+    let id: UInt64
+    let generation: Generation?
+
+    /// The frames, innermost first.
+    public var frames: [StackFrame] {
+        guard id != 0, let generation, let pcs = generation.stacks[id] else { return [] }
+        return pcs.map { pc in
+            let frame = generation.frames[pc] ?? Frame(pc: pc, function: 0, file: 0, line: 0)
+            return StackFrame(pc: pc, function: String(decoding: generation.string(frame.function), as: UTF8.self),
+                              file: String(decoding: generation.string(frame.file), as: UTF8.self), line: frame.line)
+        }
+    }
+}
+
+public struct StackFrame: Hashable, Sendable {
+    public var pc: UInt64
+    public var function: String
+    public var file: String
+    public var line: UInt64
+}
+
+public struct Metric: Hashable, Sendable {
+    public var name: String
+    public var value: UInt64
+}
+
+public struct Label: Hashable, Sendable {
+    public var label: String
+    public var resource: ResourceID
+}
+
+public struct Range: Hashable, Sendable {
+    public var name: String
+    public var scope: ResourceID
+}
+
+public struct Task: Hashable, Sendable {
+    public var id: TaskID
+    /// ``NoResource/task`` when unknown or when the parent is the background task.
+    public var parent: TaskID
+    public var type: String
+}
+
+public struct Region: Hashable, Sendable {
+    public var task: TaskID
+    public var type: String
+}
+
+public struct Log: Hashable, Sendable {
+    public var task: TaskID
+    public var category: String
+    public var message: String
+}
+
+public struct StateTransition {
+    public var resource: ResourceID
+    /// The old and new state: ``GoState`` raw values for goroutines, ``ProcState`` for procs.
+    public var from: UInt8
+    public var to: UInt8
+    public var reason: String
+    public var stack: Stack?
+
+    public var goroutineStates: (from: GoState, to: GoState)? {
+        guard resource.kind == .goroutine, let from = GoState(rawValue: from), let to = GoState(rawValue: to) else { return nil }
+        return (from, to)
+    }
+
+    public var procStates: (from: ProcState, to: ProcState)? {
+        guard resource.kind == .proc, let from = ProcState(rawValue: from), let to = ProcState(rawValue: to) else { return nil }
+        return (from, to)
+    }
+}
+
+public struct ClockSnapshot: Hashable, Sendable {
+    /// The snapshot's time on the trace clock, in nanoseconds.
+    public var trace: Int64
+    /// The monotonic clock reading.
+    public var mono: UInt64
+    /// The wall clock reading, as Unix seconds and nanoseconds.
+    public var wallSeconds: Int64
+    public var wallNanoseconds: Int64
+}
+
+public struct Sync: Hashable, Sendable {
+    /// The Sync events counted from 1.
+    public var n: Int
+    public var clockSnapshot: ClockSnapshot?
+}
+
+public enum ExperimentalValue: Hashable, Sendable {
+    case uint64(UInt64)
+    case string(String)
+}
+
+public struct Experimental: Hashable, Sendable {
+    public var name: String
+    public var experiment: String
+    public var argNames: [String]
+    public var values: [ExperimentalValue]
+}

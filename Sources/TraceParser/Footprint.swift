@@ -1,0 +1,118 @@
+import TraceV2
+import TraceWire
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The table `go tool trace -d=footprint` prints: for every event byte, how many bytes and
+/// events of that type the trace holds, largest first.
+public enum Footprint {
+    struct Row {
+        var type: Int
+        var count = 0
+        var bytes = 0
+    }
+
+    /// Reads every raw event of `reader` and returns the table as Go prints it.
+    public static func table(_ reader: WireReader) throws -> String {
+        var rows = (0..<256).map { Row(type: $0) }
+        var events = 0
+        let limit = typeLimit(reader.version)
+        while let event = try reader.nextView() {
+            let type = Int(event.type.rawValue)
+            // Go's raw reader knows only the events of the trace's own version table, which for
+            // Go 1.23 to 1.25 traces stops before the experimental events.
+            if type >= limit { throw WireError.at(offset: event.offset, "invalid event type: \(type)") }
+            rows[type].count += 1
+            rows[type].bytes += encodedSize(event)
+            events += 1
+        }
+        let total = reader.offset
+        // Go sorts with its unstable sort, so equal byte counts stay where it leaves them.
+        GoSort.sort(&rows) { $0.bytes > $1.bytes }
+        var cells: [[String]] = [["Event", "Bytes", "%", "Count", "%"], ["-", "-", "-", "-", "-"]]
+        for row in rows {
+            cells.append([
+                name(row.type, in: reader.version), String(row.bytes), percent(row.bytes, of: total),
+                String(row.count), percent(row.count, of: events),
+            ])
+        }
+        return align(cells)
+    }
+
+    /// One past the last event byte Go's raw reader accepts in a trace of `version`.
+    static func typeLimit(_ version: TraceVersion) -> Int {
+        KindTable.versionTableLimit(version)
+    }
+
+    /// The size Go's tool counts for an event: its type byte and the shortest encoding of each
+    /// argument and data length, whatever the bytes on the wire were (the runtime pads some).
+    static func encodedSize(_ event: WireEventView) -> Int {
+        var size = 1
+        for value in event.args { size += varintLength(value) }
+        if event.type.spec.hasData {
+            let length = event.data?.count ?? 0
+            size += varintLength(UInt64(length)) + length
+        }
+        return size
+    }
+
+    @inline(__always)
+    static func varintLength(_ value: UInt64) -> Int {
+        value == 0 ? 1 : (70 - value.leadingZeroBitCount) / 7
+    }
+
+    /// The name Go's tool uses: the spec name when the version's table reaches that far (empty
+    /// for unused bytes), else `<unknown (N)>`.
+    static func name(_ type: Int, in version: TraceVersion) -> String {
+        guard type < typeLimit(version) else { return "<unknown (\(type))>" }
+        return EventType(rawValue: UInt8(type))?.name ?? ""
+    }
+
+    /// `part / whole * 100` with two decimals and a percent sign, as Go's `%.2f%%` prints it.
+    static func percent(_ part: Int, of whole: Int) -> String {
+        let value = Double(part) / Double(whole) * 100
+        if value.isNaN { return "NaN%" }
+        if value.isInfinite { return value > 0 ? "+Inf%" : "-Inf%" }
+        return formatFixed(value) + "%"
+    }
+
+    /// A value with two decimals, correctly rounded from its exact binary value; the C
+    /// library does this the same way Go's strconv does.
+    private static func formatFixed(_ value: Double) -> String {
+        var buffer = [CChar](repeating: 0, count: 400)
+        _ = withVaList([value]) { arguments in
+            vsnprintf(&buffer, buffer.count, "%.2f", arguments)
+        }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// Go's `text/tabwriter` with minimum width 3, padding 2 and spaces: every cell but the last
+    /// of a line is padded to its column's widest cell plus two.
+    static func align(_ lines: [[String]]) -> String {
+        let columns = (lines.map(\.count).max() ?? 1) - 1
+        var widths = [Int](repeating: 0, count: max(columns, 0))
+        for line in lines {
+            for (index, cell) in line.dropLast().enumerated() {
+                widths[index] = max(widths[index], cell.utf8.count)
+            }
+        }
+        var text = ""
+        for line in lines {
+            for (index, cell) in line.enumerated() {
+                text += cell
+                if index < line.count - 1 {
+                    let width = max(widths[index] + 2, 3)
+                    text += String(repeating: " ", count: width - cell.utf8.count)
+                }
+            }
+            text += "\n"
+        }
+        return text
+    }
+}

@@ -1,0 +1,66 @@
+/// Byte strings stored back to back in one growing pool, found by a key: the printer's cache of
+/// quoted strings and formatted stacks for one generation. Looking text up costs no reference
+/// counting: the pool is plain memory that lives as long as the cache.
+final class TextCache {
+    private var pool: UnsafeMutablePointer<UInt8>
+    private var poolCapacity = 64 << 10
+    @exclusivity(unchecked) private var poolCount = 0
+    /// Per small ID, the range in the pool plus one (0 means not cached); strings and stacks.
+    @exclusivity(unchecked) private var strings: [(start: Int, count: Int)] = []
+    @exclusivity(unchecked) private var stacks: [(start: Int, count: Int)] = []
+    @exclusivity(unchecked) private var others: [UInt64: (start: Int, count: Int)] = [:]
+
+    /// IDs below this index the arrays.
+    private static let arrayLimit: UInt64 = 1 << 18
+
+    init() {
+        pool = .allocate(capacity: poolCapacity)
+    }
+
+    deinit {
+        pool.deallocate()
+    }
+
+    /// The cached text of an ID, valid until the next ``store(_:for:isStack:)``.
+    @inline(__always)
+    func text(_ id: UInt64, isStack: Bool) -> UnsafeRawBufferPointer? {
+        let range: (start: Int, count: Int)
+        if id < Self.arrayLimit {
+            let index = Int(id)
+            let table = isStack ? stacks : strings
+            guard index < table.count, table[index].start > 0 else { return nil }
+            range = table[index]
+        } else {
+            guard let found = others[isStack ? id | 1 << 63 : id] else { return nil }
+            range = found
+        }
+        return UnsafeRawBufferPointer(start: pool + range.start - 1, count: range.count)
+    }
+
+    func store(_ text: [UInt8], for id: UInt64, isStack: Bool) {
+        if poolCapacity - poolCount < text.count {
+            var capacity = poolCapacity * 2
+            while capacity - poolCount < text.count { capacity *= 2 }
+            let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+            grown.update(from: pool, count: poolCount)
+            pool.deallocate()
+            pool = grown
+            poolCapacity = capacity
+        }
+        (pool + poolCount).update(from: text, count: text.count)
+        let range = (start: poolCount + 1, count: text.count)
+        poolCount += text.count
+        if id < Self.arrayLimit {
+            let index = Int(id)
+            if isStack {
+                if index >= stacks.count { stacks += Array(repeating: (0, 0), count: index + 1 - stacks.count) }
+                stacks[index] = range
+            } else {
+                if index >= strings.count { strings += Array(repeating: (0, 0), count: index + 1 - strings.count) }
+                strings[index] = range
+            }
+        } else {
+            others[isStack ? id | 1 << 63 : id] = range
+        }
+    }
+}

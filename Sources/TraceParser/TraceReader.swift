@@ -1,0 +1,389 @@
+import TraceV2
+import TraceWire
+
+/// Reads a Go execution trace as Go 1.27's `internal/trace` reader does: generation by
+/// generation, merging the threads' batches into one stream ordered by time and by the rules of
+/// the scheduler, checking every event against the state of goroutines, procs and threads.
+///
+/// The stream starts and ends with a Sync event and has one at each generation boundary. Only
+/// one generation is held in memory at a time.
+///
+/// Usage:
+/// ```swift
+/// let reader = try TraceReader(source: FileDescriptorSource(path: "app.trace"))
+/// while let event = try reader.next() { print(event.kind, event.time) }
+/// ```
+public final class TraceReader {
+    /// The trace version its header names.
+    public let version: TraceVersion
+
+    private let input: BatchInput
+    private let ordering: Ordering
+    @exclusivity(unchecked) private var lastTime: Int64 = 0
+    @exclusivity(unchecked) private var generation: Generation?
+    /// Whether a generation was installed and not dropped on a failure (Go's "current generation
+    /// is set"); ``generation`` itself is released early to save memory.
+    @exclusivity(unchecked) private var haveGeneration = false
+    @exclusivity(unchecked) private var frontier = Frontier()
+    @exclusivity(unchecked) private var cpuSamples: [CPUSample] = []
+    @exclusivity(unchecked) private var nextSample = 0
+    @exclusivity(unchecked) private var syncCount = 0
+    @exclusivity(unchecked) private var finished = false
+    /// Go 1.26 traces: a failure reading the next generation, reported after its Sync event.
+    @exclusivity(unchecked) private var pendingFailure: Located?
+    /// Older traces mark no generation end: the first batch of the next generation is read
+    /// while reading this one, and kept here; so is a failure met while looking for it.
+    @exclusivity(unchecked) private var spill: (number: UInt64, batch: BatchInput.RawBatch, data: [UInt8])?
+    @exclusivity(unchecked) private var spillFailure: Located?
+    @exclusivity(unchecked) private var spillFailureSynced = false
+
+    /// Starts reading the trace in `source` and reads its header.
+    public init(source: some ByteSource) throws {
+        var source: any ByteSource = source
+        var header = [UInt8](repeating: 0, count: TraceVersion.headerSize)
+        var count = 0
+        while count < header.count {
+            let got = try header.withUnsafeMutableBytes { bytes in
+                try source.read(into: UnsafeMutableRawBufferPointer(rebasing: bytes[count...]))
+            }
+            if got == 0 { break }
+            count += got
+        }
+        guard count == header.count, let version = TraceVersion(header: header) else {
+            throw Self.headerError(Array(header[..<count]))
+        }
+        self.version = version
+        ordering = Ordering(version: version)
+        input = BatchInput(source: source, offset: TraceVersion.headerSize, leftover: [])
+    }
+
+    /// Reads a trace held in memory.
+    public convenience init(bytes: [UInt8]) throws {
+        try self.init(source: MemorySource(bytes))
+    }
+
+    private static func headerError(_ header: [UInt8]) -> TraceParseError {
+        let text = String(decoding: header, as: UTF8.self)
+        if text.hasPrefix("go 1."), text.hasSuffix(" trace\0\0\0") {
+            let number = text.dropFirst(5).prefix { $0.isNumber }
+            if let minor = Int(number) {
+                if [11, 19, 21].contains(minor) {
+                    return TraceParseError(message: "go 1.\(minor) traces use the v1 format, which this reader does not read", offset: 0)
+                }
+                return TraceParseError(message: "unknown or unsupported trace version go 1.\(minor)", offset: 0)
+            }
+        }
+        return TraceParseError(message: "bad file format: not a Go execution trace?", offset: 0)
+    }
+
+    /// The next event, or nil at the end of the trace.
+    public func next() throws -> Event? {
+        do {
+            guard var event = try nextEvent() else { return nil }
+            if event.code != syncEventCode { try validateIDs(event) }
+            if event.time <= lastTime { event.time = lastTime &+ 1 }
+            lastTime = event.time
+            return event
+        } catch let located as Located {
+            if case .endOfInput = located.failure {
+                finished = true
+                return nil
+            }
+            throw TraceParseError(message: located.failure.text, generation: located.generation,
+                                  offset: located.offset, event: located.event)
+        }
+    }
+
+    // MARK: The stream
+
+    private func nextEvent() throws -> Event? {
+        if finished { return nil }
+        if let event = ordering.next() { return event }
+        if frontier.isEmpty && nextSample == cpuSamples.count {
+            // Nothing refers to the finished generation any more: let it go before reading the
+            // next, so only one is held at a time.
+            cpuSamples = []
+            nextSample = 0
+            generation = nil
+            if version < .go1_26 { return try nextGenerationWithSpill() }
+            if let pendingFailure { throw pendingFailure }
+            let read: Generation?
+            do {
+                read = try readGeneration()
+            } catch let failure as Located {
+                pendingFailure = failure
+                haveGeneration = false
+                return makeSync(nil)
+            }
+            return try install(read)
+        }
+        guard let generation else { return nil }
+        if nextSample < cpuSamples.count, frontier.isEmpty || cpuSamples[nextSample].time < frontier.cursors[0].event.time {
+            let sample = cpuSamples[nextSample]
+            nextSample += 1
+            var args = EventArgs()
+            args[0] = sample.stack
+            return Event(code: EventType.cpuSample.rawValue, time: sample.time,
+                         context: SchedContext(goroutine: sample.goroutine, proc: sample.proc, thread: sample.thread),
+                         args: args, generation: generation, offset: 0)
+        }
+        if try !tryAdvance(0, generation) {
+            // Try the other threads in time order; sorting keeps the heap a heap.
+            frontier.sort()
+            var advanced = false
+            var index = 1
+            while index < frontier.count {
+                if try tryAdvance(index, generation) {
+                    advanced = true
+                    break
+                }
+                index += 1
+            }
+            if !advanced {
+                throw Located(.broken("broken trace: failed to advance: frontier:\n[gen=\(generation.number)]\n\n\(dumpFrontier())"),
+                              generation: generation.number)
+            }
+        }
+        return ordering.next()
+    }
+
+    private func tryAdvance(_ index: Int, _ generation: Generation) throws -> Bool {
+        let thread = frontier.cursors[index].thread
+        do {
+            if try !ordering.advance(&frontier.cursors[index].event, generation, thread: thread) { return false }
+        } catch let failure as Failure {
+            let event = frontier.cursors[index].event
+            throw Located(failure, generation: generation.number, offset: event.offset,
+                          event: "\(eventName(event.type)) on M \(thread)")
+        }
+        if try advanceCursor(&frontier.cursors[index], generation) {
+            frontier.update(index)
+        } else {
+            frontier.remove(index)
+        }
+        return true
+    }
+
+    private func advanceCursor(_ cursor: inout BatchCursor, _ generation: Generation) throws -> Bool {
+        do {
+            return try cursor.advance(in: generation)
+        } catch let failure as Failure {
+            throw Located(failure, generation: generation.number, offset: cursor.position(in: generation),
+                          event: nil)
+        }
+    }
+
+    private func dumpFrontier() -> String {
+        frontier.cursors.map { cursor in
+            let type = cursor.event.type
+            let names = EventType(rawValue: type)?.spec.args.dropFirst() ?? []
+            let args = names.enumerated().map { " \($0.element)=\(cursor.event.args[$0.offset])" }.joined()
+            return "M \(cursor.thread) [\(eventName(type)) time=\(cursor.event.time)\(args)]\n"
+        }.joined()
+    }
+
+    private func makeSync(_ generation: Generation?) -> Event {
+        syncCount += 1
+        var args = EventArgs()
+        args[0] = UInt64(syncCount)
+        let time = generation.map { $0.nanoseconds($0.minTime) } ?? lastTime
+        return Event(code: syncEventCode, time: time,
+                     context: SchedContext(goroutine: NoResource.goroutine, proc: NoResource.proc, thread: NoResource.thread),
+                     args: args, generation: generation, offset: 0)
+    }
+
+    /// Makes `generation` current and returns its opening Sync event; nil means the trace is
+    /// over, which gives the closing Sync event.
+    private func install(_ read: Generation?) throws -> Event {
+        guard let read else {
+            haveGeneration = false
+            finished = true
+            let sync = makeSync(nil)
+            return sync
+        }
+        generation = read
+        haveGeneration = true
+        cpuSamples = read.cpuSamples
+        nextSample = 0
+        for (list, thread) in read.threads.enumerated() {
+            var cursor = BatchCursor(thread: thread, list: list)
+            if try advanceCursor(&cursor, read) { frontier.insert(cursor) }
+        }
+        return makeSync(read)
+    }
+
+    private func nextGenerationWithSpill() throws -> Event? {
+        if let spillFailure {
+            if spillFailureSynced { throw spillFailure }
+            spillFailureSynced = true
+            return makeSync(nil)
+        }
+        if haveGeneration && spill == nil {
+            finished = true
+            return makeSync(nil)
+        }
+        let read: Generation
+        do {
+            read = try readGenerationWithSpill()
+        } catch let failure as Located {
+            haveGeneration = false
+            spillFailure = failure
+            spillFailureSynced = true
+            return makeSync(nil)
+        }
+        return try install(read)
+    }
+
+    // MARK: Reading generations
+
+    private func readBatch(_ generation: Generation) throws -> BatchInput.RawBatch? {
+        let start = input.offset
+        do {
+            let chunk = generation.chunkWithRoom()
+            var batch = try input.readBatch(into: &generation.chunks[chunk])
+            batch?.chunk = chunk
+            return batch
+        } catch let failure as Failure {
+            throw Located(failure, generation: generation.number == 0 ? nil : generation.number, offset: start)
+        }
+    }
+
+    private func file(_ batch: BatchInput.RawBatch, in generation: Generation) throws {
+        do {
+            try generation.add(batch, version: version)
+        } catch let failure as Failure {
+            throw Located(failure, generation: generation.number, offset: batch.offset)
+        }
+    }
+
+    private func finish(_ generation: Generation, requireClockSnapshot: Bool) throws {
+        do {
+            try generation.finish(requireClockSnapshot: requireClockSnapshot)
+        } catch let failure as Failure {
+            throw Located(failure, generation: generation.number, offset: input.offset)
+        }
+    }
+
+    private static func isEndOfGeneration(_ batch: BatchInput.RawBatch, _ generation: Generation) -> Bool {
+        batch.experiment == nil && batch.dataCount > 0
+            && generation.chunks[batch.chunk].base[batch.dataStart] == EventType.endOfGeneration.rawValue
+    }
+
+    /// Reads one generation of a Go 1.26 trace, up to its EndOfGeneration marker; nil at the end
+    /// of the trace.
+    private func readGeneration() throws -> Generation? {
+        let read = Generation(number: 0)
+        while true {
+            guard let batch = try readBatch(read) else {
+                if !read.threads.isEmpty {
+                    throw Located(.broken("incomplete generation found; trace likely truncated"),
+                                  generation: read.number, offset: input.offset)
+                }
+                return nil
+            }
+            if read.number == 0 { read.number = batch.generation }
+            if Self.isEndOfGeneration(batch, read) {
+                read.chunks[batch.chunk].count = batch.dataStart
+                break
+            }
+            if batch.generation == 0 {
+                throw Located(.broken("invalid generation number 0"), offset: batch.offset)
+            }
+            if batch.generation != read.number {
+                throw Located(.broken("broken trace: missing end-of-generation event, or generations are interleaved"),
+                              generation: read.number, offset: batch.offset)
+            }
+            if read.minTime == 0 || batch.time < read.minTime { read.minTime = batch.time }
+            try file(batch, in: read)
+        }
+        try finish(read, requireClockSnapshot: true)
+        return read
+    }
+
+    /// Reads one generation of an older trace, which ends where a batch of the next generation
+    /// starts; that batch is kept for the next call.
+    private func readGenerationWithSpill() throws -> Generation {
+        let read = Generation(number: 0)
+        if let carried = spill {
+            read.number = carried.number
+            read.minTime = carried.batch.time
+            var batch = carried.batch
+            batch.chunk = read.chunkWithRoom()
+            batch.dataStart = read.chunks[batch.chunk].count
+            carried.data.withUnsafeBytes { read.chunks[batch.chunk].append($0) }
+            spill = nil
+            try file(batch, in: read)
+        }
+        while true {
+            let batch: BatchInput.RawBatch
+            do {
+                guard let next = try readBatch(read) else { break }
+                batch = next
+            } catch let failure as Located {
+                // A broken batch after some good ones may just be a cut trace: keep what was
+                // read and report the problem after this generation.
+                if read.number != 0 {
+                    spillFailure = failure
+                    break
+                }
+                throw failure
+            }
+            if batch.generation == 0 {
+                throw Located(.broken("invalid generation number 0"), offset: batch.offset)
+            }
+            if read.number == 0 { read.number = batch.generation }
+            if batch.generation == read.number &+ 1 {
+                let data = Array(read.chunks[batch.chunk].bytes(from: batch.dataStart, count: batch.dataCount))
+                read.chunks[batch.chunk].count = batch.dataStart
+                spill = (batch.generation, batch, data)
+                break
+            }
+            if batch.generation != read.number {
+                throw Located(.broken("generations out of order"), generation: read.number, offset: batch.offset)
+            }
+            if read.minTime == 0 || batch.time < read.minTime { read.minTime = batch.time }
+            try file(batch, in: read)
+        }
+        try finish(read, requireClockSnapshot: version >= .go1_25)
+        return read
+    }
+
+    // MARK: Table checks
+
+    /// Every stack and string ID the spec lists for the event must be defined.
+    private func validateIDs(_ event: Event) throws {
+        guard let generation = event.generation else { return }
+        let positions = TimedEventTable.shared.idPositions + Int(event.code) * 8
+        for slot in 0..<8 {
+            let position = Int(positions[slot])
+            if position == 0 {
+                // Each list is packed from its start: skip to the strings, or stop.
+                if slot < 4 { continue }
+                break
+            }
+            let id = event.args[position - 1]
+            let isStack = slot < 4
+            let known = isStack ? generation.stacks.contains(id) : generation.strings.contains(id)
+            if !known {
+                throw Located(.broken("found invalid \(isStack ? "stack" : "string") ID \(id) for event \(eventName(event.code))"),
+                              generation: generation.number, offset: event.offset == 0 ? nil : event.offset,
+                              event: "\(eventName(event.code)) on M \(event.thread)")
+            }
+        }
+    }
+}
+
+/// A failure with where it happened, on its way to becoming a ``TraceParseError``.
+struct Located: Error {
+    var failure: Failure
+    var generation: UInt64?
+    var offset: Int?
+    var event: String?
+
+    init(_ failure: Failure, generation: UInt64? = nil, offset: Int? = nil, event: String? = nil) {
+        self.failure = failure
+        self.generation = generation
+        self.offset = offset
+        self.event = event
+    }
+}
