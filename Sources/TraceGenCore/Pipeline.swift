@@ -22,7 +22,7 @@ public enum TraceGen {
     public static func render(_ model: TraceModel, sourceName: String) -> [GeneratedFile] {
         let context = RenderContext(sourceName: sourceName)
         return GoRenderer(model: model, context: context).render()
-            + [GoKindTableGenerator(model: model).generate(context: context)]
+            + [GoKindTableFile(model: model).generate(context: context)]
             + SwiftRenderer(model: model, context: context).render()
             + DocsRenderer(model: model, context: context).render()
     }

@@ -3,7 +3,7 @@
 /// The parser turns wire events into the kinds of event its users see. Its table of which wire
 /// type becomes which kind used to be written by hand beside the generated tables, and an event
 /// added to one but not the other silently read as a bad event. Here both come from the spec.
-struct GoKindTableGenerator: FileGenerator {
+struct GoKindTableFile: FileGenerator {
     let model: TraceModel
     var parser: TraceModel.GoParserLayout { model.goParser }
     var path: String { parser.path }
