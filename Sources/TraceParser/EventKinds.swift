@@ -167,8 +167,13 @@ struct RangeName {
         for (index, text) in texts.enumerated() {
             if !text.isEmpty { pieces.append(.text(Array(text.utf8))) }
             guard index < arguments.count else { continue }
-            let position = named.args.firstIndex(of: arguments[index]) ?? 0
-            pieces.append(.string(argument: max(position - 1, 0)))
+            // Arguments count from after the time delta. A name the event does not carry stays
+            // as written rather than printing some other argument's string.
+            if let position = named.args.firstIndex(of: arguments[index]), position > 0 {
+                pieces.append(.string(argument: position - 1))
+            } else {
+                pieces.append(.text(Array("{\(arguments[index])}".utf8)))
+            }
         }
         self.pieces = pieces
         quotedName = arguments.isEmpty ? GoQuote.quote(Array(range.name.utf8)) : nil

@@ -11,11 +11,14 @@ import TraceWire
     /// The parser's kinds are the spec's, named as the spec names them.
     @Test func kindsAreTheSpecs() {
         for kind in TraceV2.EventKind.allCases {
-            #expect(EventKind(kind).specKind == kind)
-            #expect(EventKind(kind).description == kind.rawValue)
+            #expect(TraceParser.EventKind(kind).specKind == kind)
+            #expect(TraceParser.EventKind(kind).description == kind.rawValue)
         }
-        #expect(EventKind.allCases.compactMap(\.specKind).count == TraceV2.EventKind.allCases.count)
-        #expect(EventKind.bad.specKind == nil)
+        #expect(TraceParser.EventKind.allCases.compactMap(\.specKind).count == TraceV2.EventKind.allCases.count)
+        #expect(TraceParser.EventKind.bad.specKind == nil)
+        for kind in TraceParser.EventKind.allCases {
+            #expect("\(ParsedPrinter.name(of: kind))" == kind.description, "the printer's static name of \(kind)")
+        }
         for type in EventType.allCases {
             let row = KindTable.shared.rows[Int(type.rawValue)]
             #expect(row.kind.specKind == type.kind, "\(type.name)")
@@ -94,7 +97,7 @@ import TraceWire
                 }
                 #expect(matching.count == 1, "\(name): \(line)")
                 if let range = matching.first {
-                    let scope = ResourceID(kind: ResourceKind(range.scope), id: 0).kind.description
+                    let scope = ResourceKind(range.scope).description
                     #expect(line.contains("\(quoted) Scope=\(scope)"), "\(name): \(line)")
                 }
             }
