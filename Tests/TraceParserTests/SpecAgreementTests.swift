@@ -41,7 +41,7 @@ import TraceWire
     }
 
     /// The typed events of every fixture carry the spec's kind, metric name, range name and
-    /// range scope.
+    /// scope, and the resource of a state transition.
     @Test(arguments: ParserSupport.fixtureNames)
     func typedEventsFollowTheSpec(_ name: String) throws {
         let trace = try [UInt8](Data(contentsOf: ParserSupport.fixture(name, ".trace")))
@@ -58,6 +58,12 @@ import TraceWire
                 #expect(event.metric?.name == metric, "\(name): \(type.name)")
             } else {
                 #expect(event.metric == nil)
+            }
+            if let resource = type.resource {
+                let transition = try #require(event.stateTransition, "\(name): \(type.name)")
+                #expect(transition.resource.kind == (resource == .proc ? .proc : .goroutine), "\(name): \(type.name)")
+            } else {
+                #expect(event.stateTransition == nil, "\(name): \(type.name)")
             }
             if let spec = type.range {
                 ranges += 1
