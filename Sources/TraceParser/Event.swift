@@ -55,7 +55,7 @@ public struct Event {
     /// The details of a ``EventKind/metric`` event.
     public var metric: Metric? {
         guard kind == .metric else { return nil }
-        return Metric(name: KindTable.metricName(code), value: args[0])
+        return Metric(name: KindTable.shared.metricNames[Int(code)], value: args[0])
     }
 
     /// The details of a ``EventKind/label`` event.
@@ -64,22 +64,16 @@ public struct Event {
         return Label(label: text(args[0]), resource: ResourceID(kind: .goroutine, id: context.goroutine))
     }
 
-    /// The details of a range event.
+    /// The details of a range event: its name and scope as the spec gives them.
     public var range: Range? {
-        guard let family = KindTable.rangeFamily(code) else { return nil }
-        let type = EventType(rawValue: code)
-        switch family {
-        case .stopTheWorld:
-            return Range(name: "stop-the-world (\(text(args[0])))", scope: ResourceID(kind: .goroutine, id: context.goroutine))
-        case .gcMark:
-            return Range(name: KindTable.gcMarkRangeName, scope: ResourceID(kind: .none, id: 0))
-        case .gcSweep:
-            let id = type == .gcSweepActive ? Int64(bitPattern: args[0]) : context.proc
-            return Range(name: KindTable.gcSweepRangeName, scope: ResourceID(kind: .proc, id: id))
-        case .markAssist:
-            let id = type == .gcMarkAssistActive ? Int64(bitPattern: args[0]) : context.goroutine
-            return Range(name: KindTable.markAssistRangeName, scope: ResourceID(kind: .goroutine, id: id))
+        guard let range = KindTable.shared.ranges[Int(code)] else { return nil }
+        let name = String(decoding: range.bytes { generation?.string(args[$0]) ?? [] }, as: UTF8.self)
+        let id: Int64 = switch range.spec.scope {
+        case .none: 0
+        case .proc: range.scopeArgument.map { Int64(bitPattern: args[$0]) } ?? context.proc
+        case .goroutine: range.scopeArgument.map { Int64(bitPattern: args[$0]) } ?? context.goroutine
         }
+        return Range(name: name, scope: ResourceID(kind: ResourceKind(range.spec.scope), id: id))
     }
 
     /// The attributes a range end reports: for the end of a sweep, the bytes swept and reclaimed.

@@ -707,7 +707,8 @@ final class Ordering {
 
         case .goRangeBegin:
             try checkUser(context)
-            let detail = ev.type == EventType.stwBegin.rawValue ? ev.args[0] : 0
+            // A range whose name refers to a string (stop-the-world's reason) keeps it for its end.
+            let detail = KindTable.shared.ranges[Int(ev.type)]?.firstStringArgument.map { ev.args[$0] } ?? 0
             guard let state = goroutines[context.goroutine] else {
                 throw Failure.broken("encountered event of type \(ev.type) without known state for current goroutine \(context.goroutine)")
             }
@@ -730,7 +731,7 @@ final class Ordering {
                 throw Failure.broken("encountered event of type \(ev.type) without known state for current goroutine \(context.goroutine)")
             }
             let detail = try state.ranges.end(ev.type)
-            if ev.type == EventType.stwEnd.rawValue { ev.args[0] = detail }
+            if let argument = KindTable.shared.ranges[Int(ev.type)]?.firstStringArgument { ev.args[argument] = detail }
             push(ev, context, generation)
             return (context, true)
         }

@@ -81,7 +81,7 @@ public enum ParsedPrinter {
             }
         case .metric:
             try sink.literal(" Name=\"")
-            try sink.text(KindTable.metricName(event.code))
+            try sink.text(KindTable.shared.metricNames[Int(event.code)])
             try sink.literal("\" Value=")
             try value(event.args[0], sink)
         case .label:
@@ -157,10 +157,11 @@ public enum ParsedPrinter {
         sink.byte(UInt8(ascii: "\n"))
     }
 
-    // The names below are the same as the enums' descriptions, as static text for the hot path.
+    // The names below are the same as the enums' descriptions (the kind names come from the
+    // spec; SpecAgreementTests holds them equal), as static text for the hot path.
 
     @inline(__always)
-    private static func name(of kind: EventKind) -> StaticString {
+    static func name(of kind: EventKind) -> StaticString {
         switch kind {
         case .bad: "Bad"
         case .sync: "Sync"
@@ -213,33 +214,30 @@ public enum ParsedPrinter {
     }
 
     private static func writeRange(_ event: Event, _ generation: Generation?, _ sink: ByteSink) throws {
-        guard let family = KindTable.rangeFamily(event.code) else { return }
+        guard let range = KindTable.shared.ranges[Int(event.code)] else { return }
         try sink.literal(" Name=")
-        let type = EventType(rawValue: event.code)
-        switch family {
-        case .stopTheWorld:
-            // The reason goes inside the quoted name, so quote the whole name.
-            let reason = generation?.string(event.args[0]) ?? []
-            try sink.text(GoQuote.quote(Array("stop-the-world (".utf8) + reason + Array(")".utf8)))
+        if let quoted = range.quotedName {
+            try sink.text(quoted)
+        } else {
+            // The strings go inside the quoted name, so quote the whole name.
+            try sink.text(GoQuote.quote(range.bytes { generation?.string(event.args[$0]) ?? [] }))
+        }
+        try sink.ensure(40)
+        switch range.spec.scope {
+        case .none:
+            try sink.literal(" Scope=None")
+        case .proc:
+            try sink.literal(" Scope=Proc(")
+            try sink.decimal(range.scopeArgument.map { Int64(bitPattern: event.args[$0]) } ?? event.context.proc)
+            sink.byte(UInt8(ascii: ")"))
+        case .goroutine:
             try sink.literal(" Scope=Goroutine(")
-            try sink.decimal(event.context.goroutine)
-            sink.byte(UInt8(ascii: ")"))
-        case .gcMark:
-            try sink.literal("\"GC concurrent mark phase\" Scope=None")
-        case .gcSweep:
-            try sink.literal("\"GC incremental sweep\" Scope=Proc(")
-            try sink.ensure(24)
-            try sink.decimal(type == .gcSweepActive ? Int64(bitPattern: event.args[0]) : event.context.proc)
-            sink.byte(UInt8(ascii: ")"))
-        case .markAssist:
-            try sink.literal("\"GC mark assist\" Scope=Goroutine(")
-            try sink.ensure(24)
-            try sink.decimal(type == .gcMarkAssistActive ? Int64(bitPattern: event.args[0]) : event.context.goroutine)
+            try sink.decimal(range.scopeArgument.map { Int64(bitPattern: event.args[$0]) } ?? event.context.goroutine)
             sink.byte(UInt8(ascii: ")"))
         }
         if event.kind == .rangeEnd {
             try sink.literal(" Attributes=[")
-            if type == .gcSweepEnd {
+            if event.code == EventType.gcSweepEnd.rawValue {
                 try sink.literal("\"bytes swept\"=")
                 try value(event.args[0], sink)
                 try sink.literal(" \"bytes reclaimed\"=")
