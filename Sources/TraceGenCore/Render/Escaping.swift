@@ -15,7 +15,8 @@ public enum Escaping {
     /// Whether a scalar is invisible or steers the display of text: controls and format characters
     /// (category Cf: bidirectional overrides, zero-width spaces, the BOM).
     public static func isHiddenOrControl(_ scalar: Unicode.Scalar) -> Bool {
-        if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) { return true }
+        // Below U+00A0 the answer needs no Unicode tables: C0 and C1 controls and DEL only.
+        if scalar.value < 0xA0 { return scalar.value < 0x20 || scalar.value >= 0x7F }
         return scalar.properties.generalCategory == .format
     }
 

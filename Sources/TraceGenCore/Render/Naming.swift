@@ -10,6 +10,7 @@ public enum Naming {
 
     /// The lowerCamelCase form of a spec name, before any keyword escaping.
     static func lowerCamel(_ name: String) -> String {
+        if let ascii = lowerCamelASCII(name) { return ascii }
         let characters = Array(name)
         let leadingUpper = characters.prefix { $0.isUppercase }.count
         let lowered: Int
@@ -22,6 +23,25 @@ public enum Naming {
             lowered = characters[leadingUpper].isLetter ? leadingUpper - 1 : leadingUpper
         }
         return String(characters[..<lowered]).lowercased() + String(characters[lowered...])
+    }
+
+    /// ``lowerCamel(_:)`` for ASCII names, by the same rule on bytes: most names are ASCII, and
+    /// large specs convert tens of thousands of them. Nil for names with other characters.
+    private static func lowerCamelASCII(_ name: String) -> String? {
+        let bytes = Array(name.utf8)
+        guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+        func isUpper(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") }
+        func isLetter(_ byte: UInt8) -> Bool { isUpper(byte) || (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) }
+        let leadingUpper = bytes.prefix(while: isUpper).count
+        let lowered: Int
+        switch leadingUpper {
+        case 0: return name
+        case bytes.count: lowered = leadingUpper
+        case 1: lowered = 1
+        default: lowered = isLetter(bytes[leadingUpper]) ? leadingUpper - 1 : leadingUpper
+        }
+        let result = bytes.enumerated().map { index, byte in index < lowered ? byte | 0x20 : byte }
+        return String(decoding: result, as: UTF8.self)
     }
 
     /// The Swift case name for a version such as `go1.23`.

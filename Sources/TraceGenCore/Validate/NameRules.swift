@@ -143,51 +143,60 @@ extension Check {
     /// Text that steers how it is displayed (bidirectional overrides, zero-width characters) or
     /// controls a terminal can hide what generated code says, so no spec text may hold them.
     mutating func checkText() {
-        var texts: [(String, String, SourceLocation)] = [
-            (document.title, "title", document.locations["title"]),
-            (document.goPackage, "output goPackage", document.locations["output.goPackage"]),
-            (document.swiftModule, "output swiftModule", document.locations["output.swiftModule"]),
-        ]
+        scan(document.title, "title", document.locations["title"])
+        scan(document.goPackage, "output goPackage", document.locations["output.goPackage"])
+        scan(document.swiftModule, "output swiftModule", document.locations["output.swiftModule"])
         for version in document.versions {
-            texts += [(version.name, "version name", version.locations["name"]), (version.header, "header of \(version.name)", version.locations["header"]),
-                      (version.description, "description of \(version.name)", version.locations["description"])]
+            scan(version.name, "version name", version.locations["name"])
+            scan(version.header, "header of \(version.name)", version.locations["header"])
+            scan(version.description, "description of \(version.name)", version.locations["description"])
         }
         for constant in document.constants {
-            texts += [(constant.name, "constant name", constant.locations["name"]), (constant.description, "description of \(constant.name)", constant.locations["description"])]
+            scan(constant.name, "constant name", constant.locations["name"])
+            scan(constant.description, "description of \(constant.name)", constant.locations["description"])
         }
         for type in document.argTypes {
-            texts += [(type.name, "argument type name", type.locations["name"]), (type.description, "description of argument type \(type.name)", type.locations["description"])]
+            scan(type.name, "argument type name", type.locations["name"])
+            scan(type.description, "description of argument type \(type.name)", type.locations["description"])
         }
         for experiment in document.experiments {
-            texts += [(experiment.name, "experiment name", experiment.locations["name"]), (experiment.since, "since of \(experiment.name)", experiment.locations["since"]),
-                      (experiment.description, "description of \(experiment.name)", experiment.locations["description"])]
+            scan(experiment.name, "experiment name", experiment.locations["name"])
+            scan(experiment.since, "since of \(experiment.name)", experiment.locations["since"])
+            scan(experiment.description, "description of \(experiment.name)", experiment.locations["description"])
         }
         for status in document.goStatuses + document.procStatuses {
-            texts += [(status.name, "status name", status.locations["name"]), (status.display, "display of status \(status.name)", status.locations["display"]),
-                      (status.description, "description of status \(status.name)", status.locations["description"])]
+            scan(status.name, "status name", status.locations["name"])
+            scan(status.display, "display of status \(status.name)", status.locations["display"])
+            scan(status.description, "description of status \(status.name)", status.locations["description"])
         }
         for group in document.groups {
-            texts += [(group.name, "group name", group.locations["name"]), (group.description, "description of group \(group.name)", group.locations["description"])]
+            scan(group.name, "group name", group.locations["name"])
+            scan(group.description, "description of group \(group.name)", group.locations["description"])
             for event in group.events {
-                texts += [(event.name, "event name", event.locations["name"]), (event.since, "since of \(event.name)", event.locations["since"]),
-                          (event.description, "description of \(event.name)", event.locations["description"])]
-                texts += event.args.enumerated().map { ($0.element, "argument of \(event.name)", event.locations["args", $0.offset]) }
-                if let start = event.start { texts.append((start, "start of \(event.name)", event.locations["start"])) }
-                if let experiment = event.experiment { texts.append((experiment, "experiment of \(event.name)", event.locations["experiment"])) }
+                scan(event.name, "event name", event.locations["name"])
+                scan(event.since, "since of \(event.name)", event.locations["since"])
+                scan(event.description, "description of \(event.name)", event.locations["description"])
+                for (index, argument) in event.args.enumerated() {
+                    scan(argument, "argument of \(event.name)", event.locations["args", index])
+                }
+                if let start = event.start { scan(start, "start of \(event.name)", event.locations["start"]) }
+                if let experiment = event.experiment { scan(experiment, "experiment of \(event.name)", event.locations["experiment"]) }
             }
         }
         for (role, name) in document.roles.events.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
-            texts.append((name, "role \(role.rawValue)", document.roles.locations[role.rawValue]))
+            scan(name, "role \(role.rawValue)", document.roles.locations[role.rawValue])
         }
         for (role, name) in document.roles.constants.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
-            texts.append((name, "role \(role.rawValue)", document.roles.locations[role.rawValue]))
+            scan(name, "role \(role.rawValue)", document.roles.locations[role.rawValue])
         }
-        for (text, what, location) in texts {
-            if let scalar = text.unicodeScalars.first(where: Self.isForbidden) {
-                let kind = scalar.properties.generalCategory == .format ? "an invisible formatting character" : "a control character"
-                error("\(what) contains \(kind), U+\(Escaping.hex(scalar.value, digits: 4)); remove it or write it out in words", at: location)
-            }
-        }
+    }
+
+    /// Reports the first hidden or control character in one text; `what` names the text and is
+    /// worked out only when there is something to report, since a spec may hold many texts.
+    private mutating func scan(_ text: String, _ what: @autoclosure () -> String, _ location: SourceLocation) {
+        guard let scalar = text.unicodeScalars.first(where: Self.isForbidden) else { return }
+        let kind = scalar.properties.generalCategory == .format ? "an invisible formatting character" : "a control character"
+        error("\(what()) contains \(kind), U+\(Escaping.hex(scalar.value, digits: 4)); remove it or write it out in words", at: location)
     }
 
     /// Controls other than tab and line breaks, and format characters (category Cf).

@@ -326,10 +326,15 @@ struct Check {
     enum IdentifierPattern { case exported, goPackage }
 
     func isIdentifier(_ name: String, pattern: IdentifierPattern) -> Bool {
-        guard let first = name.first, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else { return false }
+        // ASCII letters and digits only, so the bytes answer it without Unicode tables.
+        let bytes = name.utf8
+        func isUpper(_ byte: UInt8) -> Bool { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) }
+        func isLower(_ byte: UInt8) -> Bool { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) }
+        func isDigit(_ byte: UInt8) -> Bool { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) }
+        guard let first = bytes.first, bytes.allSatisfy({ isUpper($0) || isLower($0) || isDigit($0) }) else { return false }
         switch pattern {
-        case .exported: return first.isUppercase
-        case .goPackage: return first.isLowercase && name == name.lowercased()
+        case .exported: return isUpper(first)
+        case .goPackage: return !bytes.contains(where: isUpper) && isLower(first)
         }
     }
 
