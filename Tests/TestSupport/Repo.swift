@@ -134,7 +134,7 @@ public struct CapturedRun: Sendable {
 
 /// Runs a program to completion with standard input empty, its standard output and error
 /// written to files and read back whole, so neither can block on a full pipe.
-public func runCapturingBytes(_ arguments: [String], environment: [String: String]? = nil) throws -> CapturedRun {
+public func runCapturingBytes(_ arguments: [String], in directory: URL? = nil, environment: [String: String]? = nil) throws -> CapturedRun {
     let scratch = makeTemporaryDirectory("tracegen-capture")
     defer { try? FileManager.default.removeItem(at: scratch) }
     let outURL = scratch.appendingPathComponent("stdout")
@@ -146,6 +146,7 @@ public func runCapturingBytes(_ arguments: [String], environment: [String: Strin
     let process = Process()
     process.executableURL = URL(fileURLWithPath: arguments[0])
     process.arguments = Array(arguments.dropFirst())
+    if let directory { process.currentDirectoryURL = directory }
     if let environment { process.environment = environment }
     process.standardOutput = out
     process.standardError = err

@@ -26,42 +26,15 @@ public enum Support {
         URL(fileURLWithPath: try goBinary(pin)).deletingLastPathComponent().deletingLastPathComponent()
     }
 
-    public struct RunResult {
-        public let status: Int32
-        public let output: Data
-        public let error: Data
-        public var outputText: String { String(decoding: output, as: UTF8.self) }
-        public var errorText: String { String(decoding: error, as: UTF8.self) }
-    }
+    public typealias RunResult = CapturedRun
 
     /// Runs a program to completion, with Go kept offline and on its own toolchain.
     public static func run(_ executable: String, _ arguments: [String], in directory: URL? = nil) throws -> RunResult {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = directory }
         var environment = ProcessInfo.processInfo.environment
         environment["GOTOOLCHAIN"] = "local"
         environment["GOFLAGS"] = ""
         environment["GOWORK"] = "off"
-        process.environment = environment
-        let scratch = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        // Files rather than pipes, so large outputs cannot fill a pipe and stall the child.
-        let outURL = scratch.appendingPathComponent("stdout")
-        let errURL = scratch.appendingPathComponent("stderr")
-        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let out = try FileHandle(forWritingTo: outURL)
-        let err = try FileHandle(forWritingTo: errURL)
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        try out.close()
-        try err.close()
-        return RunResult(status: process.terminationStatus, output: try Data(contentsOf: outURL), error: try Data(contentsOf: errURL))
+        return try runCapturingBytes([executable] + arguments, in: directory, environment: environment)
     }
 
     /// `go tool trace -d=wire FILE` with the given pinned release.
