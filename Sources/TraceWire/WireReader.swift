@@ -130,7 +130,7 @@ public final class WireReader {
             try readArgumentsNearEnd(byte, count: count, at: eventOffset)
         }
         if row.isStack || row.hasData || byte == EventType.eventBatch.rawValue {
-            return try finishEvent(byte, row: row, at: eventOffset)
+            return try finishEvent(byte, at: eventOffset)
         }
         return WireEventView(
             type: row.type,
@@ -172,8 +172,9 @@ public final class WireReader {
     /// Finishes an event with more than its arguments to check or read: a batch header's size,
     /// a stack's frames, trailing data.
     @inline(never)
-    private func finishEvent(_ byte: UInt8, row: EventTable.Row, at eventOffset: Int) throws -> WireEventView {
+    private func finishEvent(_ byte: UInt8, at eventOffset: Int) throws -> WireEventView {
         currentType = byte
+        let row = rows[Int(byte)]
         var count = row.argCount
         if byte == EventType.eventBatch.rawValue {
             if args[3] > UInt64(TraceLimits.maxBatchSize) {
