@@ -33,6 +33,7 @@ public final class TypedReader {
 
     /// Reads the next event, or returns nil at the end of the trace. The view's data and frames
     /// are valid until the next call.
+    @inline(__always)
     public func nextView() throws -> TypedEventView? {
         guard let raw = try reader.nextView() else { return nil }
         let count = rows[raw.type.rawValue].argCount

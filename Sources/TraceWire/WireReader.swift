@@ -96,48 +96,86 @@ public final class WireReader {
 
     /// Reads the next event and returns a view of it, or nil at the end of the trace.
     ///
-    /// The view points into the reader's buffers and is valid until the next call.
+    /// The view points into the reader's buffers and is valid until the next call. The common
+    /// path is inlined into the loops that read events; everything rare (refilling, stacks,
+    /// data, errors) is a call of its own, so the inlined part stays small.
+    @inline(__always)
     public func nextView() throws -> WireEventView? {
         if end - position < headRoom {
             if try refill(headRoom) == 0 { return nil }
         }
-        let eventOffset = bufferBase + position
-        let byte = buffer[position]
+        let buffer = self.buffer
+        let start = position
+        let eventOffset = bufferBase + start
+        let byte = buffer[start]
         let row = rows[Int(byte)]
         guard row.since <= versionNumber else { throw invalidType(byte, at: eventOffset) }
-        currentType = byte
-        var count = row.argCount
-        if end - position >= headRoom {
+        let args = self.args
+        let count = row.argCount
+        if end - start >= headRoom {
             // The whole fixed part is in the buffer: decode without bounds checks.
-            var cursor = buffer + position + 1
-            for index in 0..<count {
+            var cursor = buffer + start + 1
+            var index = 0
+            while index < count {
                 var value = UInt64(cursor.pointee)
                 cursor += 1
                 if value >= 0x80 {
-                    value &= 0x7f
-                    var shift: UInt64 = 7
-                    while true {
-                        let next = cursor.pointee
-                        cursor += 1
-                        if next < 0x80 {
-                            if shift == 63 && next > 1 { throw overflow(near: cursor) }
-                            value |= UInt64(next) << shift
-                            break
-                        }
-                        if shift == 63 { throw overflow(near: cursor) }
-                        value |= UInt64(next & 0x7f) << shift
-                        shift += 7
-                    }
+                    value = try Self.varintTail(value, &cursor, reader: self)
                 }
                 args[index] = value
+                index += 1
             }
             position = cursor - buffer
         } else {
-            position += 1
-            for index in 0..<count {
-                args[index] = try varint(eventOffset)
-            }
+            try readArgumentsNearEnd(byte, count: count, at: eventOffset)
         }
+        if row.isStack || row.hasData || byte == EventType.eventBatch.rawValue {
+            return try finishEvent(byte, at: eventOffset)
+        }
+        return WireEventView(
+            type: row.type,
+            offset: eventOffset,
+            args: UnsafeBufferPointer(start: args, count: count),
+            data: nil
+        )
+    }
+
+    /// The rest of a varint whose first byte, `first`, has its top bit set; `cursor` points just
+    /// past that byte, with at least nine more bytes in the buffer.
+    @inline(__always)
+    private static func varintTail(_ first: UInt64, _ cursor: inout UnsafeMutablePointer<UInt8>, reader: WireReader) throws -> UInt64 {
+        var value = first & 0x7f
+        var shift: UInt64 = 7
+        while true {
+            let next = cursor.pointee
+            cursor += 1
+            if next < 0x80 {
+                if shift == 63 && next > 1 { throw reader.overflow(near: cursor) }
+                return value | UInt64(next) << shift
+            }
+            if shift == 63 { throw reader.overflow(near: cursor) }
+            value |= UInt64(next & 0x7f) << shift
+            shift += 7
+        }
+    }
+
+    /// Reads the arguments of an event whose fixed part may run past the buffered bytes.
+    @inline(never)
+    private func readArgumentsNearEnd(_ byte: UInt8, count: Int, at eventOffset: Int) throws {
+        currentType = byte
+        position += 1
+        for index in 0..<count {
+            args[index] = try varint(eventOffset)
+        }
+    }
+
+    /// Finishes an event with more than its arguments to check or read: a batch header's size,
+    /// a stack's frames, trailing data.
+    @inline(never)
+    private func finishEvent(_ byte: UInt8, at eventOffset: Int) throws -> WireEventView {
+        currentType = byte
+        let row = rows[Int(byte)]
+        var count = row.argCount
         if byte == EventType.eventBatch.rawValue {
             if args[3] > UInt64(TraceLimits.maxBatchSize) {
                 throw WireError.at(offset: eventOffset, "batch size \(args[3]) is larger than the limit of \(TraceLimits.maxBatchSize) bytes")
