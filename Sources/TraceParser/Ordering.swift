@@ -183,6 +183,22 @@ final class Ordering {
         }
     }
 
+    /// The goroutine an event runs on; the trace is broken if the parser has never seen it.
+    private func goroutine(of context: SchedContext, during type: UInt8) throws -> GoroutineRecord {
+        guard let state = goroutines[context.goroutine] else {
+            throw Failure.broken("event \(name(type)) for goroutine (\(context.goroutine)) that doesn't exist")
+        }
+        return state
+    }
+
+    /// The P an event runs on, which must already have a state.
+    private func initializedProc(of context: SchedContext, during type: UInt8) throws -> ProcRecord {
+        guard let proc = procs[context.proc] else {
+            throw Failure.broken("uninitialized proc \(context.proc) found during \(name(type))")
+        }
+        return proc
+    }
+
     /// The usual requirement of events a running goroutine emits: thread, proc and goroutine.
     private func checkUser(_ context: SchedContext) throws {
         try check(context, thread: .present, proc: .present, goroutine: .present)
@@ -391,9 +407,7 @@ final class Ordering {
 
         case .goStopExec:
             try checkUser(context)
-            guard let state = goroutines[context.goroutine] else {
-                throw Failure.broken("event \(name(ev.type)) for goroutine (\(context.goroutine)) that doesn't exist")
-            }
+            let state = try goroutine(of: context, during: ev.type)
             guard state.status == GoStatus.running.rawValue else {
                 throw Failure.broken("\(name(ev.type)) event for goroutine that's not Running")
             }
@@ -436,9 +450,7 @@ final class Ordering {
 
         case .goSwitch:
             try checkUser(context)
-            guard let state = goroutines[context.goroutine] else {
-                throw Failure.broken("event \(name(ev.type)) for goroutine (\(context.goroutine)) that doesn't exist")
-            }
+            let state = try goroutine(of: context, during: ev.type)
             guard state.status == GoStatus.running.rawValue else {
                 throw Failure.broken("\(name(ev.type)) event for goroutine that's not Running")
             }
@@ -467,16 +479,12 @@ final class Ordering {
 
         case .goSyscallBegin:
             try checkUser(context)
-            guard let state = goroutines[context.goroutine] else {
-                throw Failure.broken("event \(name(ev.type)) for goroutine (\(context.goroutine)) that doesn't exist")
-            }
+            let state = try goroutine(of: context, during: ev.type)
             guard state.status == GoStatus.running.rawValue else {
                 throw Failure.broken("\(name(ev.type)) event for goroutine that's not Running")
             }
             state.status = GoStatus.syscall.rawValue
-            guard let proc = procs[context.proc] else {
-                throw Failure.broken("uninitialized proc \(context.proc) found during \(name(ev.type))")
-            }
+            let proc = try initializedProc(of: context, during: ev.type)
             proc.status = ProcStatus.syscall.rawValue
             let sequence = Sequence(generation: gen, value: ev.args[0])
             if !sequence.follows(proc.sequence) {
@@ -488,16 +496,12 @@ final class Ordering {
 
         case .goSyscallEnd:
             try checkUser(context)
-            guard let state = goroutines[context.goroutine] else {
-                throw Failure.broken("event \(name(ev.type)) for goroutine (\(context.goroutine)) that doesn't exist")
-            }
+            let state = try goroutine(of: context, during: ev.type)
             guard state.status == GoStatus.syscall.rawValue else {
                 throw Failure.broken("\(name(ev.type)) event for goroutine that's not Running")
             }
             state.status = GoStatus.running.rawValue
-            guard let proc = procs[context.proc] else {
-                throw Failure.broken("uninitialized proc \(context.proc) found during \(name(ev.type))")
-            }
+            let proc = try initializedProc(of: context, during: ev.type)
             guard proc.status == ProcStatus.syscall.rawValue else {
                 throw Failure.broken("expected proc \(context.proc) in state Syscall, but got \(ProcStatus.displayName(forRawValue: UInt64(proc.status))) instead")
             }
@@ -507,16 +511,12 @@ final class Ordering {
 
         case .goSyscallEndBlocked:
             if context.proc != NoResource.proc {
-                guard let proc = procs[context.proc] else {
-                    throw Failure.broken("uninitialized proc \(context.proc) found during \(name(ev.type))")
-                }
+                let proc = try initializedProc(of: context, during: ev.type)
                 // The proc must be stolen first.
                 if proc.status == ProcStatus.syscall.rawValue { return (context, false) }
             }
             try check(context, thread: .present, proc: .any, goroutine: .present)
-            guard let state = goroutines[context.goroutine] else {
-                throw Failure.broken("event \(name(ev.type)) for goroutine (\(context.goroutine)) that doesn't exist")
-            }
+            let state = try goroutine(of: context, during: ev.type)
             guard state.status == GoStatus.syscall.rawValue else {
                 throw Failure.broken("\(name(ev.type)) event for goroutine that's not Running")
             }
@@ -540,9 +540,7 @@ final class Ordering {
 
         case .goDestroySyscall:
             try check(context, thread: .present, proc: .any, goroutine: .present)
-            guard let state = goroutines[context.goroutine] else {
-                throw Failure.broken("event \(name(ev.type)) for goroutine (\(context.goroutine)) that doesn't exist")
-            }
+            let state = try goroutine(of: context, during: ev.type)
             guard state.status == GoStatus.syscall.rawValue else {
                 throw Failure.broken("\(name(ev.type)) event for goroutine that's not Syscall")
             }
