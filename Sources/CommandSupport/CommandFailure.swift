@@ -62,6 +62,7 @@ public enum CommandMain {
     public static func run(_ root: any ParsableCommand.Type, inputStatus: (any ParsableCommand) -> Int32 = { _ in 1 }) -> Never {
         // A capped file size must turn into a write error (EFBIG), not a silent death by signal.
         signal(SIGXFSZ, SIG_IGN)
+        InterruptCleanup.install()
         let arguments = Array(CommandLine.arguments.dropFirst())
         var command: any ParsableCommand
         do {

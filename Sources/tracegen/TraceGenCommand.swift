@@ -90,10 +90,17 @@ func loadAndRender(_ path: String) throws(CommandFailure) -> [GeneratedFile] {
 @discardableResult
 func writeOutput(_ files: [GeneratedFile], to folder: String) throws(CommandFailure) -> [OutputWriter.Result] {
     do {
-        return try OutputWriter(directory: URL(fileURLWithPath: folder, isDirectory: true)).write(files)
+        return try OutputWriter(directory: URL(fileURLWithPath: folder, isDirectory: true), tracker: SignalTracker()).write(files)
     } catch let failure as OutputWriter.Failure {
         throw CommandFailure(.output, "error: cannot write to \(folder): \(failure)")
     } catch {
         throw CommandFailure(.output, "error: cannot write to \(folder): \(error)")
     }
+}
+
+/// Hands the writer's temporary files to ``InterruptCleanup``, which deletes them should SIGINT,
+/// SIGTERM or SIGHUP end the run.
+struct SignalTracker: TemporaryFileTracker {
+    func track(_ path: String) { InterruptCleanup.track(path) }
+    func untrack(_ path: String) { InterruptCleanup.untrack(path) }
 }
