@@ -40,8 +40,10 @@ public enum Footprint {
     /// Go's raw reader checks neither batch sizes nor anything else across events, and takes a
     /// trace that ends between two events, or between the fields of one, for a complete trace.
     /// For such cuts Go prints the table of the events before the cut, with percentages of the
-    /// whole file; so does this. Any other damage (an unknown event type, a cut inside a
-    /// varint, a length past the format's limits) gives no table, as in Go.
+    /// whole file; so does this. An unknown event type or a cut inside a varint gives no table,
+    /// as in Go. A length past the format's limits (a batch over 64 KiB, a stack over 128
+    /// frames, data over its limit) gives none either, though Go, which checks no limits, may
+    /// still print one.
     public static func read(_ reader: WireReader) throws -> Outcome {
         var rows = (0..<256).map { Row(type: $0) }
         var events = 0

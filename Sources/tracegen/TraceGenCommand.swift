@@ -8,7 +8,10 @@ struct TraceGenCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tracegen",
         abstract: "Generate Swift and Go definitions of a binary trace format from one YAML spec.",
-        discussion: "Exit status: 0 on success, 1 for bad input or a failed write, 2 for a usage error.",
+        discussion: """
+            Exit status: 0 on success, 1 for bad input or a failed write, 2 for a usage error. \
+            SIGINT, SIGTERM and SIGHUP remove the files staged so far and end the process by that signal.
+            """,
         subcommands: [GenerateCommand.self, CheckCommand.self, EmitSwiftCommand.self, DiffCommand.self],
         defaultSubcommand: GenerateCommand.self
     )
