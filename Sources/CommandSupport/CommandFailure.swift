@@ -54,6 +54,10 @@ public func systemMessage(_ errorNumber: Int32) -> String {
 /// | success, `--help`, `--version` | 0 |
 /// | bad input, failed output (standard output included), a negative verdict | 1 |
 /// | usage: unknown option, missing or invalid argument | 2 |
+///
+/// Signals end a run before it gets here: SIGINT, SIGTERM and SIGHUP after removing temporary
+/// files (``InterruptCleanup``), SIGPIPE on a closed pipe unless it is ignored, in which case
+/// the write fails and the status is 1.
 public enum CommandMain {
     /// Parses the arguments for `root`, runs the chosen subcommand and exits.
     ///
@@ -62,6 +66,7 @@ public enum CommandMain {
     public static func run(_ root: any ParsableCommand.Type, inputStatus: (any ParsableCommand) -> Int32 = { _ in 1 }) -> Never {
         // A capped file size must turn into a write error (EFBIG), not a silent death by signal.
         signal(SIGXFSZ, SIG_IGN)
+        InterruptCleanup.install()
         let arguments = Array(CommandLine.arguments.dropFirst())
         var command: any ParsableCommand
         do {

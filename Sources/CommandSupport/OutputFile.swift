@@ -9,11 +9,18 @@ import Darwin
 /// Where a command writes one output: standard output for `-`, or a named path.
 ///
 /// A regular file, or a path that does not exist yet, is replaced atomically: the bytes go to
-/// `PATH.tmp-PID` beside it, renamed over it only once all are written, so a failure leaves the
-/// old file as it was. A symbolic link to a regular file keeps being a link; the file it points
-/// at is replaced. Anything else a path can name (a FIFO, a character device such as
-/// `/dev/null`, a link to one such as `/dev/stdout`) is opened and written through, because
-/// replacing it would destroy the device or pipe rather than write to it.
+/// `PATH.tmp-PID` beside it, renamed over it only once all are written, so a failure or an
+/// interrupting signal (see ``InterruptCleanup``) leaves the old file as it was. A symbolic link
+/// to a regular file keeps being a link; the file it points at is replaced. Anything else a path
+/// can name (a FIFO, a character device such as `/dev/null`, a link to one such as
+/// `/dev/stdout`) is opened and written through, because replacing it would destroy the device
+/// or pipe rather than write to it.
+///
+/// A replaced file keeps what its user gave it: the new file gets the old one's mode, owner and
+/// group before anything is written. When the owner or group cannot be given (another user's
+/// file, for a process that is not root), or the file has other hard links, which a new file
+/// would silently cut off, the output is refused and the file is left alone. A new file gets
+/// mode 0644 less the umask, as before.
 public final class OutputFile {
     /// The descriptor to write to.
     public let fileDescriptor: Int32
@@ -32,6 +39,7 @@ public final class OutputFile {
             return
         }
         var info = stat()
+        var replaced: stat?
         if stat(path, &info) == 0 {
             let type = info.st_mode & S_IFMT
             if type == S_IFDIR {
@@ -45,6 +53,10 @@ public final class OutputFile {
                 staging = nil
                 return
             }
+            if info.st_nlink > 1 {
+                throw CommandFailure(.output, "error: \(path): will not replace it: it has \(info.st_nlink) hard links, which a new file would cut off")
+            }
+            replaced = info
         } else if errno != ENOENT {
             throw .system(.output, path: path, action: "write")
         }
@@ -52,10 +64,39 @@ public final class OutputFile {
         let target = Self.resolvedLinkTarget(path) ?? path
         let temporary = "\(target).tmp-\(getpid())"
         Self.removeLeftovers(of: target)
+        // Tracked before it exists, so no moment passes with the file on disk and untracked.
+        InterruptCleanup.track(temporary)
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw .system(.output, path: path, action: "create a file beside it") }
+        guard fd >= 0 else {
+            let code = errno
+            InterruptCleanup.untrack(temporary)
+            throw .system(.output, path: path, action: "create a file beside it", errorNumber: code)
+        }
+        if let replaced {
+            do {
+                try Self.give(fd, theAttributesOf: replaced, path: path)
+            } catch {
+                close(fd)
+                unlink(temporary)
+                InterruptCleanup.untrack(temporary)
+                throw error
+            }
+        }
         fileDescriptor = fd
         staging = (temporary, target)
+    }
+
+    /// Gives the new file the owner, group and mode of the one it replaces, owner first (a
+    /// change of owner clears the set-user-ID and set-group-ID bits, which the mode then restores).
+    private static func give(_ fd: Int32, theAttributesOf old: stat, path: String) throws(CommandFailure) {
+        var new = stat()
+        guard fstat(fd, &new) == 0 else { throw .system(.output, path: path, action: "read the new file's attributes") }
+        if new.st_uid != old.st_uid || new.st_gid != old.st_gid, fchown(fd, old.st_uid, old.st_gid) != 0 {
+            throw CommandFailure(.output, "error: \(path): will not replace it: it belongs to uid \(old.st_uid), gid \(old.st_gid), and the new file cannot be given that owner (\(systemMessage(errno)))")
+        }
+        if fchmod(fd, old.st_mode & 0o7777) != 0 {
+            throw .system(.output, path: path, action: "give the new file its mode")
+        }
     }
 
     /// Whether the output replaces a file atomically (false: written through, or standard output).
@@ -68,6 +109,7 @@ public final class OutputFile {
             return
         }
         closeOnce()
+        defer { InterruptCleanup.untrack(staging.temporary) }
         if rename(staging.temporary, staging.target) != 0 {
             let code = errno
             unlink(staging.temporary)
@@ -79,7 +121,10 @@ public final class OutputFile {
     /// Bytes already written through to a device, a pipe or standard output stay written.
     public func discard() {
         if fileDescriptor != 1 { closeOnce() }
-        if let staging { unlink(staging.temporary) }
+        if let staging {
+            unlink(staging.temporary)
+            InterruptCleanup.untrack(staging.temporary)
+        }
     }
 
     private func closeOnce() {

@@ -18,27 +18,68 @@ public enum Footprint {
         var bytes = 0
     }
 
-    /// Reads every raw event of `reader` and returns the table as Go prints it.
+    /// What footprint makes of a trace: the table wherever Go's tool prints one, and the damage
+    /// `gotrace wire` would report.
+    public struct Outcome: Sendable {
+        /// The table as Go prints it; nil when Go prints none.
+        public var table: String?
+        /// The first problem of the trace, nil for a sound trace.
+        public var damage: WireError?
+    }
+
+    /// Reads every raw event of `reader` and returns the table as Go prints it; throws the first
+    /// problem of a damaged trace, even one Go prints a table for (see ``read(_:)``).
     public static func table(_ reader: WireReader) throws -> String {
+        let outcome = try read(reader)
+        if let damage = outcome.damage { throw damage }
+        return outcome.table ?? ""
+    }
+
+    /// Reads every raw event of `reader`; on damage, keeps the table too where Go has one.
+    ///
+    /// Go's raw reader checks neither batch sizes nor anything else across events, and takes a
+    /// trace that ends between two events, or between the fields of one, for a complete trace.
+    /// For such cuts Go prints the table of the events before the cut, with percentages of the
+    /// whole file; so does this. An unknown event type or a cut inside a varint gives no table,
+    /// as in Go. A length past the format's limits (a batch over 64 KiB, a stack over 128
+    /// frames, data over its limit) gives none either, though Go, which checks no limits, may
+    /// still print one.
+    public static func read(_ reader: WireReader) throws -> Outcome {
         var rows = (0..<256).map { Row(type: $0) }
         var events = 0
         let limit = typeLimit(reader.version)
-        while let event = try reader.nextView() {
-            let type = Int(event.type.rawValue)
-            // Go's raw reader knows only the events of the trace's own version table, which for
-            // Go 1.23 to 1.25 traces stops before the experimental events.
-            if type >= limit { throw WireError.at(offset: event.offset, "invalid event type: \(type)") }
-            rows[type].count += 1
-            rows[type].bytes += encodedSize(event)
-            events += 1
+        do {
+            while let event = try reader.nextView() {
+                let type = Int(event.type.rawValue)
+                // Go's raw reader knows only the events of the trace's own version table, which for
+                // Go 1.23 to 1.25 traces stops before the experimental events.
+                if type >= limit { throw WireError.at(offset: event.offset, "invalid event type: \(type)") }
+                rows[type].count += 1
+                rows[type].bytes += encodedSize(event)
+                events += 1
+            }
+        } catch let damage as WireError {
+            guard let size = reader.sizeAtCleanCut else { return Outcome(table: nil, damage: damage) }
+            return Outcome(table: format(&rows, events: events, total: size, version: reader.version), damage: damage)
         }
-        let total = reader.offset
+        let table = format(&rows, events: events, total: reader.offset, version: reader.version)
+        do {
+            // Go does not mind a last batch cut between two of its events; `gotrace wire` does.
+            try TraceDump.checkLastBatch(reader)
+        } catch let damage as WireError {
+            return Outcome(table: table, damage: damage)
+        }
+        return Outcome(table: table, damage: nil)
+    }
+
+    /// Sorts the rows as Go does and lays them out as its `tabwriter` does.
+    private static func format(_ rows: inout [Row], events: Int, total: Int, version: TraceVersion) -> String {
         // Go sorts with its unstable sort, so equal byte counts stay where it leaves them.
         GoSort.sort(&rows) { $0.bytes > $1.bytes }
         var cells: [[String]] = [["Event", "Bytes", "%", "Count", "%"], ["-", "-", "-", "-", "-"]]
         for row in rows {
             cells.append([
-                name(row.type, in: reader.version), String(row.bytes), percent(row.bytes, of: total),
+                name(row.type, in: version), String(row.bytes), percent(row.bytes, of: total),
                 String(row.count), percent(row.count, of: events),
             ])
         }

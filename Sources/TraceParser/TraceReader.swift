@@ -73,7 +73,9 @@ public final class TraceReader {
                 return TraceParseError(message: "unknown or unsupported trace version go 1.\(minor)", offset: 0)
             }
         }
-        return TraceParseError(message: "bad file format: not a Go execution trace?", offset: 0)
+        return header.count < TraceVersion.headerSize
+            ? TraceParseError(message: "bad file format: the trace ends inside its 16-byte header", offset: header.count)
+            : TraceParseError(message: "bad file format: not a Go execution trace?", offset: 0)
     }
 
     /// The next event, or nil at the end of the trace.

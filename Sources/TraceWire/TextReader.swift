@@ -22,8 +22,9 @@ public final class TextReader {
     public init(source: some ByteSource) throws {
         lines = LineSource(source: source, maxLineLength: Self.maxLineLength)
         guard let (line, number) = try lines.nextContentLine() else {
-            // An empty text has no line 0: the header is missing from line 1.
-            throw WireError.at(line: max(lines.lineNumber, 1), "missing the `Trace Go1.N` header line")
+            // An empty text has no line 0: the header is missing from line 1. Worded as a binary
+            // trace's short header is ("the trace ends inside its 16-byte header").
+            throw WireError.at(line: max(lines.lineNumber, 1), "the text ends before its `Trace Go1.N` header line")
         }
         var cursor = Tokenizer(line)
         guard cursor.token() == Array("Trace".utf8) else {

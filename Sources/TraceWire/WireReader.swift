@@ -40,6 +40,13 @@ public final class WireReader {
     /// The last EventBatch read: its offset, declared size, and where its data starts.
     private var lastBatch: (offset: Int, size: Int, dataStart: Int)?
 
+    /// The size of the trace, when reading failed because the trace ends where Go's raw reader
+    /// (`internal/trace/raw`) sees a plain end of input: before the first byte of one of an
+    /// event's varints, or among its data bytes. Go's `-d=footprint` prints its table for such
+    /// a trace, counting the events before the cut; a cut inside a varint is an error to Go too
+    /// ("unexpected EOF"), and leaves this nil.
+    public private(set) var sizeAtCleanCut: Int?
+
     /// The most bytes the fixed part of any event can take: the type byte and its varints.
     private let headRoom = 1 + EventTable.shared.maxArgCount * WireReader.maxVarintLength
     /// The longest varint Go writes: ten bytes carry 64 bits.
@@ -205,6 +212,7 @@ public final class WireReader {
             }
             let size = Int(length)
             if end - position < size, try refill(size) < size {
+                sizeAtCleanCut = bufferBase + end
                 throw truncated(byte, at: eventOffset)
             }
             if size > 0 {
@@ -282,7 +290,10 @@ public final class WireReader {
         var shift: UInt64 = 0
         var at = position
         while true {
-            guard at < end else { throw truncated(currentType, at: eventOffset) }
+            guard at < end else {
+                if at == position { sizeAtCleanCut = bufferBase + end }
+                throw truncated(currentType, at: eventOffset)
+            }
             let byte = buffer[at]
             at += 1
             if byte < 0x80 {

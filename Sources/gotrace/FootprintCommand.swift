@@ -11,7 +11,9 @@ struct FootprintCommand: ParsableCommand {
         discussion: """
             One row per event type (all 256 bytes), largest byte count first; rows with equal \
             counts come out in the order Go's unstable sort leaves them. Errors name the byte \
-            offset: `FILE: offset N: message`, exit status 1.
+            offset: `FILE: offset N: message`, exit status 1. A trace cut where Go's tool still \
+            prints a table (between events, or between the fields of one) gets that table first, \
+            then the error.
 
             Example:
               gotrace footprint app.trace
@@ -28,11 +30,22 @@ struct FootprintCommand: ParsableCommand {
         let (source, inputName) = try openInput(trace)
         defer { source.close() }
         do {
-            let reader = try WireReader(source: source)
-            let table = try Footprint.table(reader)
-            let destination = try CommandOutput(path: output)
-            try destination.buffer.write(table)
-            try destination.commit()
+            let outcome = try Footprint.read(WireReader(source: source))
+            if let table = outcome.table {
+                let destination = try CommandOutput(path: output)
+                do {
+                    try destination.buffer.write(table)
+                    if let damage = outcome.damage { throw damage }
+                    try destination.commit()
+                } catch {
+                    // As with `wire`: a file only appears for a sound trace; standard output,
+                    // a pipe or a device keeps the table printed before the error.
+                    destination.discard()
+                    throw error
+                }
+            } else if let damage = outcome.damage {
+                throw damage
+            }
         } catch let error as WireError {
             throw failure(error, input: inputName, output: output)
         }

@@ -8,7 +8,10 @@ struct TraceGenCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tracegen",
         abstract: "Generate Swift and Go definitions of a binary trace format from one YAML spec.",
-        discussion: "Exit status: 0 on success, 1 for bad input or a failed write, 2 for a usage error.",
+        discussion: """
+            Exit status: 0 on success, 1 for bad input or a failed write, 2 for a usage error. \
+            SIGINT, SIGTERM and SIGHUP remove the files staged so far and end the process by that signal.
+            """,
         subcommands: [GenerateCommand.self, CheckCommand.self, EmitSwiftCommand.self, DiffCommand.self],
         defaultSubcommand: GenerateCommand.self
     )
@@ -90,10 +93,17 @@ func loadAndRender(_ path: String) throws(CommandFailure) -> [GeneratedFile] {
 @discardableResult
 func writeOutput(_ files: [GeneratedFile], to folder: String) throws(CommandFailure) -> [OutputWriter.Result] {
     do {
-        return try OutputWriter(directory: URL(fileURLWithPath: folder, isDirectory: true)).write(files)
+        return try OutputWriter(directory: URL(fileURLWithPath: folder, isDirectory: true), tracker: SignalTracker()).write(files)
     } catch let failure as OutputWriter.Failure {
         throw CommandFailure(.output, "error: cannot write to \(folder): \(failure)")
     } catch {
         throw CommandFailure(.output, "error: cannot write to \(folder): \(error)")
     }
+}
+
+/// Hands the writer's temporary files to ``InterruptCleanup``, which deletes them should SIGINT,
+/// SIGTERM or SIGHUP end the run.
+struct SignalTracker: TemporaryFileTracker {
+    func track(_ path: String) { InterruptCleanup.track(path) }
+    func untrack(_ path: String) { InterruptCleanup.untrack(path) }
 }

@@ -220,7 +220,7 @@ import Glibc
         // Enough good events before the problem that a streaming writer would have flushed some.
         let good = String(repeating: "ProcStop dt=1\n", count: 150_000)
         let cases: [(String, String, Int, String)] = [
-            ("empty", "", 1, "missing the `Trace Go1.N` header line"),
+            ("empty", "", 1, "the text ends before its `Trace Go1.N` header line"),
             ("bad first line", "go 1.26 trace\nProcStop dt=1\n", 1, "the first line must be `Trace Go1.N`"),
             ("v1 version", "Trace Go1.19\n", 1, "unknown or unsupported Go version 1.19"),
             ("unknown event", "Trace Go1.26\n" + good + "NoSuchEvent x=1\n", 150_002, "unknown event \"NoSuchEvent\""),

@@ -361,8 +361,8 @@ import TraceWire
     /// Malformed text: each error names the line where the problem is.
     @Test func malformedText() {
         let cases: [(String, WireError)] = [
-            ("", .at(line: 1, "missing the `Trace Go1.N` header line")),
-            ("\n# only a comment\n", .at(line: 2, "missing the `Trace Go1.N` header line")),
+            ("", .at(line: 1, "the text ends before its `Trace Go1.N` header line")),
+            ("\n# only a comment\n", .at(line: 2, "the text ends before its `Trace Go1.N` header line")),
             ("Trace\n", .at(line: 1, "the header does not name a Go version as Go1.N")),
             ("Trace Go1.x\n", .at(line: 1, "the header's Go version \"Go1.x\" is not a number")),
             ("Trace Go1.21\n", .at(line: 1, "unknown or unsupported Go version 1.21")),

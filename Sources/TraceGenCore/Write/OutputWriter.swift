@@ -17,6 +17,11 @@ import Musl
 ///   walk never follows a symbolic link, so nothing outside the tree is deleted.
 /// - Runs on one folder take turns: `write` holds an exclusive `flock` on the folder itself, and
 ///   `check` a shared one, so the folder always holds one spec's complete output.
+/// - A replaced file keeps its mode, owner and group. A file whose owner or group the process
+///   cannot give the new file (another user's, when not root), or one with other hard links,
+///   which a new file would cut off, is not replaced: the run fails before renaming anything.
+/// - A ``TemporaryFileTracker`` is told about each temporary file, so a command can delete them
+///   should a signal end the process.
 public struct OutputWriter {
     public enum Outcome: String, Sendable {
         case written
@@ -52,9 +57,12 @@ public struct OutputWriter {
     }
 
     public let directory: URL
+    /// Told about every temporary file while it exists; nil when nobody needs to know.
+    public let tracker: (any TemporaryFileTracker)?
 
-    public init(directory: URL) {
+    public init(directory: URL, tracker: (any TemporaryFileTracker)? = nil) {
         self.directory = directory
+        self.tracker = tracker
     }
 
     /// The header every file we generate starts with; only such files are ever deleted as stale.
@@ -94,22 +102,28 @@ public struct OutputWriter {
                 default:
                     break
                 }
+                let replaced = try replaceableFile(target)
                 let folder = absolute(folderOf(file.path))
                 try makeFolder(folder)
                 let name = String(file.path.split(separator: "/").last ?? "")
                 let temporary = "\(folder)/.\(name).tracegen-\(getpid()).tmp"
+                // Tracked before it exists, so a signal never finds it on disk and untracked.
+                tracker?.track(temporary)
                 staged.append((temporary, target))
-                try writeFile(temporary, data)
+                try writeFile(temporary, data, replacing: replaced, target: target)
                 results.append(Result(path: file.path, outcome: .written))
             }
         } catch {
-            for entry in staged { unlink(entry.temporary) }
+            for entry in staged { drop(entry.temporary) }
             throw error
         }
-        for (index, entry) in staged.enumerated() where rename(entry.temporary, entry.target) != 0 {
-            let code = errno
-            for rest in staged[index...] { unlink(rest.temporary) }
-            throw Failure(path: entry.target, action: "replace", errorNumber: code)
+        for (index, entry) in staged.enumerated() {
+            if rename(entry.temporary, entry.target) != 0 {
+                let code = errno
+                for rest in staged[index...] { drop(rest.temporary) }
+                throw Failure(path: entry.target, action: "replace", errorNumber: code)
+            }
+            tracker?.untrack(entry.temporary)
         }
         for stale in staleFiles(comparedWith: files) {
             if unlink(absolute(stale)) != 0, errno != ENOENT {
@@ -209,10 +223,37 @@ public struct OutputWriter {
         }
     }
 
+    /// Removes a staged file and forgets it.
+    private func drop(_ temporary: String) {
+        unlink(temporary)
+        tracker?.untrack(temporary)
+    }
+
+    /// The attributes of the regular file at `target` that a new file will replace, nil when
+    /// there is none (or a link, which the new file replaces itself); throws when replacing it
+    /// would cut off its other hard links.
+    private func replaceableFile(_ target: String) throws -> stat? {
+        var info = stat()
+        guard lstat(target, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        if info.st_nlink > 1 {
+            throw Failure(path: target, action: "replace it", reason: "it has \(info.st_nlink) hard links, which a new file would cut off")
+        }
+        return info
+    }
+
     /// Creates `path` (which must not exist) and writes all of `data`, checking every call.
-    private func writeFile(_ path: String, _ data: Data) throws {
+    /// Replacing `target`, described by `old`, the file first gets its owner, group and mode.
+    private func writeFile(_ path: String, _ data: Data, replacing old: stat?, target: String) throws {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw Failure(path: path, action: "create", errorNumber: errno) }
+        if let old {
+            do {
+                try give(fd, theAttributesOf: old, target: target)
+            } catch {
+                close(fd)
+                throw error
+            }
+        }
         var code: Int32 = 0
         data.withUnsafeBytes { bytes in
             var done = 0
@@ -230,6 +271,20 @@ public struct OutputWriter {
         if code != 0 { throw Failure(path: path, action: "write", errorNumber: code) }
     }
 
+    /// Gives a new file the owner and group (first: a change of owner clears the set-ID bits),
+    /// then the mode, of the file it replaces.
+    private func give(_ fd: Int32, theAttributesOf old: stat, target: String) throws {
+        var new = stat()
+        guard fstat(fd, &new) == 0 else { throw Failure(path: target, action: "replace it", errorNumber: errno) }
+        if new.st_uid != old.st_uid || new.st_gid != old.st_gid, fchown(fd, old.st_uid, old.st_gid) != 0 {
+            throw Failure(path: target, action: "replace it",
+                          reason: "it belongs to uid \(old.st_uid), gid \(old.st_gid), and the new file cannot be given that owner (\(String(cString: strerror(errno))))")
+        }
+        if fchmod(fd, old.st_mode & 0o7777) != 0 {
+            throw Failure(path: target, action: "give the new file its mode", errorNumber: errno)
+        }
+    }
+
     /// Removes `.NAME.tracegen-PID.tmp` files whose process is gone: what a killed run left behind.
     private func removeLeftovers(in folder: String) {
         for name in directoryNames(folder) where name.hasPrefix(".") && name.hasSuffix(".tmp") {
@@ -241,6 +296,14 @@ public struct OutputWriter {
             if lstat(folder + "/" + name, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG { unlink(folder + "/" + name) }
         }
     }
+}
+
+/// Hears of each temporary file an ``OutputWriter`` creates, just before it is created, and
+/// again once it was renamed into place or removed; a command uses it to delete the files that
+/// exist when a signal ends the process.
+public protocol TemporaryFileTracker {
+    func track(_ path: String)
+    func untrack(_ path: String)
 }
 
 /// What a path of the output holds, found without ever opening anything but a regular file.
