@@ -1,7 +1,10 @@
 /// A hash map from 64-bit IDs to values, for the ordering state's goroutines, procs and threads.
 ///
-/// Open addressing with linear probing and a multiplicative hash: IDs in traces are small and
-/// dense, and this avoids the cost of the standard library's seeded hasher on every event.
+/// Open addressing with linear probing. The IDs come from the trace, so whoever writes the trace
+/// chooses them: with a fixed hash, IDs picked to share one slot turn every lookup into a walk
+/// over all of them. Each map therefore mixes its keys with a random seed of its own before
+/// hashing, and a trace cannot know which IDs will meet. The mixing is a few multiplications,
+/// much cheaper than the standard library's SipHash on the ordering's hot path.
 /// Removal shifts later entries of the probe run back, so lookups never need tombstones.
 struct IntMap<Value> {
     private var keys: [Int64]
@@ -9,17 +12,24 @@ struct IntMap<Value> {
     private var occupied: [Bool]
     private(set) var count = 0
     private var shift: UInt64
+    private let seed: UInt64
 
     init() {
         keys = [Int64](repeating: 0, count: 16)
         values = [Value?](repeating: nil, count: 16)
         occupied = [Bool](repeating: false, count: 16)
         shift = 64 - 4
+        seed = UInt64.random(in: .min ... .max)
     }
 
+    /// The home slot of a key: the seeded key through a 64-bit mixer (the finalizer of
+    /// SplitMix64), whose top bits index the table.
     @inline(__always)
     private func home(_ key: Int64) -> Int {
-        Int(truncatingIfNeeded: (UInt64(bitPattern: key) &* 0x9E37_79B9_7F4A_7C15) >> shift)
+        var mixed = UInt64(bitPattern: key) ^ seed
+        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
+        return Int(truncatingIfNeeded: (mixed ^ (mixed >> 31)) >> shift)
     }
 
     @inline(__always)
@@ -92,11 +102,25 @@ struct IntMap<Value> {
         }
     }
 
-    /// Some entry whose value satisfies `predicate`, if any.
+    /// The entry with the smallest key among those whose value satisfies `predicate`, if any:
+    /// the smallest, rather than the first in the table, so the answer does not depend on the
+    /// seed.
     func first(where predicate: (Value) -> Bool) -> (key: Int64, value: Value)? {
+        var best: (key: Int64, value: Value)?
         for index in keys.indices where occupied[index] {
-            if let value = values[index], predicate(value) { return (keys[index], value) }
+            if let value = values[index], predicate(value), best.map({ keys[index] < $0.key }) ?? true {
+                best = (keys[index], value)
+            }
         }
-        return nil
+        return best
+    }
+
+    /// Every entry, in key order.
+    func sortedEntries() -> [(key: Int64, value: Value)] {
+        var entries: [(key: Int64, value: Value)] = []
+        for index in keys.indices where occupied[index] {
+            if let value = values[index] { entries.append((keys[index], value)) }
+        }
+        return entries.sorted { $0.key < $1.key }
     }
 }
