@@ -125,6 +125,10 @@ final class Ordering {
     private enum GCState { case undetermined, notRunning, running }
     @exclusivity(unchecked) private var gcState = GCState.undetermined
     @exclusivity(unchecked) private var firstGeneration: UInt64 = 0
+    /// The context the last event given to ``advance(_:_:thread:)`` was judged in; the reader
+    /// files waiting events by it (see ``WaitingCursors``).
+    @exclusivity(unchecked) private(set) var lastContext = SchedContext(goroutine: NoResource.goroutine, proc: NoResource.proc,
+                                                                        thread: NoResource.thread)
 
     /// Events let through, waiting to be handed out.
     @exclusivity(unchecked) private var queue: [Event] = []
@@ -221,6 +225,7 @@ final class Ordering {
             current.proc = record!.proc
             current.goroutine = record!.goroutine
         }
+        lastContext = current
         let rule = KindTable.shared.rows[Int(event.type)].rule
         guard let (next, ready) = try apply(rule, &event, generation, gen, current) else {
             throw Failure.broken("bad event type found while ordering: \(event.type)")

@@ -25,6 +25,10 @@ public final class TraceReader {
     /// is set"); ``generation`` itself is released early to save memory.
     @exclusivity(unchecked) private var haveGeneration = false
     @exclusivity(unchecked) private var frontier = Frontier()
+    @exclusivity(unchecked) private var waiting = WaitingCursors()
+    /// How many times an event was put to the ordering; with waiting cursors skipped it grows
+    /// with the events, not with the events times the threads.
+    @exclusivity(unchecked) private(set) var orderingQuestions = 0
     @exclusivity(unchecked) private var cpuSamples: [CPUSample] = []
     @exclusivity(unchecked) private var nextSample = 0
     @exclusivity(unchecked) private var syncCount = 0
@@ -118,7 +122,7 @@ public final class TraceReader {
             return try install(read)
         }
         guard let generation else { return nil }
-        if nextSample < cpuSamples.count, frontier.isEmpty || cpuSamples[nextSample].time < frontier.cursors[0].event.time {
+        if nextSample < cpuSamples.count, frontier.isEmpty || cpuSamples[nextSample].time < frontier.earliestTime {
             let sample = cpuSamples[nextSample]
             nextSample += 1
             var args = EventArgs()
@@ -128,11 +132,16 @@ public final class TraceReader {
                          args: args, generation: generation, offset: 0)
         }
         if try !tryAdvance(0, generation) {
-            // Try the other threads in time order; sorting keeps the heap a heap.
+            // Try the other threads in time order, as Go does: its sort decides the order of
+            // equal times and leaves the array rearranged for later events, so it is kept even
+            // when every waiting thread is skipped; sorting keeps the heap a heap.
             frontier.sort()
             var advanced = false
             var index = 1
             while index < frontier.count {
+                // Step over the waiting cursors in one tight loop.
+                index = waiting.withMarks { frontier.firstIndex(from: index, notMarkedIn: $0) }
+                if index == frontier.count { break }
                 if try tryAdvance(index, generation) {
                     advanced = true
                     break
@@ -147,16 +156,29 @@ public final class TraceReader {
         return ordering.next()
     }
 
+    /// Tries the event of the cursor at `index` in the heap; a cursor known to wait is not asked
+    /// again until what it waits for changes.
     private func tryAdvance(_ index: Int, _ generation: Generation) throws -> Bool {
-        let thread = frontier.cursors[index].thread
+        let slot = frontier.slot(at: index)
+        if waiting.isWaiting(slot) { return false }
+        let thread = frontier.cursors[slot].thread
+        let type = frontier.cursors[slot].event.type
+        let args = frontier.cursors[slot].event.args
+        orderingQuestions += 1
         do {
-            if try !ordering.advance(&frontier.cursors[index].event, generation, thread: thread) { return false }
+            if try !ordering.advance(&frontier.cursors[slot].event, generation, thread: thread) {
+                waiting.wait(slot, type: type, args: args, context: ordering.lastContext, thread: thread)
+                return false
+            }
         } catch let failure as Failure {
-            let event = frontier.cursors[index].event
+            let event = frontier.cursors[slot].event
             throw Located(failure, generation: generation.number, offset: event.offset,
                           event: "\(eventName(event.type)) on M \(thread)")
         }
-        if try advanceCursor(&frontier.cursors[index], generation) {
+        if waiting.count != 0 {
+            waiting.wake(type: type, args: args, context: ordering.lastContext, thread: thread)
+        }
+        if try advanceCursor(&frontier.cursors[slot], generation) {
             frontier.update(index)
         } else {
             frontier.remove(index)
@@ -174,7 +196,8 @@ public final class TraceReader {
     }
 
     private func dumpFrontier() -> String {
-        frontier.cursors.map { cursor in
+        frontier.heap.map { entry in
+            let cursor = frontier.cursors[Int(entry.slot)]
             let type = cursor.event.type
             let names = EventType(rawValue: type)?.spec.args.dropFirst() ?? []
             let args = names.enumerated().map { " \($0.element)=\(cursor.event.args[$0.offset])" }.joined()
@@ -205,6 +228,8 @@ public final class TraceReader {
         haveGeneration = true
         cpuSamples = read.cpuSamples
         nextSample = 0
+        frontier = Frontier()
+        waiting.wakeAll()
         for (list, thread) in read.threads.enumerated() {
             var cursor = BatchCursor(thread: thread, list: list)
             if try advanceCursor(&cursor, read) { frontier.insert(cursor) }
