@@ -20,7 +20,7 @@ final class TextCache {
 
     /// The most text kept per generation, in bytes. Stack and string texts of the traces the
     /// runtime writes take a few MiB at most per generation.
-    static let budget = 8 << 20
+    static let budget = 4 << 20
 
     init() {
         pool = .allocate(capacity: poolCapacity)
