@@ -117,13 +117,13 @@ private enum Need { case absent, any, present }
 /// state is an error. The rules are those of Go 1.27's parser.
 final class Ordering {
     let version: TraceVersion
-    @exclusivity(unchecked) private var goroutines = IntMap<GoroutineRecord>()
-    @exclusivity(unchecked) private var procs = IntMap<ProcRecord>()
-    @exclusivity(unchecked) private var threads = IntMap<ThreadRecord>()
+    @exclusivity(unchecked) private(set) var goroutines = IntMap<GoroutineRecord>()
+    @exclusivity(unchecked) private(set) var procs = IntMap<ProcRecord>()
+    @exclusivity(unchecked) private(set) var threads = IntMap<ThreadRecord>()
     @exclusivity(unchecked) private var tasks: [TaskID: (name: [UInt8], parent: TaskID)] = [:]
-    @exclusivity(unchecked) private var gcSequence: UInt64 = 0
-    private enum GCState { case undetermined, notRunning, running }
-    @exclusivity(unchecked) private var gcState = GCState.undetermined
+    @exclusivity(unchecked) private(set) var gcSequence: UInt64 = 0
+    enum GCState { case undetermined, notRunning, running }
+    @exclusivity(unchecked) private(set) var gcState = GCState.undetermined
     @exclusivity(unchecked) private var firstGeneration: UInt64 = 0
     /// The context the last event given to ``advance(_:_:thread:)`` was judged in; the reader
     /// files waiting events by it (see ``WaitingCursors``).

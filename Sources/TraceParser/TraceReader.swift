@@ -125,6 +125,12 @@ public final class TraceReader {
         if nextSample < cpuSamples.count, frontier.isEmpty || cpuSamples[nextSample].time < frontier.earliestTime {
             let sample = cpuSamples[nextSample]
             nextSample += 1
+            // Go's parser takes a sample's stack on trust and its printer crashes on one the
+            // generation does not define; here every consumer gets the failure, with Go's words.
+            if !generation.stacks.contains(sample.stack) {
+                throw Located(.broken("expected id \(sample.stack) in trace.stack table"), generation: generation.number,
+                              offset: sample.offset, event: "\(eventName(EventType.cpuSample.rawValue)) on M \(sample.thread)")
+            }
             var args = EventArgs()
             args[0] = sample.stack
             return Event(code: EventType.cpuSample.rawValue, time: sample.time,
@@ -149,7 +155,7 @@ public final class TraceReader {
                 index += 1
             }
             if !advanced {
-                throw Located(.broken("broken trace: failed to advance: frontier:\n[gen=\(generation.number)]\n\n\(dumpFrontier())"),
+                throw Located(.broken("broken trace: failed to advance: frontier:\n[gen=\(generation.number)]\n\n\(dumpFrontier())\n\(ordering.stateDump())\n"),
                               generation: generation.number)
             }
         }

@@ -125,6 +125,13 @@ enum CraftedTraces {
         return ids
     }
 
+    /// IDs that differ only in their high bits (`i << 40`): the keys a multiplicative hash that
+    /// keeps the low bits of the product would put in one slot, and the hardest pattern we know
+    /// for a mixer that cannot see its seed.
+    static func highBitIDs(_ count: Int) -> [UInt64] {
+        (1...count).map { UInt64($0) << 40 }
+    }
+
     /// As many positive IDs from a fixed pseudo-random sequence.
     static func randomIDs(_ count: Int) -> [UInt64] {
         var state: UInt64 = 0x1234_5678
