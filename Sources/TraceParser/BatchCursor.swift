@@ -198,6 +198,10 @@ struct Frontier {
         var slot: Int32
     }
 
+    private struct ByTime: GoSortOrder {
+        func less(_ first: Entry, _ second: Entry) -> Bool { first.time < second.time }
+    }
+
     /// The cursors of the generation's threads, by slot, in the order they were inserted; a
     /// finished cursor keeps its slot until the frontier is replaced.
     var cursors: [BatchCursor] = []
@@ -255,7 +259,7 @@ struct Frontier {
     /// case costs nothing.
     mutating func sort() {
         if descents == 0 { return }
-        GoSort.sort(&heap) { $0.time < $1.time }
+        GoSort.sort(&heap, order: ByTime())
         descents = 0
     }
 

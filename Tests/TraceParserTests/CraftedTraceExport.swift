@@ -18,7 +18,7 @@ import Testing
         try CraftedTraces.goroutineFlood(CraftedTraces.collidingIDs(count)).write(to: folder.appendingPathComponent("goroutines-old-colliding.trace"))
         try CraftedTraces.goroutineFlood(CraftedTraces.randomIDs(count)).write(to: folder.appendingPathComponent("goroutines-random.trace"))
         try CraftedTraces.goroutineFlood(CraftedTraces.highBitIDs(count)).write(to: folder.appendingPathComponent("goroutines-high-bits.trace"))
-        try CraftedTraces.goroutineFlood((1...UInt64(count)).map { $0 }).write(to: folder.appendingPathComponent("goroutines-sequential.trace"))
+        try CraftedTraces.goroutineFlood((2...UInt64(count + 1)).map { $0 }).write(to: folder.appendingPathComponent("goroutines-sequential.trace"))
         try CraftedTraces.threadFlood(CraftedTraces.highBitIDs(count)).write(to: folder.appendingPathComponent("threads-high-bits.trace"))
         try CraftedTraces.threadFlood(CraftedTraces.collidingIDs(count)).write(to: folder.appendingPathComponent("threads-old-colliding.trace"))
         try CraftedTraces.threadFlood(CraftedTraces.randomIDs(count)).write(to: folder.appendingPathComponent("threads-random.trace"))
