@@ -206,10 +206,11 @@ struct Frontier {
     /// finished cursor keeps its slot until the frontier is replaced.
     var cursors: [BatchCursor] = []
     private(set) var heap: [Entry] = []
-    /// How many entries have a smaller time than the one before them: 0 when the array is in
-    /// order. Every change to the array keeps the count, so a sort can tell it has nothing to do
-    /// without looking.
-    private var descents = 0
+    /// Whether the array is known to be in order: set by a sort, kept by the changes that leave
+    /// an ordered array in order (an insert at the end, a cursor whose new time still lies
+    /// between its neighbours'), cleared by the others (removals). An array in order may be
+    /// marked unordered; one marked ordered is in order.
+    private var inOrder = true
 
     var isEmpty: Bool { heap.isEmpty }
     var count: Int { heap.count }
@@ -224,16 +225,20 @@ struct Frontier {
     /// Adds a cursor that has an event, in a new slot.
     mutating func insert(_ cursor: BatchCursor) {
         heap.append(Entry(time: cursor.event.time, slot: Int32(cursors.count)))
-        descents += descent(at: heap.count - 1)
+        if heap.count > 1 && heap[heap.count - 1].time < heap[heap.count - 2].time { inOrder = false }
         cursors.append(cursor)
         _ = siftUp(heap.count - 1)
     }
 
     /// Restores the heap after the cursor at `index` moved on to its next event.
     mutating func update(_ index: Int) {
-        descents -= descent(at: index) + descent(at: index + 1)
         heap[index].time = cursors[Int(heap[index].slot)].event.time
-        descents += descent(at: index) + descent(at: index + 1)
+        // An ordered array stays in order if the new time still lies between the neighbours'
+        // (a new batch can restart a thread's clock lower); then no sift moves anything either.
+        let time = heap[index].time
+        if (index + 1 < heap.count && heap[index + 1].time < time) || (index > 0 && heap[index - 1].time > time) {
+            inOrder = false
+        }
         if siftUp(index) != index { return }
         siftDown(index)
     }
@@ -242,12 +247,12 @@ struct Frontier {
     mutating func remove(_ index: Int) {
         var index = index
         // Bring it to the root regardless of order, then swap it with the last and drop it.
+        if heap.count > 2 { inOrder = false }
         while index > 0 {
-            swap((index - 1) / 2, index)
+            heap.swapAt((index - 1) / 2, index)
             index = (index - 1) / 2
         }
-        swap(0, heap.count - 1)
-        descents -= descent(at: heap.count - 1)
+        heap.swapAt(0, heap.count - 1)
         heap.removeLast()
         siftDown(0)
     }
@@ -256,11 +261,11 @@ struct Frontier {
     ///
     /// Go's sort leaves an array already in order as it is, equal times included (its pivot
     /// choice moves nothing, and its first pass over a sorted range stops at the end), so that
-    /// case costs nothing.
+    /// case costs nothing when the frontier knows it is in order.
     mutating func sort() {
-        if descents == 0 { return }
+        if inOrder { return }
         GoSort.sort(&heap, order: ByTime())
-        descents = 0
+        inOrder = true
     }
 
     /// The first heap index from `start` on whose cursor `isWaiting` does not mark, or ``count``.
@@ -276,30 +281,10 @@ struct Frontier {
         }
     }
 
-    /// 1 if the entry at `index` has a smaller time than the one before it, else 0.
-    @inline(__always)
-    private func descent(at index: Int) -> Int {
-        index > 0 && index < heap.count && heap[index].time < heap[index - 1].time ? 1 : 0
-    }
-
-    /// Swaps two entries, keeping ``descents``.
-    @inline(__always)
-    private mutating func swap(_ first: Int, _ second: Int) {
-        // The pairs that can change are those ending at each position and just after it.
-        let low = min(first, second), high = max(first, second)
-        let adjacent = high == low + 1
-        var before = descent(at: low) + descent(at: low + 1) + descent(at: high + 1)
-        if !adjacent { before += descent(at: high) }
-        heap.swapAt(first, second)
-        var after = descent(at: low) + descent(at: low + 1) + descent(at: high + 1)
-        if !adjacent { after += descent(at: high) }
-        descents += after - before
-    }
-
     private mutating func siftUp(_ index: Int) -> Int {
         var index = index
         while index > 0 && heap[(index - 1) / 2].time > heap[index].time {
-            swap((index - 1) / 2, index)
+            heap.swapAt((index - 1) / 2, index)
             index = (index - 1) / 2
         }
         return index
@@ -319,7 +304,7 @@ struct Frontier {
                 smallest = right
             }
             if smallest == index { return }
-            swap(index, smallest)
+            heap.swapAt(index, smallest)
             index = smallest
         }
     }

@@ -2,9 +2,11 @@
 ///
 /// Open addressing with linear probing. The IDs come from the trace, so whoever writes the trace
 /// chooses them: with a fixed hash, IDs picked to share one slot turn every lookup into a walk
-/// over all of them. Each map therefore mixes its keys with a random seed of its own before
-/// hashing, and a trace cannot know which IDs will meet. The mixing is a few multiplications,
-/// much cheaper than the standard library's SipHash on the ordering's hot path.
+/// over all of them. Each map therefore hashes with a multiplier of its own, drawn at random
+/// (odd): the top bits of the product, multiply-shift hashing, for which any two distinct keys
+/// share a slot with probability at most 2 / slots over the draw, whatever keys a trace picks.
+/// One multiplication, much cheaper than the standard library's SipHash on the ordering's hot
+/// path.
 /// Removal shifts later entries of the probe run back, so lookups never need tombstones.
 struct IntMap<Value> {
     private var keys: [Int64]
@@ -12,24 +14,20 @@ struct IntMap<Value> {
     private var occupied: [Bool]
     private(set) var count = 0
     private var shift: UInt64
-    private let seed: UInt64
+    private let multiplier: UInt64
 
     init() {
         keys = [Int64](repeating: 0, count: 16)
         values = [Value?](repeating: nil, count: 16)
         occupied = [Bool](repeating: false, count: 16)
         shift = 64 - 4
-        seed = UInt64.random(in: .min ... .max)
+        multiplier = UInt64.random(in: .min ... .max) | 1
     }
 
-    /// The home slot of a key: the seeded key through a 64-bit mixer (the finalizer of
-    /// SplitMix64), whose top bits index the table.
+    /// The home slot of a key: the top bits of its product with the map's multiplier.
     @inline(__always)
     private func home(_ key: Int64) -> Int {
-        var mixed = UInt64(bitPattern: key) ^ seed
-        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-        return Int(truncatingIfNeeded: (mixed ^ (mixed >> 31)) >> shift)
+        Int(truncatingIfNeeded: (UInt64(bitPattern: key) &* multiplier) >> shift)
     }
 
     @inline(__always)
@@ -104,7 +102,7 @@ struct IntMap<Value> {
 
     /// The entry with the smallest key among those whose value satisfies `predicate`, if any:
     /// the smallest, rather than the first in the table, so the answer does not depend on the
-    /// seed.
+    /// multiplier.
     func first(where predicate: (Value) -> Bool) -> (key: Int64, value: Value)? {
         var best: (key: Int64, value: Value)?
         for index in keys.indices where occupied[index] {

@@ -168,12 +168,11 @@ public final class TraceReader {
         let slot = frontier.slot(at: index)
         if waiting.isWaiting(slot) { return false }
         let thread = frontier.cursors[slot].thread
-        let type = frontier.cursors[slot].event.type
-        let args = frontier.cursors[slot].event.args
         orderingQuestions += 1
         do {
             if try !ordering.advance(&frontier.cursors[slot].event, generation, thread: thread) {
-                waiting.wait(slot, type: type, args: args, context: ordering.lastContext, thread: thread)
+                let event = frontier.cursors[slot].event
+                waiting.wait(slot, type: event.type, args: event.args, context: ordering.lastContext, thread: thread)
                 return false
             }
         } catch let failure as Failure {
@@ -182,7 +181,10 @@ public final class TraceReader {
                           event: "\(eventName(event.type)) on M \(thread)")
         }
         if waiting.count != 0 {
-            waiting.wake(type: type, args: args, context: ordering.lastContext, thread: thread)
+            // The ordering may have rewritten some arguments, but never the first, a GoStatus's
+            // thread or a ProcSteal's victim: what it left can only wake a cursor needlessly.
+            let event = frontier.cursors[slot].event
+            waiting.wake(type: event.type, args: event.args, context: ordering.lastContext, thread: thread)
         }
         if try advanceCursor(&frontier.cursors[slot], generation) {
             frontier.update(index)

@@ -100,9 +100,9 @@ struct TraceText {
 /// The crafted traces of issue 17: inputs chosen to make a naive reader slow or greedy, each with
 /// a harmless twin of the same shape.
 enum CraftedTraces {
-    /// The multiplier of the fixed hash the ordering's tables used before they were seeded: keys
-    /// `k` with `k * multiplier` below 2^40 all had their home in slot 0 of any table smaller
-    /// than 2^24 slots.
+    /// The fixed multiplier the ordering's tables hashed with before: keys `k` with
+    /// `k * multiplier` below 2^40 all had their home in slot 0 of any table smaller than 2^24
+    /// slots.
     static let oldMultiplier: UInt64 = 0x9E37_79B9_7F4A_7C15
 
     /// The inverse of ``oldMultiplier`` modulo 2^64 (Newton's iteration).
@@ -127,7 +127,7 @@ enum CraftedTraces {
 
     /// IDs that differ only in their high bits (`i << 40`): the keys a multiplicative hash that
     /// keeps the low bits of the product would put in one slot, and the hardest pattern we know
-    /// for a mixer that cannot see its seed.
+    /// for multiply-shift hashing with a multiplier it cannot see (an arithmetic progression).
     static func highBitIDs(_ count: Int) -> [UInt64] {
         (1...count).map { UInt64($0) << 40 }
     }

@@ -29,8 +29,8 @@ import Testing
         }
     }
 
-    /// The running count of out-of-order neighbours is 0 exactly when the heap array is in order,
-    /// through inserts, updates and removals.
+    /// The frontier never takes an array out of order for one in order (and so never skips a sort
+    /// that would have moved something), through inserts, updates and removals.
     @Test func theFrontierKnowsWhenItIsInOrder() {
         var random = Random(state: 11)
         var frontier = Frontier()
