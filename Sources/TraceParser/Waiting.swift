@@ -12,8 +12,10 @@ import TraceV2
 /// few things: the goroutine and the P of the thread's context, the goroutine or P its first
 /// argument names, the thread itself (and, for a change, the threads its second and third
 /// arguments name, which a GoStatus or ProcSteal touches), and for the GC events the GC's
-/// sequence. A waiting cursor is filed under all of these, and every event that happens wakes
-/// the cursors filed under any of its own; a wake-up can be needless, but none is missed.
+/// sequence. A waiting cursor is filed under those its rule reads before answering "not yet"
+/// (a GoStart, for one, reads only the goroutine it starts), and every event that happens wakes
+/// the cursors filed under any of the things it may have changed; a wake-up can be needless,
+/// but none is missed.
 /// "No goroutine", "no P" and "no thread" in a context name no state (the rules either do not
 /// look a state up for them or fail before waiting), so nothing is filed under them: most
 /// waiting events have no goroutine, and every goroutine start would wake them all.
@@ -54,14 +56,33 @@ struct WaitingCursors {
         marks[slot] = mark
         count += 1
         let first = Int64(bitPattern: args[0])
-        file(slot, mark, Self.goroutines, first)
-        if context.goroutine != NoResource.goroutine && context.goroutine != first {
-            file(slot, mark, Self.goroutines, context.goroutine)
-        }
-        file(slot, mark, Self.procs, first)
-        if context.proc != NoResource.proc && context.proc != first { file(slot, mark, Self.procs, context.proc) }
-        if thread != NoResource.thread { file(slot, mark, Self.threads, thread) }
-        if Self.isGC(type) {
+        let goroutine = context.goroutine, proc = context.proc
+        // The states each waiting rule reads before it answers "not yet"; a rule not listed is
+        // filed under everything it could read.
+        switch KindTable.shared.rows[Int(type)].rule {
+        case .goStart, .goUnblock:
+            file(slot, mark, Self.goroutines, first)
+        case .goSwitch:
+            file(slot, mark, Self.goroutines, first)
+            if goroutine != NoResource.goroutine && goroutine != first { file(slot, mark, Self.goroutines, goroutine) }
+            fileThread(slot, mark, thread)
+        case .procSteal:
+            file(slot, mark, Self.procs, first)
+        case .procStart:
+            file(slot, mark, Self.procs, first)
+            fileThread(slot, mark, thread)
+        case .goSyscallEndBlocked:
+            if proc != NoResource.proc { file(slot, mark, Self.procs, proc) }
+            fileThread(slot, mark, thread)
+        case .gcActive, .gcBegin, .gcEnd:
+            nodes.append((Int32(slot), mark, gcList))
+            gcList = Int32(nodes.count - 1)
+        default:
+            file(slot, mark, Self.goroutines, first)
+            if goroutine != NoResource.goroutine && goroutine != first { file(slot, mark, Self.goroutines, goroutine) }
+            file(slot, mark, Self.procs, first)
+            if proc != NoResource.proc && proc != first { file(slot, mark, Self.procs, proc) }
+            fileThread(slot, mark, thread)
             nodes.append((Int32(slot), mark, gcList))
             gcList = Int32(nodes.count - 1)
         }
@@ -110,6 +131,10 @@ struct WaitingCursors {
         guard let first = lists[kind][key] else { return }
         lists[kind][key] = nil
         wakeList(first)
+    }
+
+    private mutating func fileThread(_ slot: Int, _ mark: UInt32, _ thread: ThreadID) {
+        if thread != NoResource.thread { file(slot, mark, Self.threads, thread) }
     }
 
     @inline(__always)
