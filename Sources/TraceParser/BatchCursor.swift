@@ -187,19 +187,58 @@ struct BatchCursor {
 /// The frontier: one cursor per thread with events left, in a binary min-heap by the time of
 /// each cursor's next event. The sift rules are Go's, ties included, since they decide which
 /// thread goes first when times are equal.
+///
+/// The heap holds small entries (a time and the cursor's slot) rather than the cursors
+/// themselves: Go's reader sorts the whole frontier whenever the earliest event cannot happen
+/// yet, and with thousands of threads waiting that sort, a pass over an already sorted array,
+/// runs once per event. Over 16-byte entries it stays in the cache.
 struct Frontier {
-    var cursors: [BatchCursor] = []
-
-    var isEmpty: Bool { cursors.isEmpty }
-    var count: Int { cursors.count }
-
-    mutating func insert(_ cursor: BatchCursor) {
-        cursors.append(cursor)
-        _ = siftUp(cursors.count - 1)
+    struct Entry {
+        var time: Int64
+        var slot: Int32
     }
 
-    /// Restores the heap after the cursor at `index` moved on.
+    private struct ByTime: GoSortOrder {
+        func less(_ first: Entry, _ second: Entry) -> Bool { first.time < second.time }
+    }
+
+    /// The cursors of the generation's threads, by slot, in the order they were inserted; a
+    /// finished cursor keeps its slot until the frontier is replaced.
+    var cursors: [BatchCursor] = []
+    private(set) var heap: [Entry] = []
+    /// Whether the array is known to be in order: set by a sort, kept by the changes that leave
+    /// an ordered array in order (an insert at the end, a cursor whose new time still lies
+    /// between its neighbours'), cleared by the others (removals). An array in order may be
+    /// marked unordered; one marked ordered is in order.
+    private var inOrder = true
+
+    var isEmpty: Bool { heap.isEmpty }
+    var count: Int { heap.count }
+
+    /// The slot of the cursor at `index` in the heap.
+    @inline(__always)
+    func slot(at index: Int) -> Int { Int(heap[index].slot) }
+
+    /// The time of the earliest next event.
+    var earliestTime: Int64 { heap[0].time }
+
+    /// Adds a cursor that has an event, in a new slot.
+    mutating func insert(_ cursor: BatchCursor) {
+        heap.append(Entry(time: cursor.event.time, slot: Int32(cursors.count)))
+        if heap.count > 1 && heap[heap.count - 1].time < heap[heap.count - 2].time { inOrder = false }
+        cursors.append(cursor)
+        _ = siftUp(heap.count - 1)
+    }
+
+    /// Restores the heap after the cursor at `index` moved on to its next event.
     mutating func update(_ index: Int) {
+        heap[index].time = cursors[Int(heap[index].slot)].event.time
+        // An ordered array stays in order if the new time still lies between the neighbours'
+        // (a new batch can restart a thread's clock lower); then no sift moves anything either.
+        let time = heap[index].time
+        if (index + 1 < heap.count && heap[index + 1].time < time) || (index > 0 && heap[index - 1].time > time) {
+            inOrder = false
+        }
         if siftUp(index) != index { return }
         siftDown(index)
     }
@@ -208,24 +247,44 @@ struct Frontier {
     mutating func remove(_ index: Int) {
         var index = index
         // Bring it to the root regardless of order, then swap it with the last and drop it.
+        if heap.count > 2 { inOrder = false }
         while index > 0 {
-            cursors.swapAt((index - 1) / 2, index)
+            heap.swapAt((index - 1) / 2, index)
             index = (index - 1) / 2
         }
-        cursors.swapAt(0, cursors.count - 1)
-        cursors.removeLast()
+        heap.swapAt(0, heap.count - 1)
+        heap.removeLast()
         siftDown(0)
     }
 
-    /// Sorts the cursors by time with Go's unstable sort; a sorted array is still a heap.
+    /// Sorts the entries by time with Go's unstable sort; a sorted array is still a heap.
+    ///
+    /// Go's sort leaves an array already in order as it is, equal times included (its pivot
+    /// choice moves nothing, and its first pass over a sorted range stops at the end), so that
+    /// case costs nothing when the frontier knows it is in order.
     mutating func sort() {
-        GoSort.sort(&cursors) { $0.event.time < $1.event.time }
+        if inOrder { return }
+        GoSort.sort(&heap, order: ByTime())
+        inOrder = true
+    }
+
+    /// The first heap index from `start` on whose cursor `isWaiting` does not mark, or ``count``.
+    func firstIndex(from start: Int, notMarkedIn marks: UnsafeBufferPointer<UInt32>) -> Int {
+        heap.withUnsafeBufferPointer { entries in
+            var index = start
+            while index < entries.count {
+                let slot = Int(entries[index].slot)
+                if slot >= marks.count || marks[slot] == 0 { return index }
+                index += 1
+            }
+            return index
+        }
     }
 
     private mutating func siftUp(_ index: Int) -> Int {
         var index = index
-        while index > 0 && cursors[(index - 1) / 2].event.time > cursors[index].event.time {
-            cursors.swapAt((index - 1) / 2, index)
+        while index > 0 && heap[(index - 1) / 2].time > heap[index].time {
+            heap.swapAt((index - 1) / 2, index)
             index = (index - 1) / 2
         }
         return index
@@ -235,17 +294,17 @@ struct Frontier {
         var index = index
         while true {
             var smallest = index
-            var smallestTime = index < cursors.count ? cursors[index].event.time : .max
+            var smallestTime = index < heap.count ? heap[index].time : .max
             let left = 2 * index + 1, right = 2 * index + 2
-            if left < cursors.count && cursors[left].event.time < smallestTime {
-                smallestTime = cursors[left].event.time
+            if left < heap.count && heap[left].time < smallestTime {
+                smallestTime = heap[left].time
                 smallest = left
             }
-            if right < cursors.count && cursors[right].event.time < smallestTime {
+            if right < heap.count && heap[right].time < smallestTime {
                 smallest = right
             }
             if smallest == index { return }
-            cursors.swapAt(index, smallest)
+            heap.swapAt(index, smallest)
             index = smallest
         }
     }

@@ -94,6 +94,8 @@ struct CPUSample {
     var goroutine: GoID
     var time: Int64
     var stack: UInt64
+    /// The trace offset of the sample's event, for error messages.
+    var offset: Int
 }
 
 /// A regular batch of one thread: where its data sits in the generation's arena.
@@ -259,7 +261,7 @@ extension Generation {
         } else if isPlain && first == EventType.stacks.rawValue {
             try addStacks(data)
         } else if isPlain && first == EventType.cpuSamples.rawValue {
-            try addCPUSamples(data)
+            try addCPUSamples(data, offset: batch.dataOffset)
         } else if isPlain && ((first == EventType.frequency.rawValue && version < .go1_25)
                                 || (first == EventType.sync.rawValue && version >= .go1_25)) {
             try addSync(data, batchTime: batch.time, version: version)
@@ -352,10 +354,11 @@ extension Generation {
         pcs.map { "\t0x\(String($0, radix: 16))\n" }.joined()
     }
 
-    private func addCPUSamples(_ data: ArraySlice<UInt8>) throws {
+    private func addCPUSamples(_ data: ArraySlice<UInt8>, offset: Int) throws {
         var reader = SliceReader(data)
         _ = try reader.byte()
         while reader.remaining != 0 {
+            let eventOffset = offset + (reader.index - data.startIndex)
             let type = try reader.byte()
             guard type == EventType.cpuSample.rawValue else {
                 throw Failure.broken("expected CPU sample event, got \(type)")
@@ -368,7 +371,7 @@ extension Generation {
             cpuSamples.append(CPUSample(
                 thread: ThreadID(bitPattern: thread), proc: ProcID(bitPattern: proc),
                 goroutine: goroutine == 0 ? NoResource.goroutine : GoID(bitPattern: goroutine),
-                time: Int64(bitPattern: time), stack: stack))
+                time: Int64(bitPattern: time), stack: stack, offset: eventOffset))
         }
     }
 

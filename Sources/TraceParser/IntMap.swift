@@ -1,7 +1,12 @@
 /// A hash map from 64-bit IDs to values, for the ordering state's goroutines, procs and threads.
 ///
-/// Open addressing with linear probing and a multiplicative hash: IDs in traces are small and
-/// dense, and this avoids the cost of the standard library's seeded hasher on every event.
+/// Open addressing with linear probing. The IDs come from the trace, so whoever writes the trace
+/// chooses them: with a fixed hash, IDs picked to share one slot turn every lookup into a walk
+/// over all of them. Each map therefore hashes with a multiplier of its own, drawn at random
+/// (odd): the top bits of the product, multiply-shift hashing, for which any two distinct keys
+/// share a slot with probability at most 2 / slots over the draw, whatever keys a trace picks.
+/// One multiplication, much cheaper than the standard library's SipHash on the ordering's hot
+/// path.
 /// Removal shifts later entries of the probe run back, so lookups never need tombstones.
 struct IntMap<Value> {
     private var keys: [Int64]
@@ -9,17 +14,20 @@ struct IntMap<Value> {
     private var occupied: [Bool]
     private(set) var count = 0
     private var shift: UInt64
+    private let multiplier: UInt64
 
     init() {
         keys = [Int64](repeating: 0, count: 16)
         values = [Value?](repeating: nil, count: 16)
         occupied = [Bool](repeating: false, count: 16)
         shift = 64 - 4
+        multiplier = UInt64.random(in: .min ... .max) | 1
     }
 
+    /// The home slot of a key: the top bits of its product with the map's multiplier.
     @inline(__always)
     private func home(_ key: Int64) -> Int {
-        Int(truncatingIfNeeded: (UInt64(bitPattern: key) &* 0x9E37_79B9_7F4A_7C15) >> shift)
+        Int(truncatingIfNeeded: (UInt64(bitPattern: key) &* multiplier) >> shift)
     }
 
     @inline(__always)
@@ -92,11 +100,25 @@ struct IntMap<Value> {
         }
     }
 
-    /// Some entry whose value satisfies `predicate`, if any.
+    /// The entry with the smallest key among those whose value satisfies `predicate`, if any:
+    /// the smallest, rather than the first in the table, so the answer does not depend on the
+    /// multiplier.
     func first(where predicate: (Value) -> Bool) -> (key: Int64, value: Value)? {
+        var best: (key: Int64, value: Value)?
         for index in keys.indices where occupied[index] {
-            if let value = values[index], predicate(value) { return (keys[index], value) }
+            if let value = values[index], predicate(value), best.map({ keys[index] < $0.key }) ?? true {
+                best = (keys[index], value)
+            }
         }
-        return nil
+        return best
+    }
+
+    /// Every entry, in key order.
+    func sortedEntries() -> [(key: Int64, value: Value)] {
+        var entries: [(key: Int64, value: Value)] = []
+        for index in keys.indices where occupied[index] {
+            if let value = values[index] { entries.append((keys[index], value)) }
+        }
+        return entries.sorted { $0.key < $1.key }
     }
 }

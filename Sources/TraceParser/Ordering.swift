@@ -117,14 +117,18 @@ private enum Need { case absent, any, present }
 /// state is an error. The rules are those of Go 1.27's parser.
 final class Ordering {
     let version: TraceVersion
-    @exclusivity(unchecked) private var goroutines = IntMap<GoroutineRecord>()
-    @exclusivity(unchecked) private var procs = IntMap<ProcRecord>()
-    @exclusivity(unchecked) private var threads = IntMap<ThreadRecord>()
+    @exclusivity(unchecked) private(set) var goroutines = IntMap<GoroutineRecord>()
+    @exclusivity(unchecked) private(set) var procs = IntMap<ProcRecord>()
+    @exclusivity(unchecked) private(set) var threads = IntMap<ThreadRecord>()
     @exclusivity(unchecked) private var tasks: [TaskID: (name: [UInt8], parent: TaskID)] = [:]
-    @exclusivity(unchecked) private var gcSequence: UInt64 = 0
-    private enum GCState { case undetermined, notRunning, running }
-    @exclusivity(unchecked) private var gcState = GCState.undetermined
+    @exclusivity(unchecked) private(set) var gcSequence: UInt64 = 0
+    enum GCState { case undetermined, notRunning, running }
+    @exclusivity(unchecked) private(set) var gcState = GCState.undetermined
     @exclusivity(unchecked) private var firstGeneration: UInt64 = 0
+    /// The context the last event given to ``advance(_:_:thread:)`` was judged in; the reader
+    /// files waiting events by it (see ``WaitingCursors``).
+    @exclusivity(unchecked) private(set) var lastContext = SchedContext(goroutine: NoResource.goroutine, proc: NoResource.proc,
+                                                                        thread: NoResource.thread)
 
     /// Events let through, waiting to be handed out.
     @exclusivity(unchecked) private var queue: [Event] = []
@@ -221,6 +225,7 @@ final class Ordering {
             current.proc = record!.proc
             current.goroutine = record!.goroutine
         }
+        lastContext = current
         let rule = KindTable.shared.rows[Int(event.type)].rule
         guard let (next, ready) = try apply(rule, &event, generation, gen, current) else {
             throw Failure.broken("bad event type found while ordering: \(event.type)")

@@ -1,6 +1,11 @@
 /// Byte strings stored back to back in one growing pool, found by a key: the printer's cache of
 /// quoted strings and formatted stacks for one generation. Looking text up costs no reference
 /// counting: the pool is plain memory that lives as long as the cache.
+///
+/// The pool stops growing at ``budget``: the text of a stack repeats the names of all its
+/// frames, so a small trace can print far more stack text than it holds (128 frames with
+/// kilobyte names make 256 KiB per stack). Text that finds the pool full is not kept, and the
+/// printer formats it again where it is needed.
 final class TextCache {
     private var pool: UnsafeMutablePointer<UInt8>
     private var poolCapacity = 64 << 10
@@ -12,6 +17,10 @@ final class TextCache {
 
     /// IDs below this index the arrays.
     private static let arrayLimit: UInt64 = 1 << 18
+
+    /// The most text kept per generation, in bytes. Stack and string texts of the traces the
+    /// runtime writes take a few MiB at most per generation.
+    static let budget = 4 << 20
 
     init() {
         pool = .allocate(capacity: poolCapacity)
@@ -37,7 +46,9 @@ final class TextCache {
         return UnsafeRawBufferPointer(start: pool + range.start - 1, count: range.count)
     }
 
+    /// Keeps `text` for `id`, if the budget leaves room for it.
     func store(_ text: [UInt8], for id: UInt64, isStack: Bool) {
+        guard text.count <= Self.budget - poolCount else { return }
         if poolCapacity - poolCount < text.count {
             var capacity = poolCapacity * 2
             while capacity - poolCount < text.count { capacity *= 2 }

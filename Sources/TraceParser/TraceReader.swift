@@ -25,6 +25,10 @@ public final class TraceReader {
     /// is set"); ``generation`` itself is released early to save memory.
     @exclusivity(unchecked) private var haveGeneration = false
     @exclusivity(unchecked) private var frontier = Frontier()
+    @exclusivity(unchecked) private var waiting = WaitingCursors()
+    /// How many times an event was put to the ordering; with waiting cursors skipped it grows
+    /// with the events, not with the events times the threads.
+    @exclusivity(unchecked) private(set) var orderingQuestions = 0
     @exclusivity(unchecked) private var cpuSamples: [CPUSample] = []
     @exclusivity(unchecked) private var nextSample = 0
     @exclusivity(unchecked) private var syncCount = 0
@@ -120,9 +124,15 @@ public final class TraceReader {
             return try install(read)
         }
         guard let generation else { return nil }
-        if nextSample < cpuSamples.count, frontier.isEmpty || cpuSamples[nextSample].time < frontier.cursors[0].event.time {
+        if nextSample < cpuSamples.count, frontier.isEmpty || cpuSamples[nextSample].time < frontier.earliestTime {
             let sample = cpuSamples[nextSample]
             nextSample += 1
+            // Go's parser takes a sample's stack on trust and its printer crashes on one the
+            // generation does not define; here every consumer gets the failure, with Go's words.
+            if !generation.stacks.contains(sample.stack) {
+                throw Located(.broken("expected id \(sample.stack) in trace.stack table"), generation: generation.number,
+                              offset: sample.offset, event: "\(eventName(EventType.cpuSample.rawValue)) on M \(sample.thread)")
+            }
             var args = EventArgs()
             args[0] = sample.stack
             return Event(code: EventType.cpuSample.rawValue, time: sample.time,
@@ -130,11 +140,16 @@ public final class TraceReader {
                          args: args, generation: generation, offset: 0)
         }
         if try !tryAdvance(0, generation) {
-            // Try the other threads in time order; sorting keeps the heap a heap.
+            // Try the other threads in time order, as Go does: its sort decides the order of
+            // equal times and leaves the array rearranged for later events, so it is kept even
+            // when every waiting thread is skipped; sorting keeps the heap a heap.
             frontier.sort()
             var advanced = false
             var index = 1
             while index < frontier.count {
+                // Step over the waiting cursors in one tight loop.
+                index = waiting.withMarks { frontier.firstIndex(from: index, notMarkedIn: $0) }
+                if index == frontier.count { break }
                 if try tryAdvance(index, generation) {
                     advanced = true
                     break
@@ -142,23 +157,38 @@ public final class TraceReader {
                 index += 1
             }
             if !advanced {
-                throw Located(.broken("broken trace: failed to advance: frontier:\n[gen=\(generation.number)]\n\n\(dumpFrontier())"),
+                throw Located(.broken("broken trace: failed to advance: frontier:\n[gen=\(generation.number)]\n\n\(dumpFrontier())\n\(ordering.stateDump())\n"),
                               generation: generation.number)
             }
         }
         return ordering.next()
     }
 
+    /// Tries the event of the cursor at `index` in the heap; a cursor known to wait is not asked
+    /// again until what it waits for changes.
     private func tryAdvance(_ index: Int, _ generation: Generation) throws -> Bool {
-        let thread = frontier.cursors[index].thread
+        let slot = frontier.slot(at: index)
+        if waiting.isWaiting(slot) { return false }
+        let thread = frontier.cursors[slot].thread
+        orderingQuestions += 1
         do {
-            if try !ordering.advance(&frontier.cursors[index].event, generation, thread: thread) { return false }
+            if try !ordering.advance(&frontier.cursors[slot].event, generation, thread: thread) {
+                let event = frontier.cursors[slot].event
+                waiting.wait(slot, type: event.type, args: event.args, context: ordering.lastContext, thread: thread)
+                return false
+            }
         } catch let failure as Failure {
-            let event = frontier.cursors[index].event
+            let event = frontier.cursors[slot].event
             throw Located(failure, generation: generation.number, offset: event.offset,
                           event: "\(eventName(event.type)) on M \(thread)")
         }
-        if try advanceCursor(&frontier.cursors[index], generation) {
+        if waiting.count != 0 {
+            // The ordering may have rewritten some arguments, but never the first, a GoStatus's
+            // thread or a ProcSteal's victim: what it left can only wake a cursor needlessly.
+            let event = frontier.cursors[slot].event
+            waiting.wake(type: event.type, args: event.args, context: ordering.lastContext, thread: thread)
+        }
+        if try advanceCursor(&frontier.cursors[slot], generation) {
             frontier.update(index)
         } else {
             frontier.remove(index)
@@ -176,7 +206,8 @@ public final class TraceReader {
     }
 
     private func dumpFrontier() -> String {
-        frontier.cursors.map { cursor in
+        frontier.heap.map { entry in
+            let cursor = frontier.cursors[Int(entry.slot)]
             let type = cursor.event.type
             let names = EventType(rawValue: type)?.spec.args.dropFirst() ?? []
             let args = names.enumerated().map { " \($0.element)=\(cursor.event.args[$0.offset])" }.joined()
@@ -207,6 +238,8 @@ public final class TraceReader {
         haveGeneration = true
         cpuSamples = read.cpuSamples
         nextSample = 0
+        frontier = Frontier()
+        waiting.wakeAll()
         for (list, thread) in read.threads.enumerated() {
             var cursor = BatchCursor(thread: thread, list: list)
             if try advanceCursor(&cursor, read) { frontier.insert(cursor) }
