@@ -82,8 +82,7 @@ var orderingDispatch = [256]orderingHandleFunc{
 	tracev2.EvGoroutineStackFree:  (*ordering).advanceGoroutineStackFree,
 }
 
-// advanceProcsChange orders ProcsChange events: its thread must hold a thread, a proc and a
-// goroutine.
+// advanceProcsChange orders ProcsChange events: it needs a thread, a proc and a goroutine.
 func (o *ordering) advanceProcsChange(ev *baseEvent, evt *evTable, m ThreadID, gen uint64, curCtx schedCtx) (schedCtx, bool, error) {
 	if err := validateCtx(curCtx, schedReqs{M: mustHave, P: mustHave, G: mustHave}); err != nil {
 		return curCtx, false, err
@@ -92,10 +91,9 @@ func (o *ordering) advanceProcsChange(ev *baseEvent, evt *evTable, m ThreadID, g
 	return curCtx, true, nil
 }
 
-// advanceProcStart orders ProcStart events: its thread must hold a thread; its thread must hold
-// no proc; it waits while its thread still holds a proc; the proc that p names must be Idle,
-// p_seq must be its next sequence number, or the event waits, it is left Running, it becomes
-// the thread's proc.
+// advanceProcStart orders ProcStart events: it needs a thread; it must have no proc; it waits
+// while it still has a proc; the proc that p names must be Idle, p_seq must be its next
+// sequence number, or the event waits, it is left Running, it becomes the thread's proc.
 func (o *ordering) advanceProcStart(ev *baseEvent, evt *evTable, m ThreadID, gen uint64, curCtx schedCtx) (schedCtx, bool, error) {
 	p := ProcID(ev.args[0])
 	pSeq := makeSeq(gen, ev.args[1])
@@ -117,8 +115,8 @@ func (o *ordering) advanceProcStart(ev *baseEvent, evt *evTable, m ThreadID, gen
 	return newCtx, true, nil
 }
 
-// advanceProcStop orders ProcStop events: its thread must hold a thread and a proc; the
-// thread's proc must be Running or Syscall, it is left Idle, the thread no longer holds it.
+// advanceProcStop orders ProcStop events: it needs a thread and a proc; the thread's proc must
+// be Running or Syscall, it is left Idle, the thread no longer holds it.
 func (o *ordering) advanceProcStop(ev *baseEvent, evt *evTable, m ThreadID, gen uint64, curCtx schedCtx) (schedCtx, bool, error) {
 	curP, ok := o.pStates[curCtx.P]
 	if !ok {
@@ -137,9 +135,9 @@ func (o *ordering) advanceProcStop(ev *baseEvent, evt *evTable, m ThreadID, gen 
 	return newCtx, true, nil
 }
 
-// advanceGoCreate orders GoCreate events: its thread must hold a thread and a proc; the
-// thread's goroutine, if any, must be Running; the goroutine that new_g names must not exist
-// yet, it is created Runnable.
+// advanceGoCreate orders GoCreate events: it needs a thread and a proc; the thread's goroutine,
+// if any, must be Running; the goroutine that new_g names must not exist yet, it is created
+// Runnable.
 func (o *ordering) advanceGoCreate(ev *baseEvent, evt *evTable, m ThreadID, gen uint64, curCtx schedCtx) (schedCtx, bool, error) {
 	newG := GoID(ev.args[0])
 	if err := validateCtx(curCtx, schedReqs{M: mustHave, P: mustHave, G: mayHave}); err != nil {
@@ -156,9 +154,9 @@ func (o *ordering) advanceGoCreate(ev *baseEvent, evt *evTable, m ThreadID, gen 
 	return curCtx, true, nil
 }
 
-// advanceGoCreateSyscall orders GoCreateSyscall events: its thread must hold a thread; its
-// thread must hold no goroutine; the goroutine that new_g names must not exist yet, it is
-// created Syscall, it becomes the thread's goroutine.
+// advanceGoCreateSyscall orders GoCreateSyscall events: it needs a thread; it must have no
+// goroutine; the goroutine that new_g names must not exist yet, it is created Syscall, it
+// becomes the thread's goroutine.
 func (o *ordering) advanceGoCreateSyscall(ev *baseEvent, evt *evTable, m ThreadID, gen uint64, curCtx schedCtx) (schedCtx, bool, error) {
 	newG := GoID(ev.args[0])
 	if err := validateCtx(curCtx, schedReqs{M: mustHave, P: mayHave, G: mustNotHave}); err != nil {
@@ -174,9 +172,9 @@ func (o *ordering) advanceGoCreateSyscall(ev *baseEvent, evt *evTable, m ThreadI
 	return newCtx, true, nil
 }
 
-// advanceGoStart orders GoStart events: its thread must hold a thread and a proc; its thread
-// must hold no goroutine; the goroutine that g names must be Runnable, g_seq must be its next
-// sequence number, or the event waits, it is left Running, it becomes the thread's goroutine.
+// advanceGoStart orders GoStart events: it needs a thread and a proc; it must have no
+// goroutine; the goroutine that g names must be Runnable, g_seq must be its next sequence
+// number, or the event waits, it is left Running, it becomes the thread's goroutine.
 func (o *ordering) advanceGoStart(ev *baseEvent, evt *evTable, m ThreadID, gen uint64, curCtx schedCtx) (schedCtx, bool, error) {
 	g := GoID(ev.args[0])
 	gSeq := makeSeq(gen, ev.args[1])
@@ -195,8 +193,8 @@ func (o *ordering) advanceGoStart(ev *baseEvent, evt *evTable, m ThreadID, gen u
 	return newCtx, true, nil
 }
 
-// advanceGoDestroy orders GoDestroy events: its thread must hold a thread, a proc and a
-// goroutine; the thread's goroutine must be Running, it ends, the thread no longer holds it.
+// advanceGoDestroy orders GoDestroy events: it needs a thread, a proc and a goroutine; the
+// thread's goroutine must be Running, it ends, the thread no longer holds it.
 func (o *ordering) advanceGoDestroy(ev *baseEvent, evt *evTable, m ThreadID, gen uint64, curCtx schedCtx) (schedCtx, bool, error) {
 	if err := validateCtx(curCtx, schedReqs{M: mustHave, P: mustHave, G: mustHave}); err != nil {
 		return curCtx, false, err
@@ -215,8 +213,8 @@ func (o *ordering) advanceGoDestroy(ev *baseEvent, evt *evTable, m ThreadID, gen
 	return newCtx, true, nil
 }
 
-// advanceGoStop orders GoStop events: its thread must hold a thread, a proc and a goroutine;
-// the thread's goroutine must be Running, it is left Runnable, the thread no longer holds it.
+// advanceGoStop orders GoStop events: it needs a thread, a proc and a goroutine; the thread's
+// goroutine must be Running, it is left Runnable, the thread no longer holds it.
 func (o *ordering) advanceGoStop(ev *baseEvent, evt *evTable, m ThreadID, gen uint64, curCtx schedCtx) (schedCtx, bool, error) {
 	if err := validateCtx(curCtx, schedReqs{M: mustHave, P: mustHave, G: mustHave}); err != nil {
 		return curCtx, false, err
@@ -235,8 +233,8 @@ func (o *ordering) advanceGoStop(ev *baseEvent, evt *evTable, m ThreadID, gen ui
 	return newCtx, true, nil
 }
 
-// advanceGoBlock orders GoBlock events: its thread must hold a thread, a proc and a goroutine;
-// the thread's goroutine must be Running, it is left Waiting, the thread no longer holds it.
+// advanceGoBlock orders GoBlock events: it needs a thread, a proc and a goroutine; the thread's
+// goroutine must be Running, it is left Waiting, the thread no longer holds it.
 func (o *ordering) advanceGoBlock(ev *baseEvent, evt *evTable, m ThreadID, gen uint64, curCtx schedCtx) (schedCtx, bool, error) {
 	if err := validateCtx(curCtx, schedReqs{M: mustHave, P: mustHave, G: mustHave}); err != nil {
 		return curCtx, false, err
@@ -270,10 +268,9 @@ func (o *ordering) advanceGoUnblock(ev *baseEvent, evt *evTable, m ThreadID, gen
 	return curCtx, true, nil
 }
 
-// advanceGoSyscallBegin orders GoSyscallBegin events: its thread must hold a thread, a proc and
-// a goroutine; the thread's goroutine must be Running, it is left Syscall; the thread's proc
-// must exist, p_seq must be its next sequence number, or the trace is broken, it is left
-// Syscall.
+// advanceGoSyscallBegin orders GoSyscallBegin events: it needs a thread, a proc and a
+// goroutine; the thread's goroutine must be Running, it is left Syscall; the thread's proc must
+// exist, p_seq must be its next sequence number, or the trace is broken, it is left Syscall.
 func (o *ordering) advanceGoSyscallBegin(ev *baseEvent, evt *evTable, m ThreadID, gen uint64, curCtx schedCtx) (schedCtx, bool, error) {
 	pSeq := makeSeq(gen, ev.args[0])
 	if err := validateCtx(curCtx, schedReqs{M: mustHave, P: mustHave, G: mustHave}); err != nil {
@@ -300,9 +297,9 @@ func (o *ordering) advanceGoSyscallBegin(ev *baseEvent, evt *evTable, m ThreadID
 	return curCtx, true, nil
 }
 
-// advanceGoSyscallEnd orders GoSyscallEnd events: its thread must hold a thread, a proc and a
-// goroutine; the thread's goroutine must be Syscall, it is left Running; the thread's proc must
-// be Syscall, it is left Running.
+// advanceGoSyscallEnd orders GoSyscallEnd events: it needs a thread, a proc and a goroutine;
+// the thread's goroutine must be Syscall, it is left Running; the thread's proc must be
+// Syscall, it is left Running.
 func (o *ordering) advanceGoSyscallEnd(ev *baseEvent, evt *evTable, m ThreadID, gen uint64, curCtx schedCtx) (schedCtx, bool, error) {
 	if err := validateCtx(curCtx, schedReqs{M: mustHave, P: mustHave, G: mustHave}); err != nil {
 		return curCtx, false, err
@@ -327,8 +324,8 @@ func (o *ordering) advanceGoSyscallEnd(ev *baseEvent, evt *evTable, m ThreadID, 
 	return curCtx, true, nil
 }
 
-// advanceGoSyscallEndBlocked orders GoSyscallEndBlocked events: its thread must hold a thread
-// and a goroutine; the thread's proc, if any, the event waits while it is Syscall; the thread's
+// advanceGoSyscallEndBlocked orders GoSyscallEndBlocked events: it needs a thread and a
+// goroutine; the thread's proc, if any, the event waits while it is Syscall; the thread's
 // goroutine must be Syscall, it is left Runnable, the thread no longer holds it.
 func (o *ordering) advanceGoSyscallEndBlocked(ev *baseEvent, evt *evTable, m ThreadID, gen uint64, curCtx schedCtx) (schedCtx, bool, error) {
 	if curCtx.P != NoProc {
@@ -357,9 +354,8 @@ func (o *ordering) advanceGoSyscallEndBlocked(ev *baseEvent, evt *evTable, m Thr
 	return newCtx, true, nil
 }
 
-// advanceSTWBegin orders STWBegin events: its thread must hold a thread, a proc and a
-// goroutine; the thread's goroutine must exist, its range “stop-the-world ({kind_string})”
-// begins.
+// advanceSTWBegin orders STWBegin events: it needs a thread, a proc and a goroutine; the
+// thread's goroutine must exist, its range “stop-the-world ({kind_string})” begins.
 func (o *ordering) advanceSTWBegin(ev *baseEvent, evt *evTable, m ThreadID, gen uint64, curCtx schedCtx) (schedCtx, bool, error) {
 	if err := validateCtx(curCtx, schedReqs{M: mustHave, P: mustHave, G: mustHave}); err != nil {
 		return curCtx, false, err
@@ -375,8 +371,8 @@ func (o *ordering) advanceSTWBegin(ev *baseEvent, evt *evTable, m ThreadID, gen 
 	return curCtx, true, nil
 }
 
-// advanceSTWEnd orders STWEnd events: its thread must hold a thread, a proc and a goroutine;
-// the thread's goroutine must exist, its range “stop-the-world ({kind_string})” ends.
+// advanceSTWEnd orders STWEnd events: it needs a thread, a proc and a goroutine; the thread's
+// goroutine must exist, its range “stop-the-world ({kind_string})” ends.
 func (o *ordering) advanceSTWEnd(ev *baseEvent, evt *evTable, m ThreadID, gen uint64, curCtx schedCtx) (schedCtx, bool, error) {
 	if err := validateCtx(curCtx, schedReqs{M: mustHave, P: mustHave, G: mustHave}); err != nil {
 		return curCtx, false, err
@@ -409,8 +405,8 @@ func (o *ordering) advanceGCSweepActive(ev *baseEvent, evt *evTable, m ThreadID,
 	return curCtx, true, nil
 }
 
-// advanceGCSweepBegin orders GCSweepBegin events: its thread must hold a thread and a proc; the
-// thread's proc must exist, its range “GC incremental sweep” begins.
+// advanceGCSweepBegin orders GCSweepBegin events: it needs a thread and a proc; the thread's
+// proc must exist, its range “GC incremental sweep” begins.
 func (o *ordering) advanceGCSweepBegin(ev *baseEvent, evt *evTable, m ThreadID, gen uint64, curCtx schedCtx) (schedCtx, bool, error) {
 	if err := validateCtx(curCtx, schedReqs{M: mustHave, P: mustHave, G: mayHave}); err != nil {
 		return curCtx, false, err
@@ -426,8 +422,8 @@ func (o *ordering) advanceGCSweepBegin(ev *baseEvent, evt *evTable, m ThreadID, 
 	return curCtx, true, nil
 }
 
-// advanceGCSweepEnd orders GCSweepEnd events: its thread must hold a thread and a proc; the
-// thread's proc must exist, its range “GC incremental sweep” ends.
+// advanceGCSweepEnd orders GCSweepEnd events: it needs a thread and a proc; the thread's proc
+// must exist, its range “GC incremental sweep” ends.
 func (o *ordering) advanceGCSweepEnd(ev *baseEvent, evt *evTable, m ThreadID, gen uint64, curCtx schedCtx) (schedCtx, bool, error) {
 	if err := validateCtx(curCtx, schedReqs{M: mustHave, P: mustHave, G: mayHave}); err != nil {
 		return curCtx, false, err
@@ -458,8 +454,8 @@ func (o *ordering) advanceGCMarkAssistActive(ev *baseEvent, evt *evTable, m Thre
 	return curCtx, true, nil
 }
 
-// advanceGCMarkAssistBegin orders GCMarkAssistBegin events: its thread must hold a thread, a
-// proc and a goroutine; the thread's goroutine must exist, its range “GC mark assist” begins.
+// advanceGCMarkAssistBegin orders GCMarkAssistBegin events: it needs a thread, a proc and a
+// goroutine; the thread's goroutine must exist, its range “GC mark assist” begins.
 func (o *ordering) advanceGCMarkAssistBegin(ev *baseEvent, evt *evTable, m ThreadID, gen uint64, curCtx schedCtx) (schedCtx, bool, error) {
 	if err := validateCtx(curCtx, schedReqs{M: mustHave, P: mustHave, G: mustHave}); err != nil {
 		return curCtx, false, err
@@ -475,8 +471,8 @@ func (o *ordering) advanceGCMarkAssistBegin(ev *baseEvent, evt *evTable, m Threa
 	return curCtx, true, nil
 }
 
-// advanceGCMarkAssistEnd orders GCMarkAssistEnd events: its thread must hold a thread, a proc
-// and a goroutine; the thread's goroutine must exist, its range “GC mark assist” ends.
+// advanceGCMarkAssistEnd orders GCMarkAssistEnd events: it needs a thread, a proc and a
+// goroutine; the thread's goroutine must exist, its range “GC mark assist” ends.
 func (o *ordering) advanceGCMarkAssistEnd(ev *baseEvent, evt *evTable, m ThreadID, gen uint64, curCtx schedCtx) (schedCtx, bool, error) {
 	if err := validateCtx(curCtx, schedReqs{M: mustHave, P: mustHave, G: mustHave}); err != nil {
 		return curCtx, false, err
@@ -492,7 +488,7 @@ func (o *ordering) advanceGCMarkAssistEnd(ev *baseEvent, evt *evTable, m ThreadI
 	return curCtx, true, nil
 }
 
-// advanceHeapAlloc orders HeapAlloc events: its thread must hold a thread and a proc.
+// advanceHeapAlloc orders HeapAlloc events: it needs a thread and a proc.
 func (o *ordering) advanceHeapAlloc(ev *baseEvent, evt *evTable, m ThreadID, gen uint64, curCtx schedCtx) (schedCtx, bool, error) {
 	if err := validateCtx(curCtx, schedReqs{M: mustHave, P: mustHave, G: mayHave}); err != nil {
 		return curCtx, false, err
@@ -501,7 +497,7 @@ func (o *ordering) advanceHeapAlloc(ev *baseEvent, evt *evTable, m ThreadID, gen
 	return curCtx, true, nil
 }
 
-// advanceHeapGoal orders HeapGoal events: its thread must hold a thread and a proc.
+// advanceHeapGoal orders HeapGoal events: it needs a thread and a proc.
 func (o *ordering) advanceHeapGoal(ev *baseEvent, evt *evTable, m ThreadID, gen uint64, curCtx schedCtx) (schedCtx, bool, error) {
 	if err := validateCtx(curCtx, schedReqs{M: mustHave, P: mustHave, G: mayHave}); err != nil {
 		return curCtx, false, err
@@ -510,7 +506,7 @@ func (o *ordering) advanceHeapGoal(ev *baseEvent, evt *evTable, m ThreadID, gen 
 	return curCtx, true, nil
 }
 
-// advanceGoLabel orders GoLabel events: its thread must hold a thread, a proc and a goroutine.
+// advanceGoLabel orders GoLabel events: it needs a thread, a proc and a goroutine.
 func (o *ordering) advanceGoLabel(ev *baseEvent, evt *evTable, m ThreadID, gen uint64, curCtx schedCtx) (schedCtx, bool, error) {
 	if err := validateCtx(curCtx, schedReqs{M: mustHave, P: mustHave, G: mustHave}); err != nil {
 		return curCtx, false, err
@@ -519,7 +515,7 @@ func (o *ordering) advanceGoLabel(ev *baseEvent, evt *evTable, m ThreadID, gen u
 	return curCtx, true, nil
 }
 
-// advanceUserLog orders UserLog events: its thread must hold a thread, a proc and a goroutine.
+// advanceUserLog orders UserLog events: it needs a thread, a proc and a goroutine.
 func (o *ordering) advanceUserLog(ev *baseEvent, evt *evTable, m ThreadID, gen uint64, curCtx schedCtx) (schedCtx, bool, error) {
 	if err := validateCtx(curCtx, schedReqs{M: mustHave, P: mustHave, G: mustHave}); err != nil {
 		return curCtx, false, err
@@ -528,9 +524,9 @@ func (o *ordering) advanceUserLog(ev *baseEvent, evt *evTable, m ThreadID, gen u
 	return curCtx, true, nil
 }
 
-// advanceGoCreateBlocked orders GoCreateBlocked events: its thread must hold a thread and a
-// proc; the thread's goroutine, if any, must be Running; the goroutine that new_g names must
-// not exist yet, it is created Waiting.
+// advanceGoCreateBlocked orders GoCreateBlocked events: it needs a thread and a proc; the
+// thread's goroutine, if any, must be Running; the goroutine that new_g names must not exist
+// yet, it is created Waiting.
 func (o *ordering) advanceGoCreateBlocked(ev *baseEvent, evt *evTable, m ThreadID, gen uint64, curCtx schedCtx) (schedCtx, bool, error) {
 	newG := GoID(ev.args[0])
 	if err := validateCtx(curCtx, schedReqs{M: mustHave, P: mustHave, G: mayHave}); err != nil {
@@ -547,7 +543,7 @@ func (o *ordering) advanceGoCreateBlocked(ev *baseEvent, evt *evTable, m ThreadI
 	return curCtx, true, nil
 }
 
-// advanceSpan orders Span events: its thread must hold a thread.
+// advanceSpan orders Span events: it needs a thread.
 func (o *ordering) advanceSpan(ev *baseEvent, evt *evTable, m ThreadID, gen uint64, curCtx schedCtx) (schedCtx, bool, error) {
 	if err := validateCtx(curCtx, schedReqs{M: mustHave, P: mayHave, G: mayHave}); err != nil {
 		return curCtx, false, err
@@ -556,7 +552,7 @@ func (o *ordering) advanceSpan(ev *baseEvent, evt *evTable, m ThreadID, gen uint
 	return curCtx, true, nil
 }
 
-// advanceSpanAlloc orders SpanAlloc events: its thread must hold a thread.
+// advanceSpanAlloc orders SpanAlloc events: it needs a thread.
 func (o *ordering) advanceSpanAlloc(ev *baseEvent, evt *evTable, m ThreadID, gen uint64, curCtx schedCtx) (schedCtx, bool, error) {
 	if err := validateCtx(curCtx, schedReqs{M: mustHave, P: mayHave, G: mayHave}); err != nil {
 		return curCtx, false, err
@@ -565,7 +561,7 @@ func (o *ordering) advanceSpanAlloc(ev *baseEvent, evt *evTable, m ThreadID, gen
 	return curCtx, true, nil
 }
 
-// advanceSpanFree orders SpanFree events: its thread must hold a thread.
+// advanceSpanFree orders SpanFree events: it needs a thread.
 func (o *ordering) advanceSpanFree(ev *baseEvent, evt *evTable, m ThreadID, gen uint64, curCtx schedCtx) (schedCtx, bool, error) {
 	if err := validateCtx(curCtx, schedReqs{M: mustHave, P: mayHave, G: mayHave}); err != nil {
 		return curCtx, false, err
@@ -574,7 +570,7 @@ func (o *ordering) advanceSpanFree(ev *baseEvent, evt *evTable, m ThreadID, gen 
 	return curCtx, true, nil
 }
 
-// advanceHeapObject orders HeapObject events: its thread must hold a thread.
+// advanceHeapObject orders HeapObject events: it needs a thread.
 func (o *ordering) advanceHeapObject(ev *baseEvent, evt *evTable, m ThreadID, gen uint64, curCtx schedCtx) (schedCtx, bool, error) {
 	if err := validateCtx(curCtx, schedReqs{M: mustHave, P: mayHave, G: mayHave}); err != nil {
 		return curCtx, false, err
@@ -583,7 +579,7 @@ func (o *ordering) advanceHeapObject(ev *baseEvent, evt *evTable, m ThreadID, ge
 	return curCtx, true, nil
 }
 
-// advanceHeapObjectAlloc orders HeapObjectAlloc events: its thread must hold a thread.
+// advanceHeapObjectAlloc orders HeapObjectAlloc events: it needs a thread.
 func (o *ordering) advanceHeapObjectAlloc(ev *baseEvent, evt *evTable, m ThreadID, gen uint64, curCtx schedCtx) (schedCtx, bool, error) {
 	if err := validateCtx(curCtx, schedReqs{M: mustHave, P: mayHave, G: mayHave}); err != nil {
 		return curCtx, false, err
@@ -592,7 +588,7 @@ func (o *ordering) advanceHeapObjectAlloc(ev *baseEvent, evt *evTable, m ThreadI
 	return curCtx, true, nil
 }
 
-// advanceHeapObjectFree orders HeapObjectFree events: its thread must hold a thread.
+// advanceHeapObjectFree orders HeapObjectFree events: it needs a thread.
 func (o *ordering) advanceHeapObjectFree(ev *baseEvent, evt *evTable, m ThreadID, gen uint64, curCtx schedCtx) (schedCtx, bool, error) {
 	if err := validateCtx(curCtx, schedReqs{M: mustHave, P: mayHave, G: mayHave}); err != nil {
 		return curCtx, false, err
@@ -601,7 +597,7 @@ func (o *ordering) advanceHeapObjectFree(ev *baseEvent, evt *evTable, m ThreadID
 	return curCtx, true, nil
 }
 
-// advanceGoroutineStack orders GoroutineStack events: its thread must hold a thread.
+// advanceGoroutineStack orders GoroutineStack events: it needs a thread.
 func (o *ordering) advanceGoroutineStack(ev *baseEvent, evt *evTable, m ThreadID, gen uint64, curCtx schedCtx) (schedCtx, bool, error) {
 	if err := validateCtx(curCtx, schedReqs{M: mustHave, P: mayHave, G: mayHave}); err != nil {
 		return curCtx, false, err
@@ -610,7 +606,7 @@ func (o *ordering) advanceGoroutineStack(ev *baseEvent, evt *evTable, m ThreadID
 	return curCtx, true, nil
 }
 
-// advanceGoroutineStackAlloc orders GoroutineStackAlloc events: its thread must hold a thread.
+// advanceGoroutineStackAlloc orders GoroutineStackAlloc events: it needs a thread.
 func (o *ordering) advanceGoroutineStackAlloc(ev *baseEvent, evt *evTable, m ThreadID, gen uint64, curCtx schedCtx) (schedCtx, bool, error) {
 	if err := validateCtx(curCtx, schedReqs{M: mustHave, P: mayHave, G: mayHave}); err != nil {
 		return curCtx, false, err
@@ -619,7 +615,7 @@ func (o *ordering) advanceGoroutineStackAlloc(ev *baseEvent, evt *evTable, m Thr
 	return curCtx, true, nil
 }
 
-// advanceGoroutineStackFree orders GoroutineStackFree events: its thread must hold a thread.
+// advanceGoroutineStackFree orders GoroutineStackFree events: it needs a thread.
 func (o *ordering) advanceGoroutineStackFree(ev *baseEvent, evt *evTable, m ThreadID, gen uint64, curCtx schedCtx) (schedCtx, bool, error) {
 	if err := validateCtx(curCtx, schedReqs{M: mustHave, P: mayHave, G: mayHave}); err != nil {
 		return curCtx, false, err

@@ -21,9 +21,9 @@ enum OrderingProse {
             case .may: break
             }
         }
-        if !must.isEmpty { clauses.append("its thread must hold \(list(must.map { article($0) }, "and"))") }
-        if !mustNot.isEmpty { clauses.append("its thread must hold no \(list(mustNot, "and no"))") }
-        for name in waits { clauses.append("it waits while its thread still holds \(article(name))") }
+        if !must.isEmpty { clauses.append("it needs \(list(must.map { article($0) }, "and"))") }
+        if !mustNot.isEmpty { clauses.append("it must have no \(list(mustNot, "and no"))") }
+        for name in waits { clauses.append("it waits while it still has \(article(name))") }
         for change in ordering.changes {
             clauses.append(describe(change, in: event))
         }

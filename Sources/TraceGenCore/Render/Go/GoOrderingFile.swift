@@ -11,6 +11,9 @@ struct GoOrderingFile: FileGenerator {
     var path: String { "Go/\(parser.package)/ordering.go" }
     var language: OutputLanguage { .go }
 
+    /// The names a method's parameters and fixed locals use, which an argument's local must not take.
+    static let taken: Set<String> = ["o", "ev", "evt", "m", "gen", "curCtx", "newCtx", "ok", "err", "desc", "fmt"]
+
     /// The Go method that orders an event ordered by data.
     static func methodName(_ event: TraceModel.Event) -> String { "advance" + event.name }
 
@@ -73,7 +76,8 @@ struct GoOrderingFile: FileGenerator {
         case .current:
             return Locals(id: "curCtx.\(resource.go.context)", state: "cur\(resource.go.context)", sequence: change.sequence.map { camel($0.argument.name) })
         case .argument(let argument):
-            let name = camel(argument.name)
+            var name = camel(argument.name)
+            if Self.taken.contains(name) { name += "ID" }
             let state = typeNames.contains(name + "State") ? name + "St" : name + "State"
             return Locals(id: name, state: state, sequence: change.sequence.map { camel($0.argument.name) })
         }
