@@ -174,6 +174,8 @@ let orderingSpec: String = {
                  message: "state 'Undetermind' of status Bad is not a state of resource goroutine; did you mean 'Undetermined'?"),
         RuleCase(rule: "a status without a same-named state says its state", replace: "name: Bad, display: Bad, description: Invalid., state: Undetermined}", with: "name: ‸Bad, display: Bad, description: Invalid.}",
                  message: "status Bad of resource goroutine needs a 'state', as no state has its name"),
+        RuleCase(rule: "status values of a resource fit a 64-bit mask", replace: "{value: 2, name: Waiting,", with: "{value: ‸64, name: Waiting,",
+                 message: "status Waiting of resource goroutine has value 64; ordering tables keep statuses as bits of a 64-bit mask, so values must be below 64"),
         RuleCase(rule: "go names are identifiers", replace: "go: {context: M,", with: "go: {context: ‸M-1,",
                  message: "go context 'M-1' of resource thread must be a Go identifier"),
         RuleCase(rule: "change keys are known", replace: "range: begin}", with: "range: begin, ‸colour: red}",

@@ -59,6 +59,9 @@ extension Check {
         } else if resource.absent == nil {
             error("resource \(resource.name) has statuses, so it must name its 'absent' state", at: at.entity)
         }
+        for status in statuses where status.value >= 64 {
+            error("status \(status.name) of resource \(resource.name) has value \(status.value); ordering tables keep statuses as bits of a 64-bit mask, so values must be below 64", at: status.locations["value"])
+        }
         for status in statuses {
             if let state = status.state, !resource.states.contains(state) {
                 error("state '\(state)' of status \(status.name) is not a state of resource \(resource.name)\(suggestion(state, resource.states))", at: status.locations["state"])
