@@ -39,6 +39,16 @@ extension Check {
         for (key, value) in goNames {
             if let value, !isGoIdentifier(value) {
                 error("go \(key) '\(value)' of resource \(resource.name) must be a Go identifier", at: resource.go.locations[key])
+            } else if let value, NameRules.goKeywords.contains(value) {
+                error("go \(key) '\(value)' of resource \(resource.name) is a Go keyword", at: resource.go.locations[key])
+            }
+        }
+        var seenStates: Set<String> = []
+        for (index, state) in resource.states.enumerated() {
+            if !isIdentifier(state, pattern: .exported) {
+                error("state '\(state)' of resource \(resource.name) must start with an upper-case letter and contain only letters and digits", at: at["states", index])
+            } else if !seenStates.insert(state).inserted {
+                error("resource \(resource.name) lists state '\(state)' twice", at: at["states", index])
             }
         }
         guard let statusName = resource.statuses else {
