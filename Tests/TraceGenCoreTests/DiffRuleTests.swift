@@ -537,6 +537,15 @@ func signature(_ change: SpecChange) -> String {
         #expect(try diffTexts(old, old).changes.isEmpty)
     }
 
+    /// Renaming an argument in place keeps the ordering that names it: only the args change shows.
+    @Test func anArgumentRenamedInPlaceKeepsItsOrdering() throws {
+        let old = edited(diffBaseSpec, diffOrderingEdits)
+        let new = edited(old, [("        args: [dt, g, g_seq]\n", "        args: [dt, g, start_seq]\n"), ("seq: {arg: g_seq,", "seq: {arg: start_seq,")])
+        let report = try diffTexts(old, new)
+        #expect(report.changes.map(signature) == ["changed event GoStart args"])
+        #expect(report.changes.map(\.rule) == [.argsRenamedInPlace])
+    }
+
     @Test func anAddedRoleReadsAsASentenceInReleaseNotes() throws {
         let report = try diffTexts(diffBaseSpec, edited(diffBaseSpec, [("groups:\n", "roles:\n  batch: Batch\ngroups:\n")]))
         #expect(DiffFormat.markdown.render(report).contains("\n- New role `batch` (event Batch).\n"))

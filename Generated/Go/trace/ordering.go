@@ -325,8 +325,9 @@ func (o *ordering) advanceGoSyscallEnd(ev *baseEvent, evt *evTable, m ThreadID, 
 }
 
 // advanceGoSyscallEndBlocked orders GoSyscallEndBlocked events: it needs a thread and a
-// goroutine; the thread's proc, if any, the event waits while it is Syscall; the thread's
-// goroutine must be Syscall, it is left Runnable, the thread no longer holds it.
+// goroutine; the thread's proc counts only if there is one, the event waits while it is
+// Syscall; the thread's goroutine must be Syscall, it is left Runnable, the thread no longer
+// holds it.
 func (o *ordering) advanceGoSyscallEndBlocked(ev *baseEvent, evt *evTable, m ThreadID, gen uint64, curCtx schedCtx) (schedCtx, bool, error) {
 	if curCtx.P != NoProc {
 		curP, ok := o.pStates[curCtx.P]

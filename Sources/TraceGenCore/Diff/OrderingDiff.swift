@@ -71,12 +71,13 @@ extension Comparison {
         let (oldSide, newSide) = (OrderingText(model: old.model), OrderingText(model: new.model))
         changed(.event, name, "ordering.handler", oldSide.mode(a), newSide.mode(b), .orderingHandlerChanged, at: at)
         changed(.event, name, "ordering.context", oldSide.context(a), newSide.context(b), .orderingContextChanged, at: at)
-        if oldSide.changes(a) != newSide.changes(b) {
+        // Arguments compare by position, so renaming one in place is no change of the ordering.
+        if oldSide.changes(a, byPosition: true) != newSide.changes(b, byPosition: true) {
             changed(.event, name, "ordering.changes", .strings(oldSide.changes(a)), .strings(newSide.changes(b)), .orderingTransitionChanged, at: at)
         }
         // Sequences and messages are written inside the changes, so they point there.
         let changesAt = FieldLocations(entity: at["ordering.changes"])
-        if oldSide.sequences(a) != newSide.sequences(b) {
+        if oldSide.sequences(a, byPosition: true) != newSide.sequences(b, byPosition: true) {
             changed(.event, name, "ordering.seq", .strings(oldSide.sequences(a)), .strings(newSide.sequences(b)), .orderingSequenceChanged, at: changesAt)
         }
         if oldSide.messages(a) != newSide.messages(b) {
@@ -103,16 +104,16 @@ struct OrderingText {
         return "{" + parts.joined(separator: ", ") + "}" + (ordering.contextLast ? " checked last" : "")
     }
 
-    func target(_ change: TraceModel.Change) -> String {
+    func target(_ change: TraceModel.Change, byPosition: Bool = false) -> String {
         switch change.target {
         case .current: "current"
-        case .argument(let argument): argument.name
+        case .argument(let argument): byPosition ? "argument \(argument.position)" : argument.name
         }
     }
 
-    func changes(_ ordering: TraceModel.Ordering) -> [String] {
+    func changes(_ ordering: TraceModel.Ordering, byPosition: Bool = false) -> [String] {
         ordering.changes.map { change in
-            var text = "\(change.resourceName) \(target(change))"
+            var text = "\(change.resourceName) \(target(change, byPosition: byPosition))"
             if change.optional { text += " if any" }
             if change.creates { text += " absent" } else if !change.from.isEmpty { text += " " + change.from.map(\.name).joined(separator: "|") }
             switch change.to {
@@ -127,9 +128,11 @@ struct OrderingText {
         }
     }
 
-    func sequences(_ ordering: TraceModel.Ordering) -> [String] {
+    func sequences(_ ordering: TraceModel.Ordering, byPosition: Bool = false) -> [String] {
         ordering.changes.compactMap { change in
-            change.sequence.map { "\(change.resourceName) \(target(change)): \($0.argument.name) \($0.mismatch.rawValue)" }
+            change.sequence.map {
+                "\(change.resourceName) \(target(change, byPosition: byPosition)): \(byPosition ? "argument \($0.argument.position)" : $0.argument.name) \($0.mismatch.rawValue)"
+            }
         }
     }
 

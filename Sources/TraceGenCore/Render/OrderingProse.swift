@@ -42,7 +42,7 @@ enum OrderingProse {
         } else if !change.from.isEmpty {
             parts.append("\(subject)\(change.optional ? ", if any," : "") must be \(list(change.from.map(\.name), "or"))")
         } else if change.optional {
-            parts.append("\(subject), if any")
+            parts.append("\(subject) counts only if there is one")
         } else {
             parts.append("\(subject) must exist")
         }
