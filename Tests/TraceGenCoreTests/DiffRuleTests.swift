@@ -537,6 +537,22 @@ func signature(_ change: SpecChange) -> String {
         #expect(try diffTexts(old, old).changes.isEmpty)
     }
 
+    /// An ordering change reads the same way in the three formats.
+    @Test func anOrderingChangeShowsInEveryFormat() throws {
+        let old = edited(diffBaseSpec, diffOrderingEdits)
+        let new = edited(old, [("from: [Running], to: Bad, thread: unbind", "from: [Running], to: Running, thread: unbind")])
+        let report = try diffTexts(old, new)
+        let text = DiffFormat.text.render(report)
+        #expect(text.contains(": breaking: event GoStop: ordering.changes [goroutine current Running -> Bad unbind] → [goroutine current Running -> Running unbind]\n"), "\(text)")
+        let markdown = DiffFormat.markdown.render(report)
+        #expect(markdown.contains("### Breaking changes\n\n- Event `GoStop`: `ordering.changes` changed from `[goroutine current Running -> Bad unbind]` to `[goroutine current Running -> Running unbind]`.\n"), "\(markdown)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(DiffFormat.json.render(report).utf8)) as? [String: Any])
+        let change = try #require((object["changes"] as? [[String: Any]])?.first)
+        #expect(change["field"] as? String == "ordering.changes")
+        #expect(change["severity"] as? String == "breaking")
+        #expect(change["new"] as? [String] == ["goroutine current Running -> Running unbind"])
+    }
+
     /// Renaming an argument in place keeps the ordering that names it: only the args change shows.
     @Test func anArgumentRenamedInPlaceKeepsItsOrdering() throws {
         let old = edited(diffBaseSpec, diffOrderingEdits)
