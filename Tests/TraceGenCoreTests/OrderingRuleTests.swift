@@ -183,6 +183,8 @@ let orderingSpec: String = {
                  others: ["spec.yaml:54:13: error: absent state 'NotExist' of resource goroutine is not one of its states"]),
         RuleCase(rule: "states are listed once", replace: "states: [Undetermined, NotExist, Running, Waiting]", with: "states: [Undetermined, NotExist, Running, Waiting, ‸Running]",
                  message: "resource goroutine lists state 'Running' twice"),
+        RuleCase(rule: "one change per resource", replace: "- {resource: goroutine, of: current, range: begin}", with: "- {resource: goroutine, of: current, range: begin}\n            - {resource: goroutine, of: ‸current}",
+                 message: "change 2 of Begin acts on the thread's current goroutine again; one change says all an event does to one resource"),
         RuleCase(rule: "go names are identifiers", replace: "go: {context: M,", with: "go: {context: ‸M-1,",
                  message: "go context 'M-1' of resource thread must be a Go identifier"),
         RuleCase(rule: "change keys are known", replace: "range: begin}", with: "range: begin, ‸colour: red}",
@@ -207,6 +209,15 @@ let orderingSpec: String = {
             diagnostics = error.diagnostics.map(\.description)
         } catch {}
         #expect(diagnostics == ["spec.yaml:\(marker(marked)): error: handler GoStart has the name of event GoStart, which is ordered by data; their Go functions would clash"])
+    }
+
+    /// A change that only requires its resource to exist compiles to a lookup without a local.
+    @Test func anExistenceCheckNeedsNoLocal() throws {
+        let text = orderingSpec.replacingOccurrences(of: "ordering: {handler: Special}", with: "ordering: {context: {goroutine: may}, changes: [{resource: goroutine, of: g}]}")
+            .replacingOccurrences(of: "handlers:\n  - name: Special\n    description: Does something special.\n", with: "")
+        let spec = try TraceGen.loadSpec(data: Data(text.utf8), file: "spec.yaml")
+        let go = GoOrderingFile(model: spec.model).generate(context: RenderContext(sourceName: "spec.yaml")).contents
+        #expect(go.contains("\tif _, ok := o.gStates[g]; !ok {\n\t\treturn curCtx, false, fmt.Errorf(\"no goroutine %d for %s\", g, o.evName(ev.typ))\n\t}\n"), "\(go)")
     }
 
     private func marker(_ marked: MarkedText) -> String { "\(marked.line):\(marked.column)" }

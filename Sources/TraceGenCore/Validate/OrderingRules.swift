@@ -129,8 +129,12 @@ extension Check {
             error("event \(event.name) names unknown handler '\(handler)'\(suggestion(handler, document.handlers.map(\.name)))", at: at["handler"])
         }
         var transitionTargets = 0
+        var targets: Set<String> = []
         for (index, change) in ordering.changes.enumerated() {
             checkChange(change, index, of: event, ordering: ordering)
+            if !targets.insert("\(change.resource) \(change.of)").inserted {
+                error("change \(index + 1) of \(event.name) acts on \(change.of == OrderingVocabulary.current ? "the thread's current" : "'\(change.of)'") \(change.resource) again; one change says all an event does to one resource", at: change.locations["of"])
+            }
             if change.resource == event.resource, change.to != nil { transitionTargets += 1 }
         }
         if ordering.handler == nil, event.kind == EventKind.stateTransition.rawValue, transitionTargets == 0 {

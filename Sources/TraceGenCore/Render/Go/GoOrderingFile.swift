@@ -160,6 +160,12 @@ struct GoOrderingFile: FileGenerator {
                     }
                     continue
                 }
+                // A change that only requires the resource to exist needs no local for it.
+                let usesState = !change.from.isEmpty || change.sequence != nil || change.to != nil || change.range != nil
+                guard usesState else {
+                    p.block("if _, ok := \(table)[\(local.id)]; !ok {") { p in p.line("return curCtx, false, \(error(.unknown, change, local, event, p))") }
+                    continue
+                }
                 p.line("\(local.state), ok := \(table)[\(local.id)]")
                 p.block("if !ok {") { p in p.line("return curCtx, false, \(error(.unknown, change, local, event, p))") }
                 if !change.from.isEmpty {
