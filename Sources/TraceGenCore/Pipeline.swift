@@ -23,6 +23,7 @@ public enum TraceGen {
         let context = RenderContext(sourceName: sourceName)
         return GoRenderer(model: model, context: context).render()
             + [GoKindTableFile(model: model).generate(context: context)]
+            + (model.statesOrdering ? [GoOrderingFile(model: model).generate(context: context)] : [])
             + SwiftRenderer(model: model, context: context).render()
             + DocsRenderer(model: model, context: context).render()
     }

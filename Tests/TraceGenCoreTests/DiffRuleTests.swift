@@ -94,6 +94,47 @@ groups:
 
 """
 
+/// Edits that give the base spec an ordering: one goroutine resource, one handler, and every
+/// event's `ordering`. Scenarios of the ordering rules start from it.
+let diffOrderingEdits: [(replace: String, with: String)] = [
+    ("goStatuses:\n  - {value: 0, name: Bad, display: Bad, description: Invalid.}\n",
+     "goStatuses:\n  - {value: 0, name: Bad, display: Bad, description: Invalid., state: Undetermined}\n"),
+    ("groups:\n", """
+        resources:
+          - name: goroutine
+            description: A goroutine.
+            argType: g
+            statuses: goStatuses
+            states: [Undetermined, NotExist, Running]
+            absent: NotExist
+            go: {context: G, none: NoGoroutine, id: GoID, table: gStates, state: gState}
+            messages:
+              unknown: "no goroutine {id}"
+              status: "goroutine {id} not {expected}"
+              exists: "goroutine {id} exists"
+              sequence: "{event}: {have} then {got}"
+        handlers:
+          - name: Make
+            description: Makes a goroutine.
+        groups:
+
+        """),
+    ("        description: A batch.\n", "        description: A batch.\n        ordering: unordered\n"),
+    ("        description: A goroutine starts.\n", """
+                description: A goroutine starts.
+                ordering: {context: {goroutine: mustNot}, changes: [{resource: goroutine, of: g, seq: {arg: g_seq, mismatch: wait}, from: [Bad], to: Running, thread: bind}]}
+
+        """),
+    ("        description: A goroutine stops.\n", """
+                description: A goroutine stops.
+                ordering: {context: {goroutine: must}, changes: [{resource: goroutine, of: current, from: [Running], to: Bad, thread: unbind}]}
+
+        """),
+    ("        description: A goroutine is created.\n", "        description: A goroutine is created.\n        ordering: {handler: Make}\n"),
+    ("        description: A CPU sample.\n", "        description: A CPU sample.\n        ordering: unordered\n"),
+    ("        description: A span.\n", "        description: A span.\n        ordering: {context: {goroutine: may}}\n"),
+]
+
 /// One severity rule at work: edits that turn the base spec into OLD and NEW, and the change the rule must decide.
 struct DiffRuleCase: CustomTestStringConvertible, Sendable {
     var rule: SeverityRule
@@ -281,6 +322,44 @@ func signature(_ change: SpecChange) -> String {
         case .roleAdded:
             return DiffRuleCase(rule: rule, new: [("groups:\n", "roles:\n  batch: ‸Batch\ngroups:\n")],
                                 kind: .added, entity: .role, name: "batch")
+        case .orderingStated:
+            return DiffRuleCase(rule: rule, new: diffOrderingEdits + [("  - name: goroutine\n    description: A goroutine.\n", "  ‸- name: goroutine\n    description: A goroutine.\n")],
+                                kind: .changed, entity: .format, name: "Test format", field: "resources", oldValue: .strings([]), newValue: .strings(["goroutine"]))
+        case .orderingDropped:
+            return DiffRuleCase(rule: rule, old: diffOrderingEdits + [("  - name: goroutine\n    description: A goroutine.\n", "  ‸- name: goroutine\n    description: A goroutine.\n")],
+                                kind: .changed, entity: .format, name: "Test format", field: "resources", oldValue: .strings(["goroutine"]), newValue: .strings([]))
+        case .orderingPartAdded:
+            return DiffRuleCase(rule: rule, old: diffOrderingEdits,
+                                new: diffOrderingEdits + [("resources:\n", "resources:\n  - ‸name: thread\n    description: A thread.\n    argType: p\n    go: {context: M, none: NoThread}\n")],
+                                kind: .added, entity: .resource, name: "thread")
+        case .resourceChanged:
+            return DiffRuleCase(rule: rule, old: diffOrderingEdits,
+                                new: diffOrderingEdits + [("states: [Undetermined, NotExist, Running]", "states: ‸[Undetermined, NotExist, Running, Gone]")],
+                                kind: .changed, entity: .resource, name: "goroutine", field: "states",
+                                oldValue: .strings(["Undetermined", "NotExist", "Running"]), newValue: .strings(["Undetermined", "NotExist", "Running", "Gone"]))
+        case .orderingContextChanged:
+            return DiffRuleCase(rule: rule, old: diffOrderingEdits,
+                                new: diffOrderingEdits + [("ordering: {context: {goroutine: must}", "ordering: {context: ‸{goroutine: may}")],
+                                kind: .changed, entity: .event, name: "GoStop", field: "ordering.context", oldValue: .string("{goroutine: must}"), newValue: .string("{}"))
+        case .orderingTransitionChanged:
+            return DiffRuleCase(rule: rule, old: diffOrderingEdits,
+                                new: diffOrderingEdits + [("changes: [{resource: goroutine, of: current, from: [Running], to: Bad,", "changes: ‸[{resource: goroutine, of: current, from: [Running], to: Running,")],
+                                kind: .changed, entity: .event, name: "GoStop", field: "ordering.changes",
+                                oldValue: .strings(["goroutine current Running -> Bad unbind"]), newValue: .strings(["goroutine current Running -> Running unbind"]))
+        case .orderingSequenceChanged:
+            return DiffRuleCase(rule: rule, old: diffOrderingEdits,
+                                new: diffOrderingEdits + [("changes: [{resource: goroutine, of: g, seq: {arg: g_seq, mismatch: wait}", "changes: ‸[{resource: goroutine, of: g, seq: {arg: g_seq, mismatch: broken}")],
+                                kind: .changed, entity: .event, name: "GoStart", field: "ordering.seq",
+                                oldValue: .strings(["goroutine g: g_seq wait"]), newValue: .strings(["goroutine g: g_seq broken"]))
+        case .orderingHandlerChanged:
+            return DiffRuleCase(rule: rule, old: diffOrderingEdits,
+                                new: diffOrderingEdits + [("ordering: {context: {goroutine: may}}", "ordering: ‸unordered")],
+                                kind: .changed, entity: .event, name: "Span", field: "ordering.handler", oldValue: .string("data"), newValue: .string("unordered"))
+        case .orderingMessageChanged:
+            return DiffRuleCase(rule: rule, old: diffOrderingEdits,
+                                new: diffOrderingEdits + [("      unknown: \"no goroutine {id}\"\n", "      ‸unknown: \"goroutine {id} is unknown\"\n")],
+                                kind: .changed, entity: .resource, name: "goroutine", field: "messages.unknown",
+                                oldValue: .string("no goroutine {id}"), newValue: .string("goroutine {id} is unknown"))
         case .roleMoved:
             return DiffRuleCase(rule: rule, old: [("groups:\n", "roles:\n  batch: Batch\ngroups:\n")],
                                 new: [("groups:\n", "roles:\n  batch: ‸Sample\ngroups:\n")],
@@ -316,7 +395,8 @@ func signature(_ change: SpecChange) -> String {
     @Test func severitiesAreTheDocumentedOnes() {
         let breaking: Set<SeverityRule> = [.removed, .eventAddedToKnownVersion, .statusAdded, .idChanged, .argsLayoutChanged,
                                            .positionsChanged, .layoutChanged, .sinceEarlier, .limitRaised, .headerSizeChanged,
-                                           .meaningChanged, .statusListChanged, .roleMoved]
+                                           .meaningChanged, .statusListChanged, .roleMoved, .orderingDropped, .resourceChanged,
+                                           .orderingContextChanged, .orderingTransitionChanged, .orderingSequenceChanged, .orderingHandlerChanged]
         let cosmetic: Set<SeverityRule> = [.documentation]
         for rule in SeverityRule.allCases {
             let expected: SpecChange.Severity = breaking.contains(rule) ? .breaking : cosmetic.contains(rule) ? .cosmetic : .compatible
@@ -444,6 +524,42 @@ func signature(_ change: SpecChange) -> String {
         let report = try diffTexts(old, new)
         #expect(report.changes.map(signature) == ["changed event GoStart resource", "changed event Sample metric"])
         #expect(report.changes.map(\.rule) == [.meaningChanged, .meaningRenamed])
+    }
+
+    /// The words of the ordering are documentation; only its rules are breaking for parsers.
+    @Test func orderingDescriptionsAreCosmetic() throws {
+        let old = edited(diffBaseSpec, diffOrderingEdits)
+        let new = edited(old, [("    description: Makes a goroutine.\n", "    description: Makes a goroutine from nothing.\n"),
+                               ("    description: A goroutine.\n", "    description: A goroutine of the program.\n")])
+        let report = try diffTexts(old, new)
+        #expect(report.changes.map(signature) == ["changed resource goroutine description", "changed handler Make description"])
+        #expect(report.changes.allSatisfy { $0.severity == .cosmetic })
+        #expect(try diffTexts(old, old).changes.isEmpty)
+    }
+
+    /// An ordering change reads the same way in the three formats.
+    @Test func anOrderingChangeShowsInEveryFormat() throws {
+        let old = edited(diffBaseSpec, diffOrderingEdits)
+        let new = edited(old, [("from: [Running], to: Bad, thread: unbind", "from: [Running], to: Running, thread: unbind")])
+        let report = try diffTexts(old, new)
+        let text = DiffFormat.text.render(report)
+        #expect(text.contains(": breaking: event GoStop: ordering.changes [goroutine current Running -> Bad unbind] → [goroutine current Running -> Running unbind]\n"), "\(text)")
+        let markdown = DiffFormat.markdown.render(report)
+        #expect(markdown.contains("### Breaking changes\n\n- Event `GoStop`: `ordering.changes` changed from `[goroutine current Running -> Bad unbind]` to `[goroutine current Running -> Running unbind]`.\n"), "\(markdown)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(DiffFormat.json.render(report).utf8)) as? [String: Any])
+        let change = try #require((object["changes"] as? [[String: Any]])?.first)
+        #expect(change["field"] as? String == "ordering.changes")
+        #expect(change["severity"] as? String == "breaking")
+        #expect(change["new"] as? [String] == ["goroutine current Running -> Running unbind"])
+    }
+
+    /// Renaming an argument in place keeps the ordering that names it: only the args change shows.
+    @Test func anArgumentRenamedInPlaceKeepsItsOrdering() throws {
+        let old = edited(diffBaseSpec, diffOrderingEdits)
+        let new = edited(old, [("        args: [dt, g, g_seq]\n", "        args: [dt, g, start_seq]\n"), ("seq: {arg: g_seq,", "seq: {arg: start_seq,")])
+        let report = try diffTexts(old, new)
+        #expect(report.changes.map(signature) == ["changed event GoStart args"])
+        #expect(report.changes.map(\.rule) == [.argsRenamedInPlace])
     }
 
     @Test func anAddedRoleReadsAsASentenceInReleaseNotes() throws {

@@ -22,8 +22,9 @@ import Testing
             return env
         }
 
-        /// `kindTable` is the text of the generated kind table file.
-        init(kindTable: String) throws {
+        /// `kindTable` is the text of the generated kind table file. With `replacingDeclarations`,
+        /// only the generated tracev2 package goes in, and the caller puts the parser's files in place.
+        init(kindTable: String, replacingDeclarations: Bool = false) throws {
             let copy = run(["/bin/cp", "-a", Repo.goroot, goroot.path])
             try #require(copy.status == 0, "copying GOROOT failed: \(copy.stderr)")
             let tracev2 = goroot.appendingPathComponent("src/internal/trace/tracev2")
@@ -33,6 +34,7 @@ import Testing
             for name in try FileManager.default.contentsOfDirectory(atPath: Repo.path("Generated/Go/tracev2")) {
                 try FileManager.default.copyItem(atPath: Repo.path("Generated/Go/tracev2/\(name)"), toPath: tracev2.appendingPathComponent(name).path)
             }
+            if replacingDeclarations { return }
             let parser = goroot.appendingPathComponent("src/internal/trace")
             let eventFile = parser.appendingPathComponent("event.go")
             let original = try String(contentsOf: eventFile, encoding: .utf8)

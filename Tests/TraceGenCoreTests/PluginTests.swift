@@ -138,7 +138,11 @@ import TraceGenCore
         // Editing the spec changes what the next build sees.
         let goCreateArgs = "- id: 14\n        name: GoCreate\n        args: [dt, new_g, new_stack, stack]"
         try #require(original.contains(goCreateArgs))
-        try write(original.replacingOccurrences(of: goCreateArgs, with: goCreateArgs.replacingOccurrences(of: "new_g,", with: "child_g,")), to: mainSpec)
+        // The ordering names the argument too, so it follows.
+        let goCreateChange = "{resource: goroutine, of: new_g, from: [absent], to: Runnable}"
+        try #require(original.components(separatedBy: goCreateChange).count == 2)
+        try write(original.replacingOccurrences(of: goCreateArgs, with: goCreateArgs.replacingOccurrences(of: "new_g,", with: "child_g,"))
+            .replacingOccurrences(of: goCreateChange, with: goCreateChange.replacingOccurrences(of: "new_g", with: "child_g")), to: mainSpec)
         let edited = swiftBuild(package)
         try #require(edited.status == 0, "\(edited.output)")
         #expect(run([product("Consumer", of: package)]).stdout.hasPrefix("dt,child_g,new_stack,stack\n"))

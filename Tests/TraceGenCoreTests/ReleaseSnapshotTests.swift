@@ -126,9 +126,26 @@ import Testing
         copy.groups = copy.groups.map { group in
             var item = group
             item.locations = nowhere
-            item.events = item.events.map { var event = $0; event.locations = nowhere; event.range?.locations = nowhere; return event }
+            item.events = item.events.map {
+                var event = $0
+                event.locations = nowhere
+                event.range?.locations = nowhere
+                if var ordering = event.ordering {
+                    ordering.locations = nowhere
+                    ordering.changes = ordering.changes.map {
+                        var change = $0
+                        change.locations = nowhere
+                        change.sequence?.locations = nowhere
+                        return change
+                    }
+                    event.ordering = ordering
+                }
+                return event
+            }
             return item
         }
+        copy.resources = copy.resources.map { var item = $0; item.locations = nowhere; item.go.locations = nowhere; return item }
+        copy.handlers = copy.handlers.map { var item = $0; item.locations = nowhere; return item }
         return copy
     }
 }

@@ -33,6 +33,14 @@ import Testing
         let goNames = Set(try model("go1.27").events.map(\.name))
         #expect(sensor.events.allSatisfy { !goNames.contains($0.name) }, "the other family shares no event name with Go's")
         #expect(!sensor.goStatuses.isDense && sensor.roles[.timedArgsLimit]?.name == "MaxReadingArgs")
+        // Its own resources get the same generation as Go's: the core knows neither family's names.
+        #expect(sensor.resources.map(\.name) == ["bus", "sensor"] && sensor.handlers.map(\.name) == ["Calibration"])
+        let ordering = try #require(TraceGen.render(sensor, sourceName: "sensor-family.yaml").first { $0.path == "Go/trace/ordering.go" }).contents
+        #expect(ordering.contains("\tsensorbus.EvReading:       (*ordering).advanceReading,"))
+        #expect(ordering.contains("\tsensorSt.status = sensorbus.GoReady\n"), "\(ordering)")
+        for goWord in ["goroutine", "Goroutine", "ProcID", "GoID", "tracev2"] {
+            #expect(!ordering.contains(goWord), "the sensor format's ordering mentions \(goWord)")
+        }
         #expect(try model("long-names").events.contains { $0.name.count >= 40 })
     }
 

@@ -223,7 +223,7 @@ func diagnose(_ edit: RuleCase) throws -> (diagnostics: [Diagnostic], marker: Ma
                  others: ["spec.yaml:11:13: error: header 'go 1.23 trace' of go1.21 must be 'go 1.21 trace'", "spec.yaml:27:12: error: experiment AllocFree names unknown version 'go1.23' in 'since'; did you mean 'go1.22'?", "spec.yaml:73:16: error: event Thing names unknown version 'go1.23' in 'since'; did you mean 'go1.22'?"]),
         // The loader's shape checks.
         RuleCase(rule: "unknown keys are rejected", replace: "        start: Begin", with: "        start: Begin\n        ‸colour: blue",
-                 message: "unknown key 'colour' in event 'End' (expected one of 'id', 'name', 'args', 'stringIDs', 'stackIDs', 'unresolved', 'start', 'timed', 'data', 'stack', 'experiment', 'since', 'description', 'kind', 'range', 'metric', 'resource', 'fullWidth')"),
+                 message: "unknown key 'colour' in event 'End' (expected one of 'id', 'name', 'args', 'stringIDs', 'stackIDs', 'unresolved', 'start', 'timed', 'data', 'stack', 'experiment', 'since', 'description', 'kind', 'range', 'metric', 'resource', 'fullWidth', 'ordering')"),
         RuleCase(rule: "misspelt keys get a suggestion", replace: "        start: Begin", with: "        ‸strat: Begin",
                  message: "unknown key 'strat' in event 'End'; did you mean 'start'?"),
         RuleCase(rule: "required keys are present", replace: "      - id: 4\n        name: End\n        args: [dt]\n", with: "      - ‸id: 4\n        name: End\n",

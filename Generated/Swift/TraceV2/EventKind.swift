@@ -117,3 +117,544 @@ extension EventType {
         }
     }
 }
+
+extension EventType {
+    /// How a parser puts events of one type in order among the threads' streams: what the
+    /// thread must hold, which resources the event checks and changes, or which hand-written
+    /// handler orders it.
+    public struct Ordering: Hashable, Sendable {
+        /// What the ordering keeps state for, in the order contexts are checked.
+        public enum Resource: UInt8, CaseIterable, Hashable, Sendable {
+            /// An OS thread (M); each batch is one thread's, and it runs at most one goroutine
+            /// and holds at most one P.
+            case thread
+            /// A P, which a thread must hold to run Go code.
+            case proc
+            /// A goroutine, which runs on a thread that holds a P (or sits in a system call).
+            case goroutine
+        }
+
+        /// The states parsed events report, of every resource.
+        public enum State: UInt8, CaseIterable, Hashable, Sendable {
+            case undetermined, notExist, running, idle, runnable, waiting, syscall
+        }
+
+        /// What the thread must hold of one resource.
+        public enum Requirement: UInt8, Hashable, Sendable {
+            case must, may, mustNot
+            /// Must not hold one, and the event waits while it does.
+            case waitForNone
+        }
+
+        /// Ordering logic that is code, written once in each parser.
+        public enum Handler: UInt8, CaseIterable, Hashable, Sendable {
+            /// Reconciles a P's status at the start of a generation with what is known of it,
+            /// and binds a running P to the thread.
+            case procStatus
+            /// Takes a P that sits in a system call away from its thread, which may be another
+            /// thread than the event's.
+            case procSteal
+            /// Reconciles a goroutine's status at the start of a generation, binding it to the
+            /// thread it runs or sits in a system call on.
+            case goStatus
+            /// Hands the thread to another goroutine, blocking or ending the current one, and
+            /// reports that as three events.
+            case goSwitch
+            /// Ends a goroutine that sat in a system call, and gives up the thread's P as if
+            /// another thread had taken it.
+            case goDestroySyscall
+            /// Checks a collection cycle that was running when the generation started against
+            /// the global GC sequence.
+            case gcActive
+            /// Starts a collection cycle, in the order of the global GC sequence.
+            case gcBegin
+            /// Ends a collection cycle, in the order of the global GC sequence.
+            case gcEnd
+            /// Records a user task's name and parent, so that its end can report them.
+            case userTaskBegin
+            /// Reports the name and parent of the task that ends, when its beginning was seen.
+            case userTaskEnd
+            /// Pushes a user region onto the goroutine's stack of regions.
+            case userRegionBegin
+            /// Pops a user region, which must be the innermost one that is open.
+            case userRegionEnd
+        }
+
+        /// Whether and how events of a type are ordered.
+        public enum Mode: Hashable, Sendable {
+            /// The batch, table and generation code consumes the event.
+            case unordered
+            /// Ordered by the context and changes alone.
+            case data
+            /// Ordered by a hand-written handler; the context and changes say what it does.
+            case handler(Handler)
+        }
+
+        /// Which resource of its kind a change acts on.
+        public enum Target: Hashable, Sendable {
+            /// The thread's current one.
+            case current
+            /// The one the argument at this position (the time delta included) names.
+            case argument(Int)
+        }
+
+        /// What a change leaves its resource as.
+        public enum Outcome: Hashable, Sendable {
+            /// The status with this raw value.
+            case status(UInt8)
+            /// The resource no longer exists.
+            case absent
+        }
+
+        /// What a sequence number that is not the next one means.
+        public enum Mismatch: UInt8, Hashable, Sendable {
+            /// Other threads have events to order first.
+            case wait
+            /// The trace is invalid.
+            case broken
+        }
+
+        /// One resource an event looks up, checks and changes.
+        public struct Change: Hashable, Sendable {
+            public let resource: Resource
+            public let target: Target
+            /// The statuses it must be in, bit n for raw value n; 0 for any.
+            public let from: UInt64
+            /// Whether it must not exist yet, and is created.
+            public let creates: Bool
+            public let to: Outcome?
+            /// True: it becomes the thread's current one; false: the thread no longer holds it.
+            public let binds: Bool?
+            /// The position of the argument that carries its sequence number, and what a
+            /// mismatch means.
+            public let sequence: Int?
+            public let mismatch: Mismatch?
+            /// Its part in the event's range.
+            public let range: RangeAction?
+            /// Whether nothing happens when the thread or argument names none.
+            public let isOptional: Bool
+            /// The statuses in which the event waits, bit n for raw value n.
+            public let waitWhile: UInt64
+        }
+
+        /// A change's part in the event's range.
+        public enum RangeAction: UInt8, Hashable, Sendable {
+            case begin, active, end
+        }
+
+        /// The state change a parsed event reports.
+        public struct Transition: Hashable, Sendable {
+            public let resource: Resource
+            public let target: Target
+            public let from: State
+            public let to: State
+        }
+
+        /// Whether the event is ordered at all, by this data, or by a handler.
+        public let mode: Mode
+        /// What the thread must hold, one requirement per resource in `Resource` order.
+        public let context: [Requirement]
+        /// Whether the context is checked after the changes looked their resources up, rather
+        /// than before.
+        public let checksContextLast: Bool
+        /// The resources the event checks and changes, in order.
+        public let changes: [Change]
+        /// The state change a parsed event of this type reports, when the spec states it.
+        public let transition: Transition?
+
+        /// An event that the batch, table and generation code consumes; the ordering never sees
+        /// it.
+        public static let unordered = Ordering(mode: .unordered, context: [], checksContextLast: false, changes: [], transition: nil)
+    }
+
+    /// How a parser orders events of this type.
+    public var ordering: Ordering {
+        Self.orderingTable[Int(rawValue)]
+    }
+
+    /// Every type's ordering, indexed by its wire byte.
+    private static let orderingTable: [Ordering] = {
+        var table = [Ordering](repeating: .unordered, count: 256)
+        // ProcsChange
+        table[9] = Ordering(
+            mode: .data, context: [.must, .must, .must], checksContextLast: false,
+            changes: [],
+            transition: nil)
+        // ProcStart
+        table[10] = Ordering(
+            mode: .data, context: [.must, .waitForNone, .may], checksContextLast: false,
+            changes: [
+                Ordering.Change(
+                    resource: .proc, target: .argument(1), from: 1 << 2, creates: false,
+                    to: .status(1), binds: true, sequence: 2, mismatch: .wait,
+                    range: nil, isOptional: false, waitWhile: 0),
+            ],
+            transition: Ordering.Transition(resource: .proc, target: .argument(1), from: .idle, to: .running))
+        // ProcStop
+        table[11] = Ordering(
+            mode: .data, context: [.must, .must, .may], checksContextLast: true,
+            changes: [
+                Ordering.Change(
+                    resource: .proc, target: .current, from: 1 << 1 | 1 << 3, creates: false,
+                    to: .status(2), binds: false, sequence: nil, mismatch: nil,
+                    range: nil, isOptional: false, waitWhile: 0),
+            ],
+            transition: Ordering.Transition(resource: .proc, target: .current, from: .running, to: .idle))
+        // ProcSteal
+        table[12] = Ordering(
+            mode: .handler(.procSteal), context: [.must, .may, .may], checksContextLast: false,
+            changes: [
+                Ordering.Change(
+                    resource: .proc, target: .argument(1), from: 1 << 3 | 1 << 4, creates: false,
+                    to: .status(2), binds: nil, sequence: 2, mismatch: .wait,
+                    range: nil, isOptional: false, waitWhile: 0),
+            ],
+            transition: Ordering.Transition(resource: .proc, target: .argument(1), from: .running, to: .idle))
+        // ProcStatus
+        table[13] = Ordering(
+            mode: .handler(.procStatus), context: [.may, .may, .may], checksContextLast: false,
+            changes: [],
+            transition: nil)
+        // GoCreate
+        table[14] = Ordering(
+            mode: .data, context: [.must, .must, .may], checksContextLast: false,
+            changes: [
+                Ordering.Change(
+                    resource: .goroutine, target: .current, from: 1 << 2, creates: false,
+                    to: nil, binds: nil, sequence: nil, mismatch: nil,
+                    range: nil, isOptional: true, waitWhile: 0),
+                Ordering.Change(
+                    resource: .goroutine, target: .argument(1), from: 0, creates: true,
+                    to: .status(1), binds: nil, sequence: nil, mismatch: nil,
+                    range: nil, isOptional: false, waitWhile: 0),
+            ],
+            transition: Ordering.Transition(resource: .goroutine, target: .argument(1), from: .notExist, to: .runnable))
+        // GoCreateSyscall
+        table[15] = Ordering(
+            mode: .data, context: [.must, .may, .mustNot], checksContextLast: false,
+            changes: [
+                Ordering.Change(
+                    resource: .goroutine, target: .argument(1), from: 0, creates: true,
+                    to: .status(3), binds: true, sequence: nil, mismatch: nil,
+                    range: nil, isOptional: false, waitWhile: 0),
+            ],
+            transition: Ordering.Transition(resource: .goroutine, target: .argument(1), from: .notExist, to: .syscall))
+        // GoStart
+        table[16] = Ordering(
+            mode: .data, context: [.must, .must, .mustNot], checksContextLast: false,
+            changes: [
+                Ordering.Change(
+                    resource: .goroutine, target: .argument(1), from: 1 << 1, creates: false,
+                    to: .status(2), binds: true, sequence: 2, mismatch: .wait,
+                    range: nil, isOptional: false, waitWhile: 0),
+            ],
+            transition: Ordering.Transition(resource: .goroutine, target: .argument(1), from: .runnable, to: .running))
+        // GoDestroy
+        table[17] = Ordering(
+            mode: .data, context: [.must, .must, .must], checksContextLast: false,
+            changes: [
+                Ordering.Change(
+                    resource: .goroutine, target: .current, from: 1 << 2, creates: false,
+                    to: .absent, binds: false, sequence: nil, mismatch: nil,
+                    range: nil, isOptional: false, waitWhile: 0),
+            ],
+            transition: Ordering.Transition(resource: .goroutine, target: .current, from: .running, to: .notExist))
+        // GoDestroySyscall
+        table[18] = Ordering(
+            mode: .handler(.goDestroySyscall), context: [.must, .may, .must], checksContextLast: false,
+            changes: [
+                Ordering.Change(
+                    resource: .goroutine, target: .current, from: 1 << 3, creates: false,
+                    to: .absent, binds: false, sequence: nil, mismatch: nil,
+                    range: nil, isOptional: false, waitWhile: 0),
+            ],
+            transition: Ordering.Transition(resource: .goroutine, target: .current, from: .syscall, to: .notExist))
+        // GoStop
+        table[19] = Ordering(
+            mode: .data, context: [.must, .must, .must], checksContextLast: false,
+            changes: [
+                Ordering.Change(
+                    resource: .goroutine, target: .current, from: 1 << 2, creates: false,
+                    to: .status(1), binds: false, sequence: nil, mismatch: nil,
+                    range: nil, isOptional: false, waitWhile: 0),
+            ],
+            transition: Ordering.Transition(resource: .goroutine, target: .current, from: .running, to: .runnable))
+        // GoBlock
+        table[20] = Ordering(
+            mode: .data, context: [.must, .must, .must], checksContextLast: false,
+            changes: [
+                Ordering.Change(
+                    resource: .goroutine, target: .current, from: 1 << 2, creates: false,
+                    to: .status(4), binds: false, sequence: nil, mismatch: nil,
+                    range: nil, isOptional: false, waitWhile: 0),
+            ],
+            transition: Ordering.Transition(resource: .goroutine, target: .current, from: .running, to: .waiting))
+        // GoUnblock
+        table[21] = Ordering(
+            mode: .data, context: [.may, .may, .may], checksContextLast: false,
+            changes: [
+                Ordering.Change(
+                    resource: .goroutine, target: .argument(1), from: 1 << 4, creates: false,
+                    to: .status(1), binds: nil, sequence: 2, mismatch: .wait,
+                    range: nil, isOptional: false, waitWhile: 0),
+            ],
+            transition: Ordering.Transition(resource: .goroutine, target: .argument(1), from: .waiting, to: .runnable))
+        // GoSyscallBegin
+        table[22] = Ordering(
+            mode: .data, context: [.must, .must, .must], checksContextLast: false,
+            changes: [
+                Ordering.Change(
+                    resource: .goroutine, target: .current, from: 1 << 2, creates: false,
+                    to: .status(3), binds: nil, sequence: nil, mismatch: nil,
+                    range: nil, isOptional: false, waitWhile: 0),
+                Ordering.Change(
+                    resource: .proc, target: .current, from: 0, creates: false,
+                    to: .status(3), binds: nil, sequence: 1, mismatch: .broken,
+                    range: nil, isOptional: false, waitWhile: 0),
+            ],
+            transition: Ordering.Transition(resource: .goroutine, target: .current, from: .running, to: .syscall))
+        // GoSyscallEnd
+        table[23] = Ordering(
+            mode: .data, context: [.must, .must, .must], checksContextLast: false,
+            changes: [
+                Ordering.Change(
+                    resource: .goroutine, target: .current, from: 1 << 3, creates: false,
+                    to: .status(2), binds: nil, sequence: nil, mismatch: nil,
+                    range: nil, isOptional: false, waitWhile: 0),
+                Ordering.Change(
+                    resource: .proc, target: .current, from: 1 << 3, creates: false,
+                    to: .status(1), binds: nil, sequence: nil, mismatch: nil,
+                    range: nil, isOptional: false, waitWhile: 0),
+            ],
+            transition: Ordering.Transition(resource: .goroutine, target: .current, from: .syscall, to: .running))
+        // GoSyscallEndBlocked
+        table[24] = Ordering(
+            mode: .data, context: [.must, .may, .must], checksContextLast: false,
+            changes: [
+                Ordering.Change(
+                    resource: .proc, target: .current, from: 0, creates: false,
+                    to: nil, binds: nil, sequence: nil, mismatch: nil,
+                    range: nil, isOptional: true, waitWhile: 1 << 3),
+                Ordering.Change(
+                    resource: .goroutine, target: .current, from: 1 << 3, creates: false,
+                    to: .status(1), binds: false, sequence: nil, mismatch: nil,
+                    range: nil, isOptional: false, waitWhile: 0),
+            ],
+            transition: Ordering.Transition(resource: .goroutine, target: .current, from: .syscall, to: .runnable))
+        // GoStatus
+        table[25] = Ordering(
+            mode: .handler(.goStatus), context: [.may, .may, .may], checksContextLast: false,
+            changes: [],
+            transition: nil)
+        // STWBegin
+        table[26] = Ordering(
+            mode: .data, context: [.must, .must, .must], checksContextLast: false,
+            changes: [
+                Ordering.Change(
+                    resource: .goroutine, target: .current, from: 0, creates: false,
+                    to: nil, binds: nil, sequence: nil, mismatch: nil,
+                    range: .begin, isOptional: false, waitWhile: 0),
+            ],
+            transition: nil)
+        // STWEnd
+        table[27] = Ordering(
+            mode: .data, context: [.must, .must, .must], checksContextLast: false,
+            changes: [
+                Ordering.Change(
+                    resource: .goroutine, target: .current, from: 0, creates: false,
+                    to: nil, binds: nil, sequence: nil, mismatch: nil,
+                    range: .end, isOptional: false, waitWhile: 0),
+            ],
+            transition: nil)
+        // GCActive
+        table[28] = Ordering(
+            mode: .handler(.gcActive), context: [.may, .may, .may], checksContextLast: false,
+            changes: [],
+            transition: nil)
+        // GCBegin
+        table[29] = Ordering(
+            mode: .handler(.gcBegin), context: [.may, .may, .may], checksContextLast: false,
+            changes: [],
+            transition: nil)
+        // GCEnd
+        table[30] = Ordering(
+            mode: .handler(.gcEnd), context: [.may, .may, .may], checksContextLast: false,
+            changes: [],
+            transition: nil)
+        // GCSweepActive
+        table[31] = Ordering(
+            mode: .data, context: [.may, .may, .may], checksContextLast: false,
+            changes: [
+                Ordering.Change(
+                    resource: .proc, target: .argument(1), from: 0, creates: false,
+                    to: nil, binds: nil, sequence: nil, mismatch: nil,
+                    range: .active, isOptional: false, waitWhile: 0),
+            ],
+            transition: nil)
+        // GCSweepBegin
+        table[32] = Ordering(
+            mode: .data, context: [.must, .must, .may], checksContextLast: false,
+            changes: [
+                Ordering.Change(
+                    resource: .proc, target: .current, from: 0, creates: false,
+                    to: nil, binds: nil, sequence: nil, mismatch: nil,
+                    range: .begin, isOptional: false, waitWhile: 0),
+            ],
+            transition: nil)
+        // GCSweepEnd
+        table[33] = Ordering(
+            mode: .data, context: [.must, .must, .may], checksContextLast: false,
+            changes: [
+                Ordering.Change(
+                    resource: .proc, target: .current, from: 0, creates: false,
+                    to: nil, binds: nil, sequence: nil, mismatch: nil,
+                    range: .end, isOptional: false, waitWhile: 0),
+            ],
+            transition: nil)
+        // GCMarkAssistActive
+        table[34] = Ordering(
+            mode: .data, context: [.may, .may, .may], checksContextLast: false,
+            changes: [
+                Ordering.Change(
+                    resource: .goroutine, target: .argument(1), from: 0, creates: false,
+                    to: nil, binds: nil, sequence: nil, mismatch: nil,
+                    range: .active, isOptional: false, waitWhile: 0),
+            ],
+            transition: nil)
+        // GCMarkAssistBegin
+        table[35] = Ordering(
+            mode: .data, context: [.must, .must, .must], checksContextLast: false,
+            changes: [
+                Ordering.Change(
+                    resource: .goroutine, target: .current, from: 0, creates: false,
+                    to: nil, binds: nil, sequence: nil, mismatch: nil,
+                    range: .begin, isOptional: false, waitWhile: 0),
+            ],
+            transition: nil)
+        // GCMarkAssistEnd
+        table[36] = Ordering(
+            mode: .data, context: [.must, .must, .must], checksContextLast: false,
+            changes: [
+                Ordering.Change(
+                    resource: .goroutine, target: .current, from: 0, creates: false,
+                    to: nil, binds: nil, sequence: nil, mismatch: nil,
+                    range: .end, isOptional: false, waitWhile: 0),
+            ],
+            transition: nil)
+        // HeapAlloc
+        table[37] = Ordering(
+            mode: .data, context: [.must, .must, .may], checksContextLast: false,
+            changes: [],
+            transition: nil)
+        // HeapGoal
+        table[38] = Ordering(
+            mode: .data, context: [.must, .must, .may], checksContextLast: false,
+            changes: [],
+            transition: nil)
+        // GoLabel
+        table[39] = Ordering(
+            mode: .data, context: [.must, .must, .must], checksContextLast: false,
+            changes: [],
+            transition: nil)
+        // UserTaskBegin
+        table[40] = Ordering(
+            mode: .handler(.userTaskBegin), context: [.may, .may, .may], checksContextLast: false,
+            changes: [],
+            transition: nil)
+        // UserTaskEnd
+        table[41] = Ordering(
+            mode: .handler(.userTaskEnd), context: [.may, .may, .may], checksContextLast: false,
+            changes: [],
+            transition: nil)
+        // UserRegionBegin
+        table[42] = Ordering(
+            mode: .handler(.userRegionBegin), context: [.may, .may, .may], checksContextLast: false,
+            changes: [],
+            transition: nil)
+        // UserRegionEnd
+        table[43] = Ordering(
+            mode: .handler(.userRegionEnd), context: [.may, .may, .may], checksContextLast: false,
+            changes: [],
+            transition: nil)
+        // UserLog
+        table[44] = Ordering(
+            mode: .data, context: [.must, .must, .must], checksContextLast: false,
+            changes: [],
+            transition: nil)
+        // GoSwitch
+        table[45] = Ordering(
+            mode: .handler(.goSwitch), context: [.may, .may, .may], checksContextLast: false,
+            changes: [],
+            transition: nil)
+        // GoSwitchDestroy
+        table[46] = Ordering(
+            mode: .handler(.goSwitch), context: [.may, .may, .may], checksContextLast: false,
+            changes: [],
+            transition: nil)
+        // GoCreateBlocked
+        table[47] = Ordering(
+            mode: .data, context: [.must, .must, .may], checksContextLast: false,
+            changes: [
+                Ordering.Change(
+                    resource: .goroutine, target: .current, from: 1 << 2, creates: false,
+                    to: nil, binds: nil, sequence: nil, mismatch: nil,
+                    range: nil, isOptional: true, waitWhile: 0),
+                Ordering.Change(
+                    resource: .goroutine, target: .argument(1), from: 0, creates: true,
+                    to: .status(4), binds: nil, sequence: nil, mismatch: nil,
+                    range: nil, isOptional: false, waitWhile: 0),
+            ],
+            transition: Ordering.Transition(resource: .goroutine, target: .argument(1), from: .notExist, to: .waiting))
+        // GoStatusStack
+        table[48] = Ordering(
+            mode: .handler(.goStatus), context: [.may, .may, .may], checksContextLast: false,
+            changes: [],
+            transition: nil)
+        // Span
+        table[128] = Ordering(
+            mode: .data, context: [.must, .may, .may], checksContextLast: false,
+            changes: [],
+            transition: nil)
+        // SpanAlloc
+        table[129] = Ordering(
+            mode: .data, context: [.must, .may, .may], checksContextLast: false,
+            changes: [],
+            transition: nil)
+        // SpanFree
+        table[130] = Ordering(
+            mode: .data, context: [.must, .may, .may], checksContextLast: false,
+            changes: [],
+            transition: nil)
+        // HeapObject
+        table[131] = Ordering(
+            mode: .data, context: [.must, .may, .may], checksContextLast: false,
+            changes: [],
+            transition: nil)
+        // HeapObjectAlloc
+        table[132] = Ordering(
+            mode: .data, context: [.must, .may, .may], checksContextLast: false,
+            changes: [],
+            transition: nil)
+        // HeapObjectFree
+        table[133] = Ordering(
+            mode: .data, context: [.must, .may, .may], checksContextLast: false,
+            changes: [],
+            transition: nil)
+        // GoroutineStack
+        table[134] = Ordering(
+            mode: .data, context: [.must, .may, .may], checksContextLast: false,
+            changes: [],
+            transition: nil)
+        // GoroutineStackAlloc
+        table[135] = Ordering(
+            mode: .data, context: [.must, .may, .may], checksContextLast: false,
+            changes: [],
+            transition: nil)
+        // GoroutineStackFree
+        table[136] = Ordering(
+            mode: .data, context: [.must, .may, .may], checksContextLast: false,
+            changes: [],
+            transition: nil)
+        return table
+    }()
+}

@@ -9,6 +9,8 @@ public struct SpecChange: Hashable, Sendable {
         /// The spec as a whole: its title, output names and header size. Named by NEW's title.
         case format
         case version, constant, argType, experiment, goStatus, procStatus
+        /// Something the ordering keeps state for, and a hand-written ordering handler.
+        case resource, handler
         /// A titled group of events; it only shapes documentation.
         case group
         case event
@@ -27,6 +29,8 @@ public struct SpecChange: Hashable, Sendable {
             case .experiment: "experiment"
             case .goStatus: "goroutine status"
             case .procStatus: "P status"
+            case .resource: "resource"
+            case .handler: "ordering handler"
             case .event: "event"
             }
         }
@@ -154,15 +158,38 @@ public enum SeverityRule: String, Sendable, CaseIterable {
     case roleAdded
     /// A role given to another event or constant than in OLD.
     case roleMoved
+    /// NEW states how events are ordered where OLD stated nothing: parsers can now be generated from it.
+    case orderingStated
+    /// NEW no longer states how events are ordered: parsers generated from OLD lose their source.
+    case orderingDropped
+    /// A resource or an ordering handler added: events only use it through changes reported on their own.
+    case orderingPartAdded
+    /// A resource's argument type, statuses, states or the state a status reads as changed: a parser
+    /// built for OLD tracks it differently.
+    case resourceChanged
+    /// What an event requires of its thread's context, or when that is checked, changed.
+    case orderingContextChanged
+    /// What an event checks and changes (its from and to statuses, which resource, binding, range)
+    /// changed: a parser built for OLD accepts or rejects other traces, or reports other transitions.
+    case orderingTransitionChanged
+    /// Which argument carries an event's sequence number, or what a mismatch means, changed.
+    case orderingSequenceChanged
+    /// Whether an event is ordered, by data or by which handler, changed: parsers need other code.
+    case orderingHandlerChanged
+    /// An error text of the ordering changed: the same traces fail, with other words.
+    case orderingMessageChanged
 
     public var severity: SpecChange.Severity {
         switch self {
         case .removed, .eventAddedToKnownVersion, .statusAdded, .idChanged, .argsLayoutChanged, .positionsChanged,
-             .layoutChanged, .sinceEarlier, .limitRaised, .headerSizeChanged, .meaningChanged, .statusListChanged, .roleMoved:
+             .layoutChanged, .sinceEarlier, .limitRaised, .headerSizeChanged, .meaningChanged, .statusListChanged, .roleMoved,
+             .orderingDropped, .resourceChanged, .orderingContextChanged, .orderingTransitionChanged, .orderingSequenceChanged,
+             .orderingHandlerChanged:
             .breaking
         case .eventAddedSkippable, .experimentAdded, .constantAdded, .argTypeAdded, .versionAdded, .renamed,
              .argsRenamedInPlace, .positionsResolved, .unresolvedChanged, .sinceLater, .displayChanged, .limitLowered,
-             .meaningRenamed, .fullWidthChanged, .generatedNameChanged, .roleAdded:
+             .meaningRenamed, .fullWidthChanged, .generatedNameChanged, .roleAdded, .orderingStated, .orderingPartAdded,
+             .orderingMessageChanged:
             .compatible
         case .documentation:
             .cosmetic

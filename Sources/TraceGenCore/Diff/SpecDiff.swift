@@ -13,6 +13,7 @@ public enum SpecDiff {
         comparison.experiments()
         comparison.statuses(old.document.goStatuses, new.document.goStatuses, entity: .goStatus)
         comparison.statuses(old.document.procStatuses, new.document.procStatuses, entity: .procStatus)
+        comparison.ordering()
         comparison.groups()
         comparison.events()
         comparison.roles()
@@ -21,7 +22,7 @@ public enum SpecDiff {
 }
 
 /// One side-by-side pairing of an entity list.
-private enum Match<T> {
+enum Match<T> {
     case paired(old: T, new: T)
     case added(T)
     case removed(T)
@@ -32,7 +33,7 @@ private enum Match<T> {
 ///
 /// Linear in the number of entities: names and keys are looked up in dictionaries, never by
 /// scanning the other side.
-private func match<T>(_ old: [T], _ new: [T], name: (T) -> String, key: ((T) -> Int)? = nil) -> [Match<T>] {
+func match<T>(_ old: [T], _ new: [T], name: (T) -> String, key: ((T) -> Int)? = nil) -> [Match<T>] {
     // For each name, OLD's indices in order; a repeated name pairs with its occurrences in turn.
     var oldByName: [String: [Int]] = [:]
     for (index, item) in old.enumerated() { oldByName[name(item), default: []].append(index) }
@@ -69,7 +70,7 @@ private func match<T>(_ old: [T], _ new: [T], name: (T) -> String, key: ((T) -> 
     return result
 }
 
-private struct Comparison {
+struct Comparison {
     let old: TraceSpec
     let new: TraceSpec
     var changes: [SpecChange] = []
@@ -324,6 +325,7 @@ private struct Comparison {
         }
         if let before = oldEvents[was.name], let after = newEvents[now.name] {
             meaning(name, before, after, was, now)
+            eventOrdering(name, before, after, now)
         }
         since(.event, name, was.since, now.since, at: at)
         description(.event, name, was.description, now.description, at: at)

@@ -10,16 +10,16 @@ struct SpecDecoder {
         reader = YAMLReader(file: file)
     }
 
-    static let topLevelKeys = ["title", "output", "headerSize", "versions", "constants", "argTypes", "experiments", "goStatuses", "procStatuses", "groups", "roles"]
+    static let topLevelKeys = ["title", "output", "headerSize", "versions", "constants", "argTypes", "experiments", "goStatuses", "procStatuses", "resources", "handlers", "groups", "roles"]
     static let outputKeys = ["goPackage", "swiftModule", "goParser"]
     static let goParserKeys = ["package", "importPath", "syncEvent"]
     static let versionKeys = ["name", "header", "description"]
     static let constantKeys = ["name", "value", "description"]
     static let argTypeKeys = ["name", "description", "swiftType", "status"]
     static let experimentKeys = ["id", "name", "since", "description"]
-    static let statusKeys = ["value", "name", "display", "description"]
+    static let statusKeys = ["value", "name", "display", "description", "state"]
     static let groupKeys = ["name", "description", "events"]
-    static let eventKeys = ["id", "name", "args", "stringIDs", "stackIDs", "unresolved", "start", "timed", "data", "stack", "experiment", "since", "description", "kind", "range", "metric", "resource", "fullWidth"]
+    static let eventKeys = ["id", "name", "args", "stringIDs", "stackIDs", "unresolved", "start", "timed", "data", "stack", "experiment", "since", "description", "kind", "range", "metric", "resource", "fullWidth", "ordering"]
     static let rangeKeys = ["name", "scope"]
 
     mutating func decode(_ root: Node) -> SpecDocument? {
@@ -107,14 +107,26 @@ struct SpecDecoder {
             return GroupDecl(name: name, description: description, events: events, locations: f.locations)
         }
 
+        let resources = items(&top, "resources", required: false, as: ResourceDecl.self) { reader, node, index in
+            Self.resource(&reader, node, index)
+        }
+        let handlers = items(&top, "handlers", required: false, as: HandlerDecl.self) { reader, node, index in
+            guard var f = reader.fields(node, of: "handler \(index + 1)", allowed: Self.handlerKeys) else { return nil }
+            let what = Self.label("handler", f, fallback: "handler \(index + 1)")
+            let name = reader.string(&f, "name", in: what)
+            let description = reader.string(&f, "description", in: what)
+            guard let name, let description else { return nil }
+            return HandlerDecl(name: name, description: description, locations: f.locations)
+        }
         let roles = decodeRoles(top.values["roles"])
 
         guard !goParserFailed, let title, let headerSize, let goPackage, let swiftModule, let versions, let constants, let argTypes,
-              let experiments, let goStatuses, let procStatuses, let groups else { return nil }
+              let experiments, let goStatuses, let procStatuses, let groups, let resources, let handlers else { return nil }
         return SpecDocument(
             file: reader.file, title: title, goPackage: goPackage, swiftModule: swiftModule, goParser: goParser, headerSize: headerSize,
             versions: versions, constants: constants, argTypes: argTypes, experiments: experiments,
-            goStatuses: goStatuses, procStatuses: procStatuses, groups: groups, roles: roles, locations: top.locations)
+            goStatuses: goStatuses, procStatuses: procStatuses, groups: groups, resources: resources, handlers: handlers,
+            roles: roles, locations: top.locations)
     }
 
     /// The optional `roles:` mapping: each key names an event or a constant. Whether the names
@@ -153,7 +165,7 @@ struct SpecDecoder {
     }
 
     /// Names an entity by its `name` key when that is text, for clearer messages; otherwise by `fallback`.
-    private static func label(_ kind: String, _ fields: YAMLReader.Fields, fallback: String) -> String {
+    static func label(_ kind: String, _ fields: YAMLReader.Fields, fallback: String) -> String {
         // A plain scalar that YAML reads as a number or boolean is reported as a wrong type, so it is no name.
         if case .scalar(let scalar)? = fields.values["name"], !scalar.string.isEmpty,
            scalar.style != .plain || plainTag(of: scalar.string) == .str {
@@ -169,8 +181,9 @@ struct SpecDecoder {
         let name = reader.string(&f, "name", in: what)
         let display = reader.string(&f, "display", in: what)
         let description = reader.string(&f, "description", in: what)
-        guard let value, let name, let display, let description else { return nil }
-        return StatusDecl(value: value, name: name, display: display, description: description, locations: f.locations)
+        let state = reader.string(&f, "state", in: what, required: false)
+        guard let value, let name, let display, let description, f.values["state"] == nil || state != nil else { return nil }
+        return StatusDecl(value: value, name: name, display: display, description: description, state: state, locations: f.locations)
     }
 
     private static func event(_ reader: inout YAMLReader, _ node: Node, group: String, position: Int) -> EventDecl? {
@@ -193,6 +206,12 @@ struct SpecDecoder {
         let metric = reader.string(&f, "metric", in: what, required: false)
         let resource = reader.string(&f, "resource", in: what, required: false)
         let fullWidth = reader.stringList(&f, "fullWidth", in: what, required: false)
+        var ordering: OrderingDecl?
+        var orderingFailed = false
+        if let node = f.values["ordering"] {
+            ordering = Self.ordering(&reader, node, of: what)
+            orderingFailed = ordering == nil
+        }
         var range: RangeDecl?
         var rangeFailed = false
         if let node = f.values["range"] {
@@ -206,13 +225,13 @@ struct SpecDecoder {
             || (f.values["stack"] != nil && stack == nil) || (f.values["experiment"] != nil && experiment == nil)
             || (f.values["kind"] != nil && kind == nil) || (f.values["metric"] != nil && metric == nil)
             || (f.values["resource"] != nil && resource == nil) || rangeFailed
-            || (f.values["fullWidth"] != nil && fullWidth == nil)
+            || (f.values["fullWidth"] != nil && fullWidth == nil) || orderingFailed
         guard let id, let name, let args, let timed, let since, let description, !optionalFailed else { return nil }
         return EventDecl(
             id: id, name: name, args: args, stringIDs: stringIDs ?? [], stackIDs: stackIDs ?? [], unresolved: unresolved ?? [], start: start,
             timed: timed, hasData: data ?? false, isStack: stack ?? false, experiment: experiment, since: since,
             description: description, group: group, kind: kind, range: range, metric: metric, resource: resource, fullWidth: fullWidth ?? [],
-            locations: f.locations)
+            ordering: ordering, locations: f.locations)
     }
 
     private static func range(_ reader: inout YAMLReader, _ node: Node, of event: String) -> RangeDecl? {

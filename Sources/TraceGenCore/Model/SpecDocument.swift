@@ -35,6 +35,10 @@ public struct SpecDocument: Hashable, Sendable {
     public var goStatuses: [StatusDecl]
     public var procStatuses: [StatusDecl]
     public var groups: [GroupDecl]
+    /// What a parser keeps state for while ordering events; empty for a spec that states no ordering.
+    public var resources: [ResourceDecl] = []
+    /// The hand-written ordering handlers events may name.
+    public var handlers: [HandlerDecl] = []
     /// Which events and constants play the parts a reader of any such format relies on.
     public var roles: RolesDecl = RolesDecl()
     public var locations: FieldLocations
@@ -87,6 +91,8 @@ public struct StatusDecl: Hashable, Sendable {
     /// What the status prints as; older releases print some values as `Bad`.
     public var display: String
     public var description: String
+    /// The state a parsed event reports for it, when that is not the state of the same name.
+    public var state: String? = nil
     public var locations: FieldLocations
 }
 
@@ -128,6 +134,8 @@ public struct EventDecl: Hashable, Sendable {
     /// Varints that writers put down at the full width of ten bytes, because the runtime reserves
     /// them and fills them in later: argument names, or `data` for the trailing data's length.
     public var fullWidth: [String] = []
+    /// How a parser orders the event; nil where the spec states no ordering.
+    public var ordering: OrderingDecl? = nil
     public var locations: FieldLocations
 }
 

@@ -38,6 +38,13 @@ public struct TraceModel: Hashable, Sendable {
     public let identifierTypes: [IdentifierType]
     /// Where the kind table of Go's parser goes.
     public let goParser: GoParserLayout
+    /// What the ordering keeps state for, in spec order; empty when the spec states no ordering.
+    public let resources: [Resource]
+    /// The hand-written ordering handlers, in spec order.
+    public let handlers: [Handler]
+
+    /// Whether the spec states how events are ordered.
+    public var statesOrdering: Bool { !resources.isEmpty }
 
     /// Regular events have IDs below this value; experimental events start here.
     public static let firstExperimentalID = 128
@@ -201,6 +208,8 @@ public struct TraceModel: Hashable, Sendable {
         public let fullWidthArguments: [Int]
         /// Whether the trailing data's length is written as a ten-byte varint.
         public let hasFullWidthDataLength: Bool
+        /// How a parser orders it; nil when the spec states no ordering.
+        public let ordering: Ordering?
 
         public var reference: EventReference { EventReference(id: id, name: name, goName: goName, swiftName: swiftName) }
     }

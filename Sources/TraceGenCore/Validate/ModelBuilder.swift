@@ -18,6 +18,9 @@ struct ModelBuilder {
         let constantRoles = Dictionary(document.roles.constants.map { ($0.value, $0.key) }, uniquingKeysWith: { first, _ in first })
 
         let typing = ArgumentTyping(document: document)
+        let goStatuses = Self.statuses(document.goStatuses, goType: Naming.goStatusType, prefix: Naming.goStatusPrefix)
+        let procStatuses = Self.statuses(document.procStatuses, goType: Naming.procStatusType, prefix: Naming.procStatusPrefix)
+        let resources = document.resources.map { Self.resource($0, in: document, goStatuses: goStatuses, procStatuses: procStatuses) }
         let declared = document.events.sorted { $0.id < $1.id }
         let references = Dictionary(declared.map { ($0.name, Self.reference($0)) }, uniquingKeysWith: { first, _ in first })
         let events = declared.map { event in
@@ -33,7 +36,8 @@ struct ModelBuilder {
                 group: event.group, section: event.id < TraceModel.firstExperimentalID ? .regular : .experimental,
                 role: eventRoles[event.name], meaning: Self.meaning(of: event),
                 fullWidthArguments: event.args.indices.filter { event.fullWidth.contains(event.args[$0]) },
-                hasFullWidthDataLength: event.fullWidth.contains("data"))
+                hasFullWidthDataLength: event.fullWidth.contains("data"),
+                ordering: Self.ordering(of: event, arguments: typing.arguments(of: event), resources: resources))
         }
 
         let versions = orderedVersions.map { version in
@@ -73,8 +77,8 @@ struct ModelBuilder {
             title: document.title, specFile: document.file, headerSize: document.headerSize, versions: versions,
             constants: constants, argTypes: document.argTypes.map { TraceModel.ArgType(name: $0.name, description: $0.description, swiftType: typing.swiftTypeName(of: $0.name)) },
             experiments: experiments,
-            goStatuses: Self.statuses(document.goStatuses, goType: Naming.goStatusType, prefix: Naming.goStatusPrefix),
-            procStatuses: Self.statuses(document.procStatuses, goType: Naming.procStatusType, prefix: Naming.procStatusPrefix),
+            goStatuses: goStatuses,
+            procStatuses: procStatuses,
             events: events,
             regularSections: Self.sections(events.filter { $0.section == .regular }, descriptions: groupDescriptions),
             experimentalSections: Self.sections(events.filter { $0.section == .experimental }, descriptions: groupDescriptions),
@@ -83,7 +87,8 @@ struct ModelBuilder {
             layout: TraceModel.Layout(
                 goPackage: document.goPackage, goDirectory: "Go/\(document.goPackage)/", swiftModule: document.swiftModule,
                 swiftDirectory: "Swift/\(document.swiftModule)/", docsPath: "Docs/\(document.swiftModule).md"),
-            identifierTypes: typing.identifierTypes, goParser: Self.goParser(document))
+            identifierTypes: typing.identifierTypes, goParser: Self.goParser(document),
+            resources: resources, handlers: Self.handlers(document, events: events))
     }
 
     static func reference(_ event: EventDecl) -> TraceModel.EventReference {

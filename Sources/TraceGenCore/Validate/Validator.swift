@@ -63,6 +63,7 @@ struct Check {
         checkRoles()
         checkNames()
         checkMeanings()
+        checkOrdering()
     }
 
     // MARK: Output names

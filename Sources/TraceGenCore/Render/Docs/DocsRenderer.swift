@@ -55,6 +55,7 @@ struct DocsPageFile: FileGenerator {
                 p.line("| \(event.id) | \(event.name) | \(args) | \(strings) | \(stacks) | \(kind) | \(p.cell(Self.readsAs(event.meaning))) | \(event.start?.name ?? "") | \(event.since.name) | \(p.cell(event.description)) |")
             }
         }
+        if model.statesOrdering { DocsOrderingSection(model: model).print(&p) }
         p.line()
         p.line("## Experiments")
         p.line()

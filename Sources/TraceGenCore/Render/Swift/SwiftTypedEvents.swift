@@ -276,7 +276,7 @@ struct SwiftEventKindFile: FileGenerator {
     var language: OutputLanguage { .swift }
 
     /// Members this file adds to `EventType`, which event names must not take.
-    static let members = ["kind", "range", "metric", "resource"]
+    static let members = ["kind", "range", "metric", "resource"] + SwiftOrderingSection.members
 
     var eventType: String { names.eventType }
     var kindType: String { names.eventKind }
@@ -348,6 +348,9 @@ struct SwiftEventKindFile: FileGenerator {
             p.line()
             p.docComment("For state transitions, the resource whose state changes.")
             switchProperty("resource", type: "\(resourceType)?", into: &p) { $0.meaning.resource.map { ".\($0.rawValue)" } }
+        }
+        if model.statesOrdering {
+            SwiftOrderingSection(model: model, eventType: eventType, access: access).print(&p)
         }
     }
 
