@@ -75,19 +75,50 @@ public struct ProcessResult: Sendable {
     }
 }
 
+/// Starts the process `make` sets up, making a new one and trying again for a while if the
+/// executable is busy (ETXTBSY). A test that copies a program and then runs it can lose a race
+/// with another test's fork: the forked child holds the copy's descriptor open for writing until
+/// it execs, and the kernel refuses to run a file open for writing.
+public func launch(_ make: () -> Process) throws -> Process {
+    var attempts = 0
+    while true {
+        let process = make()
+        do {
+            try process.run()
+            return process
+        } catch where attempts < 100 && isBusyExecutable(error) {
+            attempts += 1
+            usleep(20_000)
+        }
+    }
+}
+
+/// Whether starting a process failed because its executable was open for writing.
+private func isBusyExecutable(_ error: Error) -> Bool {
+    let error = error as NSError
+    if error.domain == NSPOSIXErrorDomain && error.code == Int(ETXTBSY) { return true }
+    guard let underlying = error.userInfo[NSUnderlyingErrorKey] as? NSError else { return false }
+    return underlying.domain == NSPOSIXErrorDomain && underlying.code == Int(ETXTBSY)
+}
+
 /// Runs a program to completion, feeding `input` on standard input.
 @discardableResult
 public func run(_ arguments: [String], in directory: String? = nil, environment: [String: String]? = nil, input: Data? = nil) -> ProcessResult {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: arguments[0])
-    process.arguments = Array(arguments.dropFirst())
-    if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-    if let environment { process.environment = environment }
     let out = Pipe(), err = Pipe(), stdin = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = stdin
-    do { try process.run() } catch {
+    let process: Process
+    do {
+        process = try launch {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: arguments[0])
+            process.arguments = Array(arguments.dropFirst())
+            if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+            if let environment { process.environment = environment }
+            process.standardOutput = out
+            process.standardError = err
+            process.standardInput = stdin
+            return process
+        }
+    } catch {
         return ProcessResult(status: -1, stdout: "", stderr: "cannot start \(arguments[0]): \(error)", crashed: false)
     }
     // Feed standard input from another thread, so a process that writes before it reads cannot deadlock.
@@ -143,15 +174,17 @@ public func runCapturingBytes(_ arguments: [String], in directory: URL? = nil, e
     _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
     let out = try FileHandle(forWritingTo: outURL)
     let err = try FileHandle(forWritingTo: errURL)
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: arguments[0])
-    process.arguments = Array(arguments.dropFirst())
-    if let directory { process.currentDirectoryURL = directory }
-    if let environment { process.environment = environment }
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
+    let process = try launch {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: arguments[0])
+        process.arguments = Array(arguments.dropFirst())
+        if let directory { process.currentDirectoryURL = directory }
+        if let environment { process.environment = environment }
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        return process
+    }
     process.waitUntilExit()
     try out.close()
     try err.close()

@@ -23,15 +23,18 @@ public enum TraceGenBinary {
         let out = scratch.url.appendingPathComponent("stdout"), err = scratch.url.appendingPathComponent("stderr")
         _ = FileManager.default.createFile(atPath: out.path, contents: nil)
         _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        process.standardOutput = try FileHandle(forWritingTo: out)
-        process.standardError = try FileHandle(forWritingTo: err)
+        let stdout = try FileHandle(forWritingTo: out), stderr = try FileHandle(forWritingTo: err)
         let clock = ContinuousClock()
         let start = clock.now
-        try process.run()
+        let process = try launch {
+            let process = Process()
+            process.executableURL = binary
+            process.arguments = arguments
+            process.currentDirectoryURL = directory
+            process.standardOutput = stdout
+            process.standardError = stderr
+            return process
+        }
         process.waitUntilExit()
         let duration = clock.now - start
         return Run(status: process.terminationStatus, exitedNormally: process.terminationReason == .exit,

@@ -41,32 +41,37 @@ enum Tools {
 
     /// Starts a process without waiting; standard output and error go to /dev/null.
     static func start(_ arguments: [String], in directory: String? = nil) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: arguments[0])
-        process.arguments = Array(arguments.dropFirst())
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        return process
+        try launch {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: arguments[0])
+            process.arguments = Array(arguments.dropFirst())
+            if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            process.standardInput = FileHandle.nullDevice
+            return process
+        }
     }
 
     /// Runs a process with a deadline; a process still running then is killed and reported as hung.
     static func runBounded(_ arguments: [String], in directory: String? = nil, seconds: Double = 30) -> (result: ProcessResult, hung: Bool) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: arguments[0])
-        process.arguments = Array(arguments.dropFirst())
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         let scratch = makeTemporaryDirectory("tracegen-bounded")
         defer { try? FileManager.default.removeItem(at: scratch) }
         let out = scratch.appendingPathComponent("out"), err = scratch.appendingPathComponent("err")
         _ = FileManager.default.createFile(atPath: out.path, contents: nil)
         _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        process.standardOutput = try? FileHandle(forWritingTo: out)
-        process.standardError = try? FileHandle(forWritingTo: err)
-        process.standardInput = FileHandle.nullDevice
-        guard (try? process.run()) != nil else {
+        let stdout = try? FileHandle(forWritingTo: out), stderr = try? FileHandle(forWritingTo: err)
+        let started = try? launch {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: arguments[0])
+            process.arguments = Array(arguments.dropFirst())
+            if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+            process.standardOutput = stdout
+            process.standardError = stderr
+            process.standardInput = FileHandle.nullDevice
+            return process
+        }
+        guard let process = started else {
             return (ProcessResult(status: -1, stdout: "", stderr: "cannot start", crashed: false), false)
         }
         let deadline = Date(timeIntervalSinceNow: seconds)
