@@ -6,11 +6,11 @@ import TraceWire
 // From the spec (Specs/v2.yaml, through the generated TraceV2 module), read once into
 // ``KindTable``: the kind each type becomes (`EventType.kind`), the metric it samples
 // (`EventType.metric`), the range it belongs to with its name and scope (`EventType.range`),
-// plus the argument layout, start events and experiments the rest of the parser already reads
-// from ``EventSpec``. None of these is repeated here by hand.
+// how it is ordered (`EventType.ordering`, compiled into an ``OrderingPlan`` and its
+// ``OrderingStep``s), plus the argument layout, start events and experiments the rest of the
+// parser already reads from ``EventSpec``. None of these is repeated here by hand.
 //
-// The parser's own, because the spec does not state them: the ordering rule each type follows
-// (``OrderingRules``, the equivalent of Go's ordering dispatch), how far Go's per-version tables
+// The parser's own, because the spec does not state them: how far Go's per-version tables
 // reach (``KindTable/versionTableLimit(_:)``), the byte of the parser's Sync events and the
 // attribute names of a sweep end.
 
@@ -79,59 +79,83 @@ public enum EventKind: UInt8, CaseIterable, Sendable, CustomStringConvertible {
     public var description: String { specKind?.rawValue ?? "Bad" }
 }
 
-/// The rule the ordering state machine applies to one event type.
-enum OrderingRule: UInt8 {
-    /// Not an event of the per-thread streams: ordering it is an error.
-    case none
-    case annotation, heapMetric, allocFree
-    case procStart, procStop, procSteal, procStatus
-    case goCreate, goCreateSyscall, goStart, goStopExec, goDestroySyscall, goUnblock, goSwitch
-    case goSyscallBegin, goSyscallEnd, goSyscallEndBlocked, goStatus
-    case goRangeBegin, goRangeActive, goRangeEnd
-    case gcBegin, gcActive, gcEnd, gcSweepBegin, gcSweepActive, gcSweepEnd
-    case userTaskBegin, userTaskEnd, userRegionBegin, userRegionEnd
+/// One change of an event's generated ordering entry (``TraceV2/EventType/Ordering/Change``),
+/// flattened into plain values so that ordering an event reads no arrays and retains nothing.
+struct OrderingStep {
+    /// `EventType.Ordering.Resource` of the changed resource.
+    var resource: EventType.Ordering.Resource
+    /// Where among the event's arguments (after the time delta) the resource's ID is; -1 for the
+    /// thread's current one.
+    var argument: Int8
+    /// Where the sequence number is, -1 for none.
+    var sequence: Int8
+    /// Whether a sequence mismatch means "not yet" (otherwise the trace is broken).
+    var sequenceWaits: Bool
+    var creates: Bool
+    var isOptional: Bool
+    /// -1: no change of status; -2: the resource ends; otherwise the new status.
+    var outcome: Int16
+    /// 1: becomes the thread's; 0: the thread no longer holds it; -1: neither.
+    var binds: Int8
+    /// 0: none; 1, 2, 3: range begin, active, end.
+    var range: UInt8
+    /// Accepted statuses, bit n for status n; 0 for any.
+    var from: UInt64
+    /// Statuses in which the event waits.
+    var waitWhile: UInt64
+
+    /// Whether this step decides that the event is not ready yet, before anything is checked.
+    var decidesReadiness: Bool { (sequence >= 0 && sequenceWaits) || waitWhile != 0 }
+
+    init(_ change: EventType.Ordering.Change, timed: Bool) {
+        let shift = timed ? 1 : 0
+        resource = change.resource
+        switch change.target {
+        case .current: argument = -1
+        case .argument(let position): argument = Int8(position - shift)
+        }
+        sequence = change.sequence.map { Int8($0 - shift) } ?? -1
+        sequenceWaits = change.mismatch == .wait
+        creates = change.creates
+        isOptional = change.isOptional
+        switch change.to {
+        case .status(let status)?: outcome = Int16(status)
+        case .absent?: outcome = -2
+        case nil: outcome = -1
+        }
+        binds = change.binds.map { $0 ? 1 : 0 } ?? -1
+        switch change.range {
+        case .begin?: range = 1
+        case .active?: range = 2
+        case .end?: range = 3
+        case nil: range = 0
+        }
+        from = change.from
+        waitWhile = change.waitWhile
+    }
 }
 
-/// The parser's own dispatch: which ordering rule each event type follows. The spec says what
-/// an event means, not how Go checks it against the scheduler's state, so this stays by hand.
-enum OrderingRules {
-    static func rule(for type: EventType) -> OrderingRule {
-        switch type {
-        case .procsChange, .goLabel, .userLog: .annotation
-        case .heapAlloc, .heapGoal: .heapMetric
-        case .procStart: .procStart
-        case .procStop: .procStop
-        case .procSteal: .procSteal
-        case .procStatus: .procStatus
-        case .goCreate, .goCreateBlocked: .goCreate
-        case .goCreateSyscall: .goCreateSyscall
-        case .goStart: .goStart
-        case .goDestroy, .goStop, .goBlock: .goStopExec
-        case .goDestroySyscall: .goDestroySyscall
-        case .goUnblock: .goUnblock
-        case .goSwitch, .goSwitchDestroy: .goSwitch
-        case .goSyscallBegin: .goSyscallBegin
-        case .goSyscallEnd: .goSyscallEnd
-        case .goSyscallEndBlocked: .goSyscallEndBlocked
-        case .goStatus, .goStatusStack: .goStatus
-        case .stwBegin, .gcMarkAssistBegin: .goRangeBegin
-        case .gcMarkAssistActive: .goRangeActive
-        case .stwEnd, .gcMarkAssistEnd: .goRangeEnd
-        case .gcBegin: .gcBegin
-        case .gcActive: .gcActive
-        case .gcEnd: .gcEnd
-        case .gcSweepBegin: .gcSweepBegin
-        case .gcSweepActive: .gcSweepActive
-        case .gcSweepEnd: .gcSweepEnd
-        case .userTaskBegin: .userTaskBegin
-        case .userTaskEnd: .userTaskEnd
-        case .userRegionBegin: .userRegionBegin
-        case .userRegionEnd: .userRegionEnd
-        // Go orders the events of the AllocFree experiment with one handler; which events those
-        // are is the spec's word.
-        default: type.spec.experiment == .allocFree ? .allocFree : .none
-        }
+/// How the ordering treats one event type, compiled once from its generated entry
+/// (`EventType.ordering`): the spec is the only source of what every event requires and does.
+struct OrderingPlan {
+    enum Mode: Equatable {
+        /// Not an event of the per-thread streams: ordering it is an error.
+        case unordered
+        /// Ordered by the interpreter from ``requirements`` and the steps.
+        case data
+        /// Ordered by a hand-written handler.
+        case handler(EventType.Ordering.Handler)
     }
+
+    var mode: Mode = .unordered
+    /// What the thread must hold, by `EventType.Ordering.Resource` raw value (thread, P, goroutine).
+    var requirements: (EventType.Ordering.Requirement, EventType.Ordering.Requirement, EventType.Ordering.Requirement) = (.may, .may, .may)
+    var checksContextLast = false
+    /// Whether some requirement can fail (otherwise the check is skipped).
+    var checksContext = false
+    /// Where the event's steps start in ``KindTable/steps``, and how many there are.
+    var firstStep: UInt16 = 0
+    var stepCount: UInt8 = 0
 }
 
 /// The byte the parser uses for its own Sync events; no wire event has it.
@@ -213,11 +237,16 @@ struct RangeName {
 struct KindTable: @unchecked Sendable {
     struct Row: Sendable {
         var kind: EventKind = .bad
-        var rule: OrderingRule = .none
+        var ordering = OrderingPlan()
     }
 
     /// 256 rows, indexed by event byte: read on every event, so kept in plain memory.
     let rows: UnsafeMutablePointer<Row>
+    /// Every ordered type's steps, one after another (see ``OrderingPlan/firstStep``).
+    let steps: UnsafeMutablePointer<OrderingStep>
+    /// The error texts of each step, with the same index; read only when a check fails.
+    let stepMessages: [[EventType.Ordering.Message: String]]
+
     /// The metric each metric type samples, from `EventType.metric`; empty for other bytes.
     let metricNames: [String]
     /// The range each range type belongs to, from `EventType.range`.
@@ -229,17 +258,43 @@ struct KindTable: @unchecked Sendable {
         var rows = [Row](repeating: Row(), count: 256)
         var metricNames = [String](repeating: "", count: 256)
         var ranges = [RangeName?](repeating: nil, count: 256)
+        var steps: [OrderingStep] = []
+        var stepMessages: [[EventType.Ordering.Message: String]] = []
         for type in EventType.allCases {
             let code = Int(type.rawValue)
-            rows[code] = Row(kind: type.kind.map(EventKind.init) ?? .bad, rule: OrderingRules.rule(for: type))
+            rows[code] = Row(kind: type.kind.map(EventKind.init) ?? .bad,
+                             ordering: Self.plan(type.ordering, timed: type.spec.isTimedEvent, firstStep: steps.count))
+            steps += type.ordering.changes.map { OrderingStep($0, timed: type.spec.isTimedEvent) }
+            stepMessages += type.ordering.changes.map(\.messages)
             metricNames[code] = type.metric ?? ""
             ranges[code] = type.range.map { RangeName($0, of: type) }
         }
-        rows[Int(syncEventCode)] = Row(kind: .sync, rule: .none)
+        rows[Int(syncEventCode)] = Row(kind: .sync)
         self.rows = .allocate(capacity: 256)
         self.rows.initialize(from: rows, count: 256)
+        self.steps = .allocate(capacity: max(steps.count, 1))
+        self.steps.initialize(from: steps, count: steps.count)
+        self.stepMessages = stepMessages
         self.metricNames = metricNames
         self.ranges = ranges
+    }
+
+    private static func plan(_ ordering: EventType.Ordering, timed: Bool, firstStep: Int) -> OrderingPlan {
+        var plan = OrderingPlan()
+        switch ordering.mode {
+        case .unordered: return plan
+        case .data: plan.mode = .data
+        case .handler(let handler): plan.mode = .handler(handler)
+        }
+        let context = ordering.context
+        precondition(context.count == 3, "the parser keeps state for a thread, a P and a goroutine")
+        plan.requirements = (context[0], context[1], context[2])
+        plan.checksContext = context.contains { $0 != .may }
+        plan.checksContextLast = ordering.checksContextLast
+        plan.firstStep = UInt16(firstStep)
+        plan.stepCount = UInt8(ordering.changes.count)
+        precondition(ordering.changes.allSatisfy { $0.resource != .thread }, "no event changes a thread's status")
+        return plan
     }
 
     /// One past the last event byte Go's `internal/trace/version` table gives a trace version.

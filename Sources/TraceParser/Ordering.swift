@@ -73,28 +73,24 @@ func eventName(_ type: UInt8) -> String {
     EventType(rawValue: type)?.name ?? ""
 }
 
-final class GoroutineRecord {
-    @exclusivity(unchecked) var status: UInt8
-    @exclusivity(unchecked) var sequence: Sequence
+/// What the ordering keeps of a goroutine or a P: its status, its last sequence number and its
+/// open ranges.
+class ResourceRecord {
+    @exclusivity(unchecked) final var status: UInt8
+    @exclusivity(unchecked) final var sequence: Sequence
+    @exclusivity(unchecked) final var ranges = OpenRanges()
+
+    init(status: UInt8, sequence: Sequence) {
+        self.status = status
+        self.sequence = sequence
+    }
+}
+
+final class GoroutineRecord: ResourceRecord {
     @exclusivity(unchecked) var regions: [(task: UInt64, name: [UInt8])] = []
-    @exclusivity(unchecked) var ranges = OpenRanges()
-
-    init(status: UInt8, sequence: Sequence) {
-        self.status = status
-        self.sequence = sequence
-    }
 }
 
-final class ProcRecord {
-    @exclusivity(unchecked) var status: UInt8
-    @exclusivity(unchecked) var sequence: Sequence
-    @exclusivity(unchecked) var ranges = OpenRanges()
-
-    init(status: UInt8, sequence: Sequence) {
-        self.status = status
-        self.sequence = sequence
-    }
-}
+final class ProcRecord: ResourceRecord {}
 
 final class ThreadRecord {
     @exclusivity(unchecked) var goroutine: GoID
@@ -226,9 +222,15 @@ final class Ordering {
             current.goroutine = record!.goroutine
         }
         lastContext = current
-        let rule = KindTable.shared.rows[Int(event.type)].rule
-        guard let (next, ready) = try apply(rule, &event, generation, gen, current) else {
+        let plan = KindTable.shared.rows[Int(event.type)].ordering
+        let next: SchedContext, ready: Bool
+        switch plan.mode {
+        case .unordered:
             throw Failure.broken("bad event type found while ordering: \(event.type)")
+        case .data:
+            (next, ready) = try interpret(plan, &event, generation, gen, current)
+        case .handler(let handler):
+            (next, ready) = try handle(handler, &event, generation, gen, current)
         }
         if ready, let record {
             record.proc = next.proc
@@ -237,15 +239,172 @@ final class Ordering {
         return ready
     }
 
+    // MARK: The interpreter of the spec's ordering data
+
+    /// The ID the step's resource has: the one its argument names, or the thread's current one.
+    @inline(__always)
+    private static func id(_ step: OrderingStep, _ ev: BaseEvent, _ context: SchedContext) -> Int64 {
+        if step.argument >= 0 { return Int64(bitPattern: ev.args[Int(step.argument)]) }
+        return step.resource == .proc ? context.proc : context.goroutine
+    }
+
+    @inline(__always)
+    private func record(_ resource: EventType.Ordering.Resource, _ id: Int64) -> ResourceRecord? {
+        resource == .proc ? procs[id] : goroutines[id]
+    }
+
+    @inline(__always)
+    private static func accepts(_ mask: UInt64, _ status: UInt8) -> Bool {
+        mask == 0 || mask & (1 << UInt64(status & 63)) != 0
+    }
+
+    /// Checks the thread's context against the requirements, in Go's order: thread, P, goroutine.
+    private func check(_ context: SchedContext, _ plan: OrderingPlan) throws {
+        func need(_ requirement: EventType.Ordering.Requirement) -> Need {
+            switch requirement {
+            case .must: .present
+            case .may: .any
+            case .mustNot, .waitForNone: .absent
+            }
+        }
+        try check(context, thread: need(plan.requirements.0), proc: need(plan.requirements.1),
+                  goroutine: need(plan.requirements.2))
+    }
+
+    /// Orders an event whose ordering the spec states as data (`EventType.ordering`), as Go's
+    /// generated handlers do: first what decides whether the event waits (a context resource it
+    /// must not hold yet, a sequence number that must be the next one, a status to wait out),
+    /// then the context, then each step's lookup and checks, then the changes, in the entry's order.
     // swiftlint:disable:next cyclomatic_complexity function_body_length
-    private func apply(_ rule: OrderingRule, _ ev: inout BaseEvent, _ generation: Generation, _ gen: UInt64,
-                       _ current: SchedContext) throws -> (SchedContext, Bool)? {
+    private func interpret(_ plan: OrderingPlan, _ ev: inout BaseEvent, _ generation: Generation, _ gen: UInt64,
+                           _ context: SchedContext) throws -> (SchedContext, Bool) {
+        let steps = KindTable.shared.steps + Int(plan.firstStep)
+        let count = Int(plan.stepCount)
+        if plan.requirements.1 == .waitForNone && context.proc != NoResource.proc { return (context, false) }
+        if plan.requirements.2 == .waitForNone && context.goroutine != NoResource.goroutine { return (context, false) }
+        if plan.requirements.0 == .waitForNone && context.thread != NoResource.thread { return (context, false) }
+        for index in 0..<count where steps[index].decidesReadiness {
+            let step = steps[index]
+            let id = Self.id(step, ev, context)
+            if step.sequence >= 0 && step.sequenceWaits {
+                let sequence = Sequence(generation: gen, value: ev.args[Int(step.sequence)])
+                guard let state = record(step.resource, id), Self.accepts(step.from, state.status),
+                      sequence.follows(state.sequence) else {
+                    return (context, false)
+                }
+            } else {
+                if step.isOptional && id == -1 { continue }
+                guard let state = record(step.resource, id) else {
+                    throw failure(.unknown, plan, index, ev, id: id)
+                }
+                if step.waitWhile & (1 << UInt64(state.status & 63)) != 0 { return (context, false) }
+            }
+        }
+        if plan.checksContext && !plan.checksContextLast { try check(context, plan) }
+        for index in 0..<count where !steps[index].decidesReadiness {
+            let step = steps[index]
+            let id = Self.id(step, ev, context)
+            let state = record(step.resource, id)
+            if step.creates {
+                if state != nil { throw failure(.exists, plan, index, ev, id: id) }
+                continue
+            }
+            if step.isOptional {
+                if let state, !Self.accepts(step.from, state.status) { throw failure(.status, plan, index, ev, id: id, state: state) }
+                continue
+            }
+            guard let state else { throw failure(.unknown, plan, index, ev, id: id) }
+            if !Self.accepts(step.from, state.status) { throw failure(.status, plan, index, ev, id: id, state: state) }
+            if step.sequence >= 0 && !Sequence(generation: gen, value: ev.args[Int(step.sequence)]).follows(state.sequence) {
+                throw failure(.sequence, plan, index, ev, id: id, state: state, got: Sequence(generation: gen, value: ev.args[Int(step.sequence)]))
+            }
+        }
+        if plan.checksContext && plan.checksContextLast { try check(context, plan) }
+
+        var next = context
+        for index in 0..<count where !steps[index].isOptional {
+            let step = steps[index]
+            let id = Self.id(step, ev, context)
+            let sequence = step.sequence >= 0 ? Sequence(generation: gen, value: ev.args[Int(step.sequence)]) : nil
+            if step.creates {
+                let made = Sequence(generation: gen, value: 0)
+                let status = UInt8(truncatingIfNeeded: max(step.outcome, 0))
+                if step.resource == .proc {
+                    procs[id] = ProcRecord(status: status, sequence: made)
+                } else {
+                    goroutines[id] = GoroutineRecord(status: status, sequence: made)
+                }
+            } else if let state = record(step.resource, id) {
+                if step.outcome == -2 {
+                    if step.resource == .proc { procs[id] = nil } else { goroutines[id] = nil }
+                } else {
+                    if step.outcome >= 0 { state.status = UInt8(step.outcome) }
+                    if let sequence { state.sequence = sequence }
+                }
+                switch step.range {
+                case 1:
+                    // A range whose name refers to a string (stop-the-world's reason) keeps it
+                    // for its end.
+                    let detail = KindTable.shared.ranges[Int(ev.type)]?.firstStringArgument.map { ev.args[$0] } ?? 0
+                    try state.ranges.begin(OpenRange(type: rangeStart(of: ev.type), detail: detail))
+                case 2:
+                    try state.ranges.markActive(OpenRange(type: rangeStart(of: ev.type), detail: 0),
+                                                firstGeneration: gen == firstGeneration)
+                case 3:
+                    let detail = try state.ranges.end(ev.type)
+                    if let argument = KindTable.shared.ranges[Int(ev.type)]?.firstStringArgument { ev.args[argument] = detail }
+                default: break
+                }
+            }
+            if step.binds >= 0 {
+                let held = step.binds == 1 ? id : -1
+                if step.resource == .proc { next.proc = held } else { next.goroutine = held }
+            }
+        }
+        push(ev, context, generation)
+        return (next, true)
+    }
+
+    /// The error of a failed check, from the spec's text for it with its placeholders filled.
+    private func failure(_ message: EventType.Ordering.Message, _ plan: OrderingPlan, _ index: Int, _ ev: BaseEvent,
+                         id: Int64, state: ResourceRecord? = nil, got: Sequence? = nil) -> Failure {
+        let step = KindTable.shared.steps[Int(plan.firstStep) + index]
+        let template = KindTable.shared.stepMessages[Int(plan.firstStep) + index][message] ?? "\(message)"
+        func display(_ status: UInt8) -> String {
+            step.resource == .proc ? ProcStatus.displayName(forRawValue: UInt64(status))
+                : GoStatus.displayName(forRawValue: UInt64(status))
+        }
+        var text = ""
+        var rest = Substring(template)
+        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+            text += rest[..<open]
+            let name = rest[rest.index(after: open)..<close]
+            switch name {
+            case "event": text += self.name(ev.type)
+            case "type": text += String(ev.type)
+            case "id": text += String(id)
+            case "expected":
+                text += (0..<64).filter { step.from & (1 << UInt64($0)) != 0 }.map { display(UInt8($0)) }.joined(separator: " or ")
+            case "actual": text += state.map { display($0.status) } ?? ""
+            case "have": text += state.map { "\($0.sequence.value) (gen=\($0.sequence.generation))" } ?? ""
+            case "got": text += got.map { "\($0.value) (gen=\($0.generation))" } ?? ""
+            default: text += "{\(name)}"
+            }
+            rest = rest[rest.index(after: close)...]
+        }
+        text += rest
+        return .broken(text)
+    }
+
+    // MARK: The named handlers (the spec's `handlers:`)
+
+    /// Orders an event whose ordering is code: one case per handler the spec names.
+    // swiftlint:disable:next cyclomatic_complexity function_body_length
+    private func handle(_ handler: EventType.Ordering.Handler, _ ev: inout BaseEvent, _ generation: Generation, _ gen: UInt64,
+                        _ current: SchedContext) throws -> (SchedContext, Bool) {
         var context = current
         let isFirst = gen == firstGeneration
-        switch rule {
-        case .none:
-            return nil
-
+        switch handler {
         case .procStatus:
             let pid = ProcID(bitPattern: ev.args[0])
             let status = UInt8(truncatingIfNeeded: ev.args[1])
@@ -280,35 +439,6 @@ final class Ordering {
                 }
                 context = SchedContext(goroutine: ownerRecord.goroutine, proc: pid, thread: owner)
             }
-            push(ev, context, generation)
-            return (next, true)
-
-        case .procStart:
-            let pid = ProcID(bitPattern: ev.args[0])
-            let sequence = Sequence(generation: gen, value: ev.args[1])
-            guard let state = procs[pid], state.status == ProcStatus.idle.rawValue,
-                  sequence.follows(state.sequence), context.proc == NoResource.proc else {
-                return (context, false)
-            }
-            try check(context, thread: .present, proc: .absent, goroutine: .any)
-            state.status = ProcStatus.running.rawValue
-            state.sequence = sequence
-            var next = context
-            next.proc = pid
-            push(ev, context, generation)
-            return (next, true)
-
-        case .procStop:
-            guard let state = procs[context.proc] else {
-                throw Failure.broken("event \(name(ev.type)) for proc (\(context.proc)) that doesn't exist")
-            }
-            guard state.status == ProcStatus.running.rawValue || state.status == ProcStatus.syscall.rawValue else {
-                throw Failure.broken("\(name(ev.type)) event for proc that's not Running or Syscall")
-            }
-            try check(context, thread: .present, proc: .present, goroutine: .any)
-            state.status = ProcStatus.idle.rawValue
-            var next = context
-            next.proc = NoResource.proc
             push(ev, context, generation)
             return (next, true)
 
@@ -396,63 +526,6 @@ final class Ordering {
             push(ev, context, generation)
             return (next, true)
 
-        case .goCreate:
-            try check(context, thread: .present, proc: .present, goroutine: .any)
-            if let creator = goroutines[context.goroutine], creator.status != GoStatus.running.rawValue {
-                throw Failure.broken("\(name(ev.type)) event for goroutine that's not Running")
-            }
-            let gid = GoID(bitPattern: ev.args[0])
-            if goroutines[gid] != nil {
-                throw Failure.broken("tried to create goroutine (\(gid)) that already exists")
-            }
-            let status = ev.type == EventType.goCreateBlocked.rawValue ? GoStatus.waiting : GoStatus.runnable
-            goroutines[gid] = GoroutineRecord(status: status.rawValue, sequence: Sequence(generation: gen, value: 0))
-            push(ev, context, generation)
-            return (context, true)
-
-        case .goStopExec:
-            try checkUser(context)
-            let state = try goroutine(of: context, during: ev.type)
-            guard state.status == GoStatus.running.rawValue else {
-                throw Failure.broken("\(name(ev.type)) event for goroutine that's not Running")
-            }
-            var next = context
-            switch EventType(rawValue: ev.type) {
-            case .goDestroy: goroutines[context.goroutine] = nil
-            case .goStop: state.status = GoStatus.runnable.rawValue
-            default: state.status = GoStatus.waiting.rawValue
-            }
-            next.goroutine = NoResource.goroutine
-            push(ev, context, generation)
-            return (next, true)
-
-        case .goStart:
-            let gid = GoID(bitPattern: ev.args[0])
-            let sequence = Sequence(generation: gen, value: ev.args[1])
-            guard let state = goroutines[gid], state.status == GoStatus.runnable.rawValue,
-                  sequence.follows(state.sequence) else {
-                return (context, false)
-            }
-            try check(context, thread: .present, proc: .present, goroutine: .absent)
-            state.status = GoStatus.running.rawValue
-            state.sequence = sequence
-            var next = context
-            next.goroutine = gid
-            push(ev, context, generation)
-            return (next, true)
-
-        case .goUnblock:
-            let gid = GoID(bitPattern: ev.args[0])
-            let sequence = Sequence(generation: gen, value: ev.args[1])
-            guard let state = goroutines[gid], state.status == GoStatus.waiting.rawValue,
-                  sequence.follows(state.sequence) else {
-                return (context, false)
-            }
-            state.status = GoStatus.runnable.rawValue
-            state.sequence = sequence
-            push(ev, context, generation)
-            return (context, true)
-
         case .goSwitch:
             try checkUser(context)
             let state = try goroutine(of: context, during: ev.type)
@@ -480,67 +553,6 @@ final class Ordering {
             var starting = context
             starting.goroutine = NoResource.goroutine
             pushMade(.goStart, ev.time, starting, generation, [UInt64(bitPattern: nextID), ev.args[1]], offset: ev.offset)
-            return (next, true)
-
-        case .goSyscallBegin:
-            try checkUser(context)
-            let state = try goroutine(of: context, during: ev.type)
-            guard state.status == GoStatus.running.rawValue else {
-                throw Failure.broken("\(name(ev.type)) event for goroutine that's not Running")
-            }
-            state.status = GoStatus.syscall.rawValue
-            let proc = try initializedProc(of: context, during: ev.type)
-            proc.status = ProcStatus.syscall.rawValue
-            let sequence = Sequence(generation: gen, value: ev.args[0])
-            if !sequence.follows(proc.sequence) {
-                throw Failure.broken("failed to advance \(name(ev.type)): can't make sequence: \(proc.sequence.value) (gen=\(proc.sequence.generation)) -> \(sequence.value) (gen=\(sequence.generation))")
-            }
-            proc.sequence = sequence
-            push(ev, context, generation)
-            return (context, true)
-
-        case .goSyscallEnd:
-            try checkUser(context)
-            let state = try goroutine(of: context, during: ev.type)
-            guard state.status == GoStatus.syscall.rawValue else {
-                throw Failure.broken("\(name(ev.type)) event for goroutine that's not Running")
-            }
-            state.status = GoStatus.running.rawValue
-            let proc = try initializedProc(of: context, during: ev.type)
-            guard proc.status == ProcStatus.syscall.rawValue else {
-                throw Failure.broken("expected proc \(context.proc) in state Syscall, but got \(ProcStatus.displayName(forRawValue: UInt64(proc.status))) instead")
-            }
-            proc.status = ProcStatus.running.rawValue
-            push(ev, context, generation)
-            return (context, true)
-
-        case .goSyscallEndBlocked:
-            if context.proc != NoResource.proc {
-                let proc = try initializedProc(of: context, during: ev.type)
-                // The proc must be stolen first.
-                if proc.status == ProcStatus.syscall.rawValue { return (context, false) }
-            }
-            try check(context, thread: .present, proc: .any, goroutine: .present)
-            let state = try goroutine(of: context, during: ev.type)
-            guard state.status == GoStatus.syscall.rawValue else {
-                throw Failure.broken("\(name(ev.type)) event for goroutine that's not Running")
-            }
-            var next = context
-            next.goroutine = NoResource.goroutine
-            state.status = GoStatus.runnable.rawValue
-            push(ev, context, generation)
-            return (next, true)
-
-        case .goCreateSyscall:
-            try check(context, thread: .present, proc: .any, goroutine: .absent)
-            let gid = GoID(bitPattern: ev.args[0])
-            if goroutines[gid] != nil {
-                throw Failure.broken("tried to create goroutine (\(gid)) in syscall that already exists")
-            }
-            goroutines[gid] = GoroutineRecord(status: GoStatus.syscall.rawValue, sequence: Sequence(generation: gen, value: 0))
-            var next = context
-            next.goroutine = gid
-            push(ev, context, generation)
             return (next, true)
 
         case .goDestroySyscall:
@@ -610,7 +622,7 @@ final class Ordering {
                 throw Failure.broken("invalid string ID \(nameID) for \(ev.type) event")
             }
             let regionName = generation.string(nameID)
-            let isBegin = rule == .userRegionBegin
+            let isBegin = handler == .userRegionBegin
             guard let state = goroutines[context.goroutine] else {
                 throw Failure.broken("encountered \(isBegin ? "EvUserRegionBegin" : "EvUserRegionEnd") without known state for current goroutine \(context.goroutine)")
             }
@@ -670,73 +682,6 @@ final class Ordering {
             push(ev, context, generation)
             return (context, true)
 
-        case .annotation:
-            try checkUser(context)
-            push(ev, context, generation)
-            return (context, true)
-
-        case .heapMetric:
-            try check(context, thread: .present, proc: .present, goroutine: .any)
-            push(ev, context, generation)
-            return (context, true)
-
-        case .allocFree:
-            try check(context, thread: .present, proc: .any, goroutine: .any)
-            push(ev, context, generation)
-            return (context, true)
-
-        case .gcSweepBegin:
-            try check(context, thread: .present, proc: .present, goroutine: .any)
-            guard let proc = procs[context.proc] else { throw Self.missingState(context.proc) }
-            try proc.ranges.begin(OpenRange(type: rangeStart(of: ev.type), detail: 0))
-            push(ev, context, generation)
-            return (context, true)
-
-        case .gcSweepActive:
-            let pid = ProcID(bitPattern: ev.args[0])
-            guard let proc = procs[pid] else {
-                throw Failure.broken("encountered GCSweepActive for unknown proc \(pid)")
-            }
-            try proc.ranges.markActive(OpenRange(type: rangeStart(of: ev.type), detail: 0), firstGeneration: isFirst)
-            push(ev, context, generation)
-            return (context, true)
-
-        case .gcSweepEnd:
-            try check(context, thread: .present, proc: .present, goroutine: .any)
-            guard let proc = procs[context.proc] else { throw Self.missingState(context.proc) }
-            _ = try proc.ranges.end(ev.type)
-            push(ev, context, generation)
-            return (context, true)
-
-        case .goRangeBegin:
-            try checkUser(context)
-            // A range whose name refers to a string (stop-the-world's reason) keeps it for its end.
-            let detail = KindTable.shared.ranges[Int(ev.type)]?.firstStringArgument.map { ev.args[$0] } ?? 0
-            guard let state = goroutines[context.goroutine] else {
-                throw Failure.broken("encountered event of type \(ev.type) without known state for current goroutine \(context.goroutine)")
-            }
-            try state.ranges.begin(OpenRange(type: rangeStart(of: ev.type), detail: detail))
-            push(ev, context, generation)
-            return (context, true)
-
-        case .goRangeActive:
-            let gid = GoID(bitPattern: ev.args[0])
-            guard let state = goroutines[gid] else {
-                throw Failure.broken("uninitialized goroutine \(gid) found during \(name(ev.type))")
-            }
-            try state.ranges.markActive(OpenRange(type: rangeStart(of: ev.type), detail: 0), firstGeneration: isFirst)
-            push(ev, context, generation)
-            return (context, true)
-
-        case .goRangeEnd:
-            try checkUser(context)
-            guard let state = goroutines[context.goroutine] else {
-                throw Failure.broken("encountered event of type \(ev.type) without known state for current goroutine \(context.goroutine)")
-            }
-            let detail = try state.ranges.end(ev.type)
-            if let argument = KindTable.shared.ranges[Int(ev.type)]?.firstStringArgument { ev.args[argument] = detail }
-            push(ev, context, generation)
-            return (context, true)
         }
     }
 

@@ -59,22 +59,35 @@ struct WaitingCursors {
         let goroutine = context.goroutine, proc = context.proc
         // The states each waiting rule reads before it answers "not yet"; a rule not listed is
         // filed under everything it could read.
-        switch KindTable.shared.rows[Int(type)].rule {
-        case .goStart, .goUnblock:
-            file(slot, mark, Self.goroutines, first)
-        case .goSwitch:
+        let plan = KindTable.shared.rows[Int(type)].ordering
+        switch plan.mode {
+        case .data:
+            // A rule of the spec's data waits only on what its entry says decides readiness: a
+            // context resource it must not hold yet (the thread's context), and the resources
+            // whose sequence number or status it waits on (the thread's own, through its context,
+            // or the one an argument names).
+            let steps = KindTable.shared.steps + Int(plan.firstStep)
+            var readsThread = plan.requirements.0 == .waitForNone || plan.requirements.1 == .waitForNone
+                || plan.requirements.2 == .waitForNone
+            for index in 0..<Int(plan.stepCount) where steps[index].decidesReadiness {
+                let step = steps[index]
+                let list = step.resource == .proc ? Self.procs : Self.goroutines
+                if step.argument >= 0 {
+                    file(slot, mark, list, Int64(bitPattern: args[Int(step.argument)]))
+                } else {
+                    let key = step.resource == .proc ? proc : goroutine
+                    if key != -1 { file(slot, mark, list, key) }
+                    readsThread = true
+                }
+            }
+            if readsThread { fileThread(slot, mark, thread) }
+        case .handler(.goSwitch):
             file(slot, mark, Self.goroutines, first)
             if goroutine != NoResource.goroutine && goroutine != first { file(slot, mark, Self.goroutines, goroutine) }
             fileThread(slot, mark, thread)
-        case .procSteal:
+        case .handler(.procSteal):
             file(slot, mark, Self.procs, first)
-        case .procStart:
-            file(slot, mark, Self.procs, first)
-            fileThread(slot, mark, thread)
-        case .goSyscallEndBlocked:
-            if proc != NoResource.proc { file(slot, mark, Self.procs, proc) }
-            fileThread(slot, mark, thread)
-        case .gcActive, .gcBegin, .gcEnd:
+        case .handler(.gcActive), .handler(.gcBegin), .handler(.gcEnd):
             nodes.append((Int32(slot), mark, gcList))
             gcList = Int32(nodes.count - 1)
         default:
@@ -115,8 +128,8 @@ struct WaitingCursors {
     }
 
     private static func isGC(_ type: UInt8) -> Bool {
-        switch KindTable.shared.rows[Int(type)].rule {
-        case .gcActive, .gcBegin, .gcEnd: true
+        switch KindTable.shared.rows[Int(type)].ordering.mode {
+        case .handler(.gcActive), .handler(.gcBegin), .handler(.gcEnd): true
         default: false
         }
     }

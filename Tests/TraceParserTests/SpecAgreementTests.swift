@@ -27,17 +27,43 @@ import TraceWire
         #expect(EventType(rawValue: syncEventCode) == nil, "the parser's Sync byte must stay free")
     }
 
-    /// The parser's own ordering dispatch covers exactly the events the spec gives a kind: every
-    /// such event has a rule (CPU samples excepted, which the parser merges in by time without
-    /// ordering them), and no structural event has one.
-    @Test func everyEventWithAKindHasAnOrderingRule() {
+    /// The parser orders exactly the events the spec orders, and by the spec's entry: every
+    /// event with a kind has an ordering (CPU samples excepted, which the parser merges in by
+    /// time without ordering them), no structural event has one, and the compiled plan the
+    /// parser runs is the generated entry, step for step.
+    @Test func theParserOrdersByTheGeneratedTable() {
+        var handlers: Set<EventType.Ordering.Handler> = []
         for type in EventType.allCases {
-            let rule = OrderingRules.rule(for: type)
+            let ordering = type.ordering
+            let plan = KindTable.shared.rows[Int(type.rawValue)].ordering
             switch type.kind {
-            case nil, .stackSample?: #expect(rule == .none, "\(type.name)")
-            default: #expect(rule != .none, "\(type.name) has a kind but no ordering rule")
+            case nil, .stackSample?: #expect(ordering.mode == .unordered, "\(type.name)")
+            default: #expect(ordering.mode != .unordered, "\(type.name) has a kind but no ordering")
+            }
+            switch ordering.mode {
+            case .unordered: #expect(plan.mode == .unordered, "\(type.name)")
+            case .data: #expect(plan.mode == .data, "\(type.name)")
+            case .handler(let handler):
+                #expect(plan.mode == .handler(handler), "\(type.name)")
+                handlers.insert(handler)
+            }
+            guard ordering.mode != .unordered else { continue }
+            #expect([plan.requirements.0, plan.requirements.1, plan.requirements.2] == ordering.context, "\(type.name)")
+            #expect(plan.checksContextLast == ordering.checksContextLast, "\(type.name)")
+            #expect(Int(plan.stepCount) == ordering.changes.count, "\(type.name)")
+            for (index, change) in ordering.changes.enumerated() {
+                let step = KindTable.shared.steps[Int(plan.firstStep) + index]
+                #expect(step.resource == change.resource && step.from == change.from && step.creates == change.creates
+                        && step.isOptional == change.isOptional && step.waitWhile == change.waitWhile,
+                        "\(type.name) change \(index)")
+                #expect(step.sequence < 0 ? change.sequence == nil : Int(step.sequence) + 1 == change.sequence,
+                        "\(type.name) change \(index): sequence argument")
+                #expect(KindTable.shared.stepMessages[Int(plan.firstStep) + index] == change.messages, "\(type.name)")
             }
         }
+        #expect(KindTable.shared.rows[Int(syncEventCode)].ordering.mode == .unordered)
+        // Every handler the spec names is used, so the parser's switch over them is all live.
+        #expect(handlers == Set(EventType.Ordering.Handler.allCases))
     }
 
     /// The typed events of every fixture carry the spec's kind, metric name, range name and
@@ -47,8 +73,8 @@ import TraceWire
         let trace = try [UInt8](Data(contentsOf: ParserSupport.fixture(name, ".trace")))
         let reader = try TraceReader(bytes: trace)
         var ranges = 0
-        // Traces Go rejects end in an error; what came before it is still checked.
-        while let event = try? reader.next() {
+        // Go parses every fixture to its end, so must the reader: an error fails the test.
+        while let event = try reader.next() {
             guard let type = event.type else {
                 #expect(event.kind == .sync)
                 continue

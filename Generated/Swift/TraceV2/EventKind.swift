@@ -235,6 +235,14 @@ extension EventType {
             public let isOptional: Bool
             /// The statuses in which the event waits, bit n for raw value n.
             public let waitWhile: UInt64
+            /// The error text of each failed check, placeholders such as `{event}` and `{id}`
+            /// unresolved.
+            public let messages: [Message: String]
+        }
+
+        /// A check of a change that can fail, naming the text its error reports.
+        public enum Message: UInt8, Hashable, Sendable {
+            case unknown, status, exists, sequence
         }
 
         /// A change's part in the event's range.
@@ -287,7 +295,13 @@ extension EventType {
                 Ordering.Change(
                     resource: .proc, target: .argument(1), from: 1 << 2, creates: false,
                     to: .status(1), binds: true, sequence: 2, mismatch: .wait,
-                    range: nil, isOptional: false, waitWhile: 0),
+                    range: nil, isOptional: false, waitWhile: 0,
+                    messages: [
+                        .unknown: "event {event} for proc ({id}) that doesn't exist",
+                        .status: "{event} event for proc that's not {expected}",
+                        .exists: "tried to create proc ({id}) that already exists",
+                        .sequence: "failed to advance {event}: can't make sequence: {have} -> {got}",
+                    ]),
             ],
             transition: Ordering.Transition(resource: .proc, target: .argument(1), from: .idle, to: .running))
         // ProcStop
@@ -297,7 +311,13 @@ extension EventType {
                 Ordering.Change(
                     resource: .proc, target: .current, from: 1 << 1 | 1 << 3, creates: false,
                     to: .status(2), binds: false, sequence: nil, mismatch: nil,
-                    range: nil, isOptional: false, waitWhile: 0),
+                    range: nil, isOptional: false, waitWhile: 0,
+                    messages: [
+                        .unknown: "event {event} for proc ({id}) that doesn't exist",
+                        .status: "{event} event for proc that's not {expected}",
+                        .exists: "tried to create proc ({id}) that already exists",
+                        .sequence: "failed to advance {event}: can't make sequence: {have} -> {got}",
+                    ]),
             ],
             transition: Ordering.Transition(resource: .proc, target: .current, from: .running, to: .idle))
         // ProcSteal
@@ -307,7 +327,13 @@ extension EventType {
                 Ordering.Change(
                     resource: .proc, target: .argument(1), from: 1 << 3 | 1 << 4, creates: false,
                     to: .status(2), binds: nil, sequence: 2, mismatch: .wait,
-                    range: nil, isOptional: false, waitWhile: 0),
+                    range: nil, isOptional: false, waitWhile: 0,
+                    messages: [
+                        .unknown: "event {event} for proc ({id}) that doesn't exist",
+                        .status: "{event} event for proc that's not {expected}",
+                        .exists: "tried to create proc ({id}) that already exists",
+                        .sequence: "failed to advance {event}: can't make sequence: {have} -> {got}",
+                    ]),
             ],
             transition: Ordering.Transition(resource: .proc, target: .argument(1), from: .running, to: .idle))
         // ProcStatus
@@ -322,11 +348,23 @@ extension EventType {
                 Ordering.Change(
                     resource: .goroutine, target: .current, from: 1 << 2, creates: false,
                     to: nil, binds: nil, sequence: nil, mismatch: nil,
-                    range: nil, isOptional: true, waitWhile: 0),
+                    range: nil, isOptional: true, waitWhile: 0,
+                    messages: [
+                        .unknown: "event {event} for goroutine ({id}) that doesn't exist",
+                        .status: "{event} event for goroutine that's not {expected}",
+                        .exists: "tried to create goroutine ({id}) that already exists",
+                        .sequence: "failed to advance {event}: can't make sequence: {have} -> {got}",
+                    ]),
                 Ordering.Change(
                     resource: .goroutine, target: .argument(1), from: 0, creates: true,
                     to: .status(1), binds: nil, sequence: nil, mismatch: nil,
-                    range: nil, isOptional: false, waitWhile: 0),
+                    range: nil, isOptional: false, waitWhile: 0,
+                    messages: [
+                        .unknown: "event {event} for goroutine ({id}) that doesn't exist",
+                        .status: "{event} event for goroutine that's not {expected}",
+                        .exists: "tried to create goroutine ({id}) that already exists",
+                        .sequence: "failed to advance {event}: can't make sequence: {have} -> {got}",
+                    ]),
             ],
             transition: Ordering.Transition(resource: .goroutine, target: .argument(1), from: .notExist, to: .runnable))
         // GoCreateSyscall
@@ -336,7 +374,13 @@ extension EventType {
                 Ordering.Change(
                     resource: .goroutine, target: .argument(1), from: 0, creates: true,
                     to: .status(3), binds: true, sequence: nil, mismatch: nil,
-                    range: nil, isOptional: false, waitWhile: 0),
+                    range: nil, isOptional: false, waitWhile: 0,
+                    messages: [
+                        .unknown: "event {event} for goroutine ({id}) that doesn't exist",
+                        .status: "{event} event for goroutine that's not {expected}",
+                        .exists: "tried to create goroutine ({id}) in syscall that already exists",
+                        .sequence: "failed to advance {event}: can't make sequence: {have} -> {got}",
+                    ]),
             ],
             transition: Ordering.Transition(resource: .goroutine, target: .argument(1), from: .notExist, to: .syscall))
         // GoStart
@@ -346,7 +390,13 @@ extension EventType {
                 Ordering.Change(
                     resource: .goroutine, target: .argument(1), from: 1 << 1, creates: false,
                     to: .status(2), binds: true, sequence: 2, mismatch: .wait,
-                    range: nil, isOptional: false, waitWhile: 0),
+                    range: nil, isOptional: false, waitWhile: 0,
+                    messages: [
+                        .unknown: "event {event} for goroutine ({id}) that doesn't exist",
+                        .status: "{event} event for goroutine that's not {expected}",
+                        .exists: "tried to create goroutine ({id}) that already exists",
+                        .sequence: "failed to advance {event}: can't make sequence: {have} -> {got}",
+                    ]),
             ],
             transition: Ordering.Transition(resource: .goroutine, target: .argument(1), from: .runnable, to: .running))
         // GoDestroy
@@ -356,7 +406,13 @@ extension EventType {
                 Ordering.Change(
                     resource: .goroutine, target: .current, from: 1 << 2, creates: false,
                     to: .absent, binds: false, sequence: nil, mismatch: nil,
-                    range: nil, isOptional: false, waitWhile: 0),
+                    range: nil, isOptional: false, waitWhile: 0,
+                    messages: [
+                        .unknown: "event {event} for goroutine ({id}) that doesn't exist",
+                        .status: "{event} event for goroutine that's not {expected}",
+                        .exists: "tried to create goroutine ({id}) that already exists",
+                        .sequence: "failed to advance {event}: can't make sequence: {have} -> {got}",
+                    ]),
             ],
             transition: Ordering.Transition(resource: .goroutine, target: .current, from: .running, to: .notExist))
         // GoDestroySyscall
@@ -366,7 +422,13 @@ extension EventType {
                 Ordering.Change(
                     resource: .goroutine, target: .current, from: 1 << 3, creates: false,
                     to: .absent, binds: false, sequence: nil, mismatch: nil,
-                    range: nil, isOptional: false, waitWhile: 0),
+                    range: nil, isOptional: false, waitWhile: 0,
+                    messages: [
+                        .unknown: "event {event} for goroutine ({id}) that doesn't exist",
+                        .status: "{event} event for goroutine that's not {expected}",
+                        .exists: "tried to create goroutine ({id}) that already exists",
+                        .sequence: "failed to advance {event}: can't make sequence: {have} -> {got}",
+                    ]),
             ],
             transition: Ordering.Transition(resource: .goroutine, target: .current, from: .syscall, to: .notExist))
         // GoStop
@@ -376,7 +438,13 @@ extension EventType {
                 Ordering.Change(
                     resource: .goroutine, target: .current, from: 1 << 2, creates: false,
                     to: .status(1), binds: false, sequence: nil, mismatch: nil,
-                    range: nil, isOptional: false, waitWhile: 0),
+                    range: nil, isOptional: false, waitWhile: 0,
+                    messages: [
+                        .unknown: "event {event} for goroutine ({id}) that doesn't exist",
+                        .status: "{event} event for goroutine that's not {expected}",
+                        .exists: "tried to create goroutine ({id}) that already exists",
+                        .sequence: "failed to advance {event}: can't make sequence: {have} -> {got}",
+                    ]),
             ],
             transition: Ordering.Transition(resource: .goroutine, target: .current, from: .running, to: .runnable))
         // GoBlock
@@ -386,7 +454,13 @@ extension EventType {
                 Ordering.Change(
                     resource: .goroutine, target: .current, from: 1 << 2, creates: false,
                     to: .status(4), binds: false, sequence: nil, mismatch: nil,
-                    range: nil, isOptional: false, waitWhile: 0),
+                    range: nil, isOptional: false, waitWhile: 0,
+                    messages: [
+                        .unknown: "event {event} for goroutine ({id}) that doesn't exist",
+                        .status: "{event} event for goroutine that's not {expected}",
+                        .exists: "tried to create goroutine ({id}) that already exists",
+                        .sequence: "failed to advance {event}: can't make sequence: {have} -> {got}",
+                    ]),
             ],
             transition: Ordering.Transition(resource: .goroutine, target: .current, from: .running, to: .waiting))
         // GoUnblock
@@ -396,7 +470,13 @@ extension EventType {
                 Ordering.Change(
                     resource: .goroutine, target: .argument(1), from: 1 << 4, creates: false,
                     to: .status(1), binds: nil, sequence: 2, mismatch: .wait,
-                    range: nil, isOptional: false, waitWhile: 0),
+                    range: nil, isOptional: false, waitWhile: 0,
+                    messages: [
+                        .unknown: "event {event} for goroutine ({id}) that doesn't exist",
+                        .status: "{event} event for goroutine that's not {expected}",
+                        .exists: "tried to create goroutine ({id}) that already exists",
+                        .sequence: "failed to advance {event}: can't make sequence: {have} -> {got}",
+                    ]),
             ],
             transition: Ordering.Transition(resource: .goroutine, target: .argument(1), from: .waiting, to: .runnable))
         // GoSyscallBegin
@@ -406,11 +486,23 @@ extension EventType {
                 Ordering.Change(
                     resource: .goroutine, target: .current, from: 1 << 2, creates: false,
                     to: .status(3), binds: nil, sequence: nil, mismatch: nil,
-                    range: nil, isOptional: false, waitWhile: 0),
+                    range: nil, isOptional: false, waitWhile: 0,
+                    messages: [
+                        .unknown: "event {event} for goroutine ({id}) that doesn't exist",
+                        .status: "{event} event for goroutine that's not {expected}",
+                        .exists: "tried to create goroutine ({id}) that already exists",
+                        .sequence: "failed to advance {event}: can't make sequence: {have} -> {got}",
+                    ]),
                 Ordering.Change(
                     resource: .proc, target: .current, from: 0, creates: false,
                     to: .status(3), binds: nil, sequence: 1, mismatch: .broken,
-                    range: nil, isOptional: false, waitWhile: 0),
+                    range: nil, isOptional: false, waitWhile: 0,
+                    messages: [
+                        .unknown: "uninitialized proc {id} found during {event}",
+                        .status: "{event} event for proc that's not {expected}",
+                        .exists: "tried to create proc ({id}) that already exists",
+                        .sequence: "failed to advance {event}: can't make sequence: {have} -> {got}",
+                    ]),
             ],
             transition: Ordering.Transition(resource: .goroutine, target: .current, from: .running, to: .syscall))
         // GoSyscallEnd
@@ -420,11 +512,23 @@ extension EventType {
                 Ordering.Change(
                     resource: .goroutine, target: .current, from: 1 << 3, creates: false,
                     to: .status(2), binds: nil, sequence: nil, mismatch: nil,
-                    range: nil, isOptional: false, waitWhile: 0),
+                    range: nil, isOptional: false, waitWhile: 0,
+                    messages: [
+                        .unknown: "event {event} for goroutine ({id}) that doesn't exist",
+                        .status: "{event} event for goroutine that's not Running",
+                        .exists: "tried to create goroutine ({id}) that already exists",
+                        .sequence: "failed to advance {event}: can't make sequence: {have} -> {got}",
+                    ]),
                 Ordering.Change(
                     resource: .proc, target: .current, from: 1 << 3, creates: false,
                     to: .status(1), binds: nil, sequence: nil, mismatch: nil,
-                    range: nil, isOptional: false, waitWhile: 0),
+                    range: nil, isOptional: false, waitWhile: 0,
+                    messages: [
+                        .unknown: "uninitialized proc {id} found during {event}",
+                        .status: "expected proc {id} in state {expected}, but got {actual} instead",
+                        .exists: "tried to create proc ({id}) that already exists",
+                        .sequence: "failed to advance {event}: can't make sequence: {have} -> {got}",
+                    ]),
             ],
             transition: Ordering.Transition(resource: .goroutine, target: .current, from: .syscall, to: .running))
         // GoSyscallEndBlocked
@@ -434,11 +538,23 @@ extension EventType {
                 Ordering.Change(
                     resource: .proc, target: .current, from: 0, creates: false,
                     to: nil, binds: nil, sequence: nil, mismatch: nil,
-                    range: nil, isOptional: true, waitWhile: 1 << 3),
+                    range: nil, isOptional: true, waitWhile: 1 << 3,
+                    messages: [
+                        .unknown: "uninitialized proc {id} found during {event}",
+                        .status: "{event} event for proc that's not {expected}",
+                        .exists: "tried to create proc ({id}) that already exists",
+                        .sequence: "failed to advance {event}: can't make sequence: {have} -> {got}",
+                    ]),
                 Ordering.Change(
                     resource: .goroutine, target: .current, from: 1 << 3, creates: false,
                     to: .status(1), binds: false, sequence: nil, mismatch: nil,
-                    range: nil, isOptional: false, waitWhile: 0),
+                    range: nil, isOptional: false, waitWhile: 0,
+                    messages: [
+                        .unknown: "event {event} for goroutine ({id}) that doesn't exist",
+                        .status: "{event} event for goroutine that's not Running",
+                        .exists: "tried to create goroutine ({id}) that already exists",
+                        .sequence: "failed to advance {event}: can't make sequence: {have} -> {got}",
+                    ]),
             ],
             transition: Ordering.Transition(resource: .goroutine, target: .current, from: .syscall, to: .runnable))
         // GoStatus
@@ -453,7 +569,13 @@ extension EventType {
                 Ordering.Change(
                     resource: .goroutine, target: .current, from: 0, creates: false,
                     to: nil, binds: nil, sequence: nil, mismatch: nil,
-                    range: .begin, isOptional: false, waitWhile: 0),
+                    range: .begin, isOptional: false, waitWhile: 0,
+                    messages: [
+                        .unknown: "encountered event of type {type} without known state for current goroutine {id}",
+                        .status: "{event} event for goroutine that's not {expected}",
+                        .exists: "tried to create goroutine ({id}) that already exists",
+                        .sequence: "failed to advance {event}: can't make sequence: {have} -> {got}",
+                    ]),
             ],
             transition: nil)
         // STWEnd
@@ -463,7 +585,13 @@ extension EventType {
                 Ordering.Change(
                     resource: .goroutine, target: .current, from: 0, creates: false,
                     to: nil, binds: nil, sequence: nil, mismatch: nil,
-                    range: .end, isOptional: false, waitWhile: 0),
+                    range: .end, isOptional: false, waitWhile: 0,
+                    messages: [
+                        .unknown: "encountered event of type {type} without known state for current goroutine {id}",
+                        .status: "{event} event for goroutine that's not {expected}",
+                        .exists: "tried to create goroutine ({id}) that already exists",
+                        .sequence: "failed to advance {event}: can't make sequence: {have} -> {got}",
+                    ]),
             ],
             transition: nil)
         // GCActive
@@ -488,7 +616,13 @@ extension EventType {
                 Ordering.Change(
                     resource: .proc, target: .argument(1), from: 0, creates: false,
                     to: nil, binds: nil, sequence: nil, mismatch: nil,
-                    range: .active, isOptional: false, waitWhile: 0),
+                    range: .active, isOptional: false, waitWhile: 0,
+                    messages: [
+                        .unknown: "encountered {event} for unknown proc {id}",
+                        .status: "{event} event for proc that's not {expected}",
+                        .exists: "tried to create proc ({id}) that already exists",
+                        .sequence: "failed to advance {event}: can't make sequence: {have} -> {got}",
+                    ]),
             ],
             transition: nil)
         // GCSweepBegin
@@ -498,7 +632,13 @@ extension EventType {
                 Ordering.Change(
                     resource: .proc, target: .current, from: 0, creates: false,
                     to: nil, binds: nil, sequence: nil, mismatch: nil,
-                    range: .begin, isOptional: false, waitWhile: 0),
+                    range: .begin, isOptional: false, waitWhile: 0,
+                    messages: [
+                        .unknown: "event {event} for proc ({id}) that doesn't exist",
+                        .status: "{event} event for proc that's not {expected}",
+                        .exists: "tried to create proc ({id}) that already exists",
+                        .sequence: "failed to advance {event}: can't make sequence: {have} -> {got}",
+                    ]),
             ],
             transition: nil)
         // GCSweepEnd
@@ -508,7 +648,13 @@ extension EventType {
                 Ordering.Change(
                     resource: .proc, target: .current, from: 0, creates: false,
                     to: nil, binds: nil, sequence: nil, mismatch: nil,
-                    range: .end, isOptional: false, waitWhile: 0),
+                    range: .end, isOptional: false, waitWhile: 0,
+                    messages: [
+                        .unknown: "event {event} for proc ({id}) that doesn't exist",
+                        .status: "{event} event for proc that's not {expected}",
+                        .exists: "tried to create proc ({id}) that already exists",
+                        .sequence: "failed to advance {event}: can't make sequence: {have} -> {got}",
+                    ]),
             ],
             transition: nil)
         // GCMarkAssistActive
@@ -518,7 +664,13 @@ extension EventType {
                 Ordering.Change(
                     resource: .goroutine, target: .argument(1), from: 0, creates: false,
                     to: nil, binds: nil, sequence: nil, mismatch: nil,
-                    range: .active, isOptional: false, waitWhile: 0),
+                    range: .active, isOptional: false, waitWhile: 0,
+                    messages: [
+                        .unknown: "uninitialized goroutine {id} found during {event}",
+                        .status: "{event} event for goroutine that's not {expected}",
+                        .exists: "tried to create goroutine ({id}) that already exists",
+                        .sequence: "failed to advance {event}: can't make sequence: {have} -> {got}",
+                    ]),
             ],
             transition: nil)
         // GCMarkAssistBegin
@@ -528,7 +680,13 @@ extension EventType {
                 Ordering.Change(
                     resource: .goroutine, target: .current, from: 0, creates: false,
                     to: nil, binds: nil, sequence: nil, mismatch: nil,
-                    range: .begin, isOptional: false, waitWhile: 0),
+                    range: .begin, isOptional: false, waitWhile: 0,
+                    messages: [
+                        .unknown: "encountered event of type {type} without known state for current goroutine {id}",
+                        .status: "{event} event for goroutine that's not {expected}",
+                        .exists: "tried to create goroutine ({id}) that already exists",
+                        .sequence: "failed to advance {event}: can't make sequence: {have} -> {got}",
+                    ]),
             ],
             transition: nil)
         // GCMarkAssistEnd
@@ -538,7 +696,13 @@ extension EventType {
                 Ordering.Change(
                     resource: .goroutine, target: .current, from: 0, creates: false,
                     to: nil, binds: nil, sequence: nil, mismatch: nil,
-                    range: .end, isOptional: false, waitWhile: 0),
+                    range: .end, isOptional: false, waitWhile: 0,
+                    messages: [
+                        .unknown: "encountered event of type {type} without known state for current goroutine {id}",
+                        .status: "{event} event for goroutine that's not {expected}",
+                        .exists: "tried to create goroutine ({id}) that already exists",
+                        .sequence: "failed to advance {event}: can't make sequence: {have} -> {got}",
+                    ]),
             ],
             transition: nil)
         // HeapAlloc
@@ -598,11 +762,23 @@ extension EventType {
                 Ordering.Change(
                     resource: .goroutine, target: .current, from: 1 << 2, creates: false,
                     to: nil, binds: nil, sequence: nil, mismatch: nil,
-                    range: nil, isOptional: true, waitWhile: 0),
+                    range: nil, isOptional: true, waitWhile: 0,
+                    messages: [
+                        .unknown: "event {event} for goroutine ({id}) that doesn't exist",
+                        .status: "{event} event for goroutine that's not {expected}",
+                        .exists: "tried to create goroutine ({id}) that already exists",
+                        .sequence: "failed to advance {event}: can't make sequence: {have} -> {got}",
+                    ]),
                 Ordering.Change(
                     resource: .goroutine, target: .argument(1), from: 0, creates: true,
                     to: .status(4), binds: nil, sequence: nil, mismatch: nil,
-                    range: nil, isOptional: false, waitWhile: 0),
+                    range: nil, isOptional: false, waitWhile: 0,
+                    messages: [
+                        .unknown: "event {event} for goroutine ({id}) that doesn't exist",
+                        .status: "{event} event for goroutine that's not {expected}",
+                        .exists: "tried to create goroutine ({id}) that already exists",
+                        .sequence: "failed to advance {event}: can't make sequence: {have} -> {got}",
+                    ]),
             ],
             transition: Ordering.Transition(resource: .goroutine, target: .argument(1), from: .notExist, to: .waiting))
         // GoStatusStack

@@ -141,6 +141,13 @@ struct SwiftOrderingSection {
             p.line("\(access) let isOptional: Bool")
             p.docComment("The statuses in which the event waits, bit n for raw value n.")
             p.line("\(access) let waitWhile: UInt64")
+            p.docComment("The error text of each failed check, placeholders such as `{event}` and `{id}` unresolved.")
+            p.line("\(access) let messages: [Message: String]")
+        }
+        p.line()
+        p.docComment("A check of a change that can fail, naming the text its error reports.")
+        p.block("\(access) enum Message: UInt8, Hashable, Sendable {") { p in
+            p.line("case " + OrderingMessage.allCases.map(\.rawValue).joined(separator: ", "))
         }
         p.line()
         p.docComment("A change's part in the event's range.")
@@ -204,7 +211,19 @@ struct SwiftOrderingSection {
                 p.indent()
                 p.line("resource: .\(model.resources[change.resource].swiftName), target: \(target(change.target)), from: \(mask(change.from)), creates: \(change.creates),")
                 p.line("to: \(to), binds: \(binds), sequence: \(change.sequence.map { String($0.argument.position) } ?? "nil"), mismatch: \(change.sequence.map { ".\($0.mismatch.rawValue)" } ?? "nil"),")
-                p.line("range: \(change.range.map { ".\($0.rawValue)" } ?? "nil"), isOptional: \(change.optional), waitWhile: \(mask(change.waitWhile))),")
+                p.line("range: \(change.range.map { ".\($0.rawValue)" } ?? "nil"), isOptional: \(change.optional), waitWhile: \(mask(change.waitWhile)),")
+                let messages = OrderingMessage.allCases.compactMap { message in
+                    change.messages[message].map { ".\(message.rawValue): \(p.string($0))" }
+                }
+                if messages.isEmpty {
+                    p.line("messages: [:]),")
+                } else {
+                    p.line("messages: [")
+                    p.indent()
+                    for message in messages { p.line(message + ",") }
+                    p.outdent()
+                    p.line("]),")
+                }
                 p.outdent()
             }
             p.outdent()
