@@ -11,12 +11,14 @@ let package = Package(
         .library(name: "TraceGenCore", targets: ["TraceGenCore"]),
         .library(name: "TraceWire", targets: ["TraceWire"]),
         .library(name: "TraceParser", targets: ["TraceParser"]),
+        .library(name: "TraceAnalysis", targets: ["TraceAnalysis"]),
         .plugin(name: "TraceGenPlugin", targets: ["TraceGenPlugin"]),
         .plugin(name: "GenerateTraceDefinitions", targets: ["GenerateTraceDefinitions"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // The generator pipeline: load → validate → model → render → write.
@@ -48,6 +50,7 @@ let package = Package(
                 "TraceWire",
                 "CommandSupport",
                 "TraceParser",
+                "TraceAnalysis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -58,6 +61,17 @@ let package = Package(
         .target(name: "TraceWire", dependencies: ["TraceV2"]),
         // Orders and validates the events of a trace as Go's internal/trace parser does.
         .target(name: "TraceParser", dependencies: ["TraceWire", "TraceV2"]),
+        // Analyses of the ordered events, equal to Go's internal/trace ones: goroutine and task
+        // summaries, pprof profiles, minimum mutator utilization. Built on TraceParser's public API.
+        // Proto/profile.pb.swift is generated once from Proto/profile.proto and checked in (see the
+        // .proto file), so only the SwiftProtobuf runtime is needed here.
+        .target(
+            name: "TraceAnalysis",
+            dependencies: ["TraceParser", "CZlib", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            exclude: ["Proto/profile.proto"]
+        ),
+        // The system zlib (libz), which gzips the pprof profiles.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         // Build plugin: Swift definitions for every *.tracegen.yaml among a target's sources.
         .plugin(name: "TraceGenPlugin", capability: .buildTool(), dependencies: ["tracegen"]),
         // Command plugin: regenerates checked-in outputs exactly as `tracegen SPEC --output DIR` does.
@@ -83,6 +97,10 @@ let package = Package(
         .testTarget(
             name: "TraceParserTests",
             dependencies: ["TraceParser", "TraceWire", "TraceV2", "TestSupport"]
+        ),
+        .testTarget(
+            name: "TraceAnalysisTests",
+            dependencies: ["TraceAnalysis", "TraceParser", "TraceWire", "TestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,62 @@
+import ArgumentParser
+import CommandSupport
+import Foundation
+import TraceParser
+import TraceWire
+
+/// A byte source that tells a progress line how far the reading has come.
+struct CountingSource<Base: ByteSource>: ByteSource {
+    var base: Base
+    let progress: ProgressLine
+    var count = 0
+
+    mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        let n = try base.read(into: buffer)
+        count += n
+        progress.update(count)
+        return n
+    }
+}
+
+/// What the analysis commands share: one pass over the ordered events of the input, then the
+/// result written to the output. A trace Go's parser rejects gets Go's verdict and exit status 1;
+/// the result of the events before the problem still goes to standard output (or a pipe), but
+/// no output file appears.
+func runAnalysis(trace: String, output: String, feed: (Event) -> Void, result: () throws -> [UInt8]) throws {
+    let (source, inputName) = try openInput(trace)
+    defer { source.close() }
+    let progress = ProgressLine(totalBytes: source.fileSize)
+    var damage: TraceParseError?
+    do {
+        let reader = try TraceReader(source: CountingSource(base: source, progress: progress))
+        do {
+            while let event = try reader.next() { feed(event) }
+        } catch let error as TraceParseError {
+            damage = error
+        }
+        progress.clear()
+    } catch let error as TraceParseError {
+        progress.clear()
+        throw CommandFailure(.input, "\(inputName): \(error)")
+    } catch let error as WireError {
+        progress.clear()
+        throw failure(error, input: inputName, output: output)
+    }
+    let destination = try CommandOutput(path: output)
+    do {
+        try destination.buffer.write(result())
+        if let damage { throw CommandFailure(.input, "\(inputName): \(damage)") }
+        try destination.commit()
+    } catch let error as WireError {
+        destination.discard()
+        throw failure(error, input: inputName, output: output)
+    } catch {
+        destination.discard()
+        throw error
+    }
+}
+
+/// The two output formats of the analyses.
+enum AnalysisFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
