@@ -41,13 +41,19 @@ public enum Footprint {
     /// trace that ends between two events, or between the fields of one, for a complete trace.
     /// For such cuts Go prints the table of the events before the cut, with percentages of the
     /// whole file; so does this. An unknown event type or a cut inside a varint gives no table,
-    /// as in Go. A length past the format's limits (a batch over 64 KiB, a stack over 128
-    /// frames, data over its limit) gives none either, though Go, which checks no limits, may
-    /// still print one.
+    /// as in Go.
+    ///
+    /// Go checks none of the format's length limits either, so neither does this: `reader` is
+    /// switched to ``WireReader/readsPastLimits``, and a batch header declaring more than
+    /// 64 KiB, a stack of more than 128 frames or data longer than its limit is read as Go
+    /// reads it (frames and oversized data are counted, not kept, so memory stays fixed). The
+    /// first such breach is the damage reported, as `gotrace wire` reports it, since it comes
+    /// before anything later in the trace; the table is printed when Go prints one.
     public static func read(_ reader: WireReader) throws -> Outcome {
         var rows = (0..<256).map { Row(type: $0) }
         var events = 0
         let limit = typeLimit(reader.version)
+        reader.readsPastLimits = true
         do {
             while let event = try reader.nextView() {
                 let type = Int(event.type.rawValue)
@@ -55,14 +61,20 @@ public enum Footprint {
                 // Go 1.23 to 1.25 traces stops before the experimental events.
                 if type >= limit { throw WireError.at(offset: event.offset, "invalid event type: \(type)") }
                 rows[type].count += 1
-                rows[type].bytes += encodedSize(event)
+                if let past = reader.pastLimit, past.offset == event.offset {
+                    rows[type].bytes += encodedSize(event, pastLimit: past)
+                } else {
+                    rows[type].bytes += encodedSize(event)
+                }
                 events += 1
             }
         } catch let damage as WireError {
-            guard let size = reader.sizeAtCleanCut else { return Outcome(table: nil, damage: damage) }
-            return Outcome(table: format(&rows, events: events, total: size, version: reader.version), damage: damage)
+            let reported = reader.limitBreach ?? damage
+            guard let size = reader.sizeAtCleanCut else { return Outcome(table: nil, damage: reported) }
+            return Outcome(table: format(&rows, events: events, total: size, version: reader.version), damage: reported)
         }
         let table = format(&rows, events: events, total: reader.offset, version: reader.version)
+        if let breach = reader.limitBreach { return Outcome(table: table, damage: breach) }
         do {
             // Go does not mind a last batch cut between two of its events; `gotrace wire` does.
             try TraceDump.checkLastBatch(reader)
@@ -99,6 +111,17 @@ public enum Footprint {
         if event.type.spec.hasData {
             let length = event.data?.count ?? 0
             size += varintLength(UInt64(length)) + length
+        }
+        return size
+    }
+
+    /// The size Go's tool counts for an event read past a limit, whose view lacks its frames or
+    /// data: those come from what the reader counted for it.
+    static func encodedSize(_ event: WireEventView, pastLimit: (offset: Int, frameBytes: Int, dataLength: Int)) -> Int {
+        var size = 1 + pastLimit.frameBytes
+        for value in event.args { size += varintLength(value) }
+        if event.type.spec.hasData {
+            size += varintLength(UInt64(pastLimit.dataLength)) + pastLimit.dataLength
         }
         return size
     }

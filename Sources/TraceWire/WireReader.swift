@@ -14,9 +14,9 @@ import Darwin
 /// flat run of events, each a type byte, its varint arguments, for stacks the frames, and for
 /// events with data a varint length and the bytes. On top of that it checks what the format
 /// promises: each event type must belong to the header's trace version, and batch sizes, frame
-/// counts and data lengths must stay within ``TraceLimits``. Lengths are checked before anything
-/// is read or allocated for them, and the input is read in fixed-size chunks, so memory does not
-/// grow with the trace.
+/// counts and data lengths must stay within ``TraceLimits`` (unless ``readsPastLimits`` is set).
+/// Lengths are checked before anything is read or allocated for them, and the input is read in
+/// fixed-size chunks, so memory does not grow with the trace.
 ///
 /// Every error is a ``WireError`` with the byte offset of the problem.
 public final class WireReader {
@@ -46,6 +46,24 @@ public final class WireReader {
     /// a trace, counting the events before the cut; a cut inside a varint is an error to Go too
     /// ("unexpected EOF"), and leaves this nil.
     public private(set) var sizeAtCleanCut: Int?
+
+    /// Reads on past the format's length limits, as Go's raw reader does, instead of failing:
+    /// a batch header declaring more than ``TraceLimits/maxBatchSize``, a stack of more than
+    /// ``TraceLimits/maxFramesPerStack`` frames, or data longer than its limit. The first such
+    /// breach is kept in ``limitBreach``; an event read past a limit comes without the part over
+    /// it (see ``pastLimit``). Off by default: `gotrace footprint` is the one reader that needs it.
+    public var readsPastLimits = false
+
+    /// The error reading would have failed with at the first limit breach, when
+    /// ``readsPastLimits`` is set; nil while no limit has been broken.
+    public private(set) var limitBreach: WireError?
+
+    /// The last event read past a limit: its offset, the sum of the shortest encodings of its
+    /// frames' values (none of which are in its view's arguments), and the length of its data
+    /// as Go's raw reader counts it (its bytes are skipped, not kept; a length of 2^63 or more
+    /// is none to Go, which takes it as a negative count). Set only with ``readsPastLimits``;
+    /// compare the offset with the current view's to know whether it applies.
+    public private(set) var pastLimit: (offset: Int, frameBytes: Int, dataLength: Int)?
 
     /// The most bytes the fixed part of any event can take: the type byte and its varints.
     private let headRoom = 1 + EventTable.shared.maxArgCount * WireReader.maxVarintLength
@@ -185,14 +203,18 @@ public final class WireReader {
         var count = row.argCount
         if byte == EventType.eventBatch.rawValue {
             if args[3] > UInt64(TraceLimits.maxBatchSize) {
-                throw WireError.at(offset: eventOffset, "batch size \(args[3]) is larger than the limit of \(TraceLimits.maxBatchSize) bytes")
+                let error = WireError.at(offset: eventOffset, "batch size \(args[3]) is larger than the limit of \(TraceLimits.maxBatchSize) bytes")
+                guard readsPastLimits else { throw error }
+                if limitBreach == nil { limitBreach = error }
             }
-            lastBatch = (eventOffset, Int(args[3]), bufferBase + position)
+            lastBatch = (eventOffset, Int(clamping: args[3]), bufferBase + position)
         }
         if row.isStack {
             let frames = args[1]
             guard frames <= UInt64(TraceLimits.maxFramesPerStack) else {
-                throw WireError.at(offset: eventOffset, "stack has \(frames) frames, more than the limit of \(TraceLimits.maxFramesPerStack)")
+                let error = WireError.at(offset: eventOffset, "stack has \(frames) frames, more than the limit of \(TraceLimits.maxFramesPerStack)")
+                guard readsPastLimits else { throw error }
+                return try finishPastLimits(byte, at: eventOffset, breach: error)
             }
             let values = Int(frames) * 4
             if end - position < values * Self.maxVarintLength {
@@ -208,7 +230,17 @@ public final class WireReader {
             let lengthOffset = bufferBase + position
             let length = try varint(eventOffset)
             guard length <= UInt64(row.maxDataSize) else {
-                throw WireError.at(offset: lengthOffset, "\(name(byte)) data of \(length) bytes is longer than the limit of \(row.maxDataSize)")
+                let error = WireError.at(offset: lengthOffset, "\(name(byte)) data of \(length) bytes is longer than the limit of \(row.maxDataSize)")
+                guard readsPastLimits else { throw error }
+                if limitBreach == nil { limitBreach = error }
+                try skipData(length, byte, at: eventOffset)
+                pastLimit = (eventOffset, 0, length > UInt64(Int.max) ? 0 : Int(length))
+                return WireEventView(
+                    type: row.type,
+                    offset: eventOffset,
+                    args: UnsafeBufferPointer(start: args, count: count),
+                    data: nil
+                )
             }
             let size = Int(length)
             if end - position < size, try refill(size) < size {
@@ -226,6 +258,53 @@ public final class WireReader {
             args: UnsafeBufferPointer(start: args, count: count),
             data: data
         )
+    }
+
+    /// Finishes a stack over the frame limit the way Go's raw reader does, with
+    /// ``readsPastLimits`` set: it reads every frame value the header announces (none if the
+    /// count is 2^63 or more, which Go takes as negative) without keeping them, so memory stays
+    /// fixed and time follows the bytes actually read. The view holds the stack's own arguments
+    /// only; ``pastLimit`` has the size of the frames.
+    @inline(never)
+    private func finishPastLimits(_ byte: UInt8, at eventOffset: Int, breach: WireError) throws -> WireEventView {
+        if limitBreach == nil { limitBreach = breach }
+        let row = rows[Int(byte)]
+        let frames = args[1]
+        var frameBytes = 0
+        if frames <= UInt64(Int.max) {
+            var remaining = frames
+            while remaining > 0 {
+                for _ in 0..<4 {
+                    let value = try varint(eventOffset)
+                    frameBytes += value == 0 ? 1 : (70 - value.leadingZeroBitCount) / 7
+                }
+                remaining -= 1
+            }
+        }
+        pastLimit = (eventOffset, frameBytes, 0)
+        return WireEventView(
+            type: row.type,
+            offset: eventOffset,
+            args: UnsafeBufferPointer(start: args, count: row.argCount),
+            data: nil
+        )
+    }
+
+    /// Skips `length` bytes of data over its limit, a buffer's worth at a time, without keeping
+    /// them; a length of 2^63 or more skips nothing, as Go reads no bytes for it. The input
+    /// ending among the bytes is a clean cut, as for data within the limit.
+    private func skipData(_ length: UInt64, _ byte: UInt8, at eventOffset: Int) throws {
+        guard length <= UInt64(Int.max) else { return }
+        var remaining = Int(length)
+        while remaining > 0 {
+            if end == position, try refill(min(remaining, capacity)) == 0 {
+                sizeAtCleanCut = bufferBase + end
+                throw truncated(byte, at: eventOffset)
+            }
+            let step = min(remaining, end - position)
+            position += step
+            remaining -= step
+        }
     }
 
     /// The trace's last batch, when the trace ends before the batch's declared size is reached:

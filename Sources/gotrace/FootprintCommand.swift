@@ -13,7 +13,9 @@ struct FootprintCommand: ParsableCommand {
             counts come out in the order Go's unstable sort leaves them. Errors name the byte \
             offset: `FILE: offset N: message`, exit status 1. A trace cut where Go's tool still \
             prints a table (between events, or between the fields of one) gets that table first, \
-            then the error.
+            then the error. Like Go's tool, footprint reads past the format's length limits (a \
+            batch over 64 KiB, a stack over 128 frames, data over its limit), printing the table \
+            and then the first breach as `gotrace wire` reports it.
 
             Example:
               gotrace footprint app.trace
