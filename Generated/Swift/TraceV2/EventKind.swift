@@ -235,8 +235,8 @@ extension EventType {
             public let isOptional: Bool
             /// The statuses in which the event waits, bit n for raw value n.
             public let waitWhile: UInt64
-            /// The error text of each failed check, placeholders such as `{event}` and `{id}`
-            /// unresolved.
+            /// The error text of each failed check, with placeholders such as `{event}` and
+            /// `{id}` left to fill in.
             public let messages: [Message: String]
         }
 

@@ -141,7 +141,7 @@ struct SwiftOrderingSection {
             p.line("\(access) let isOptional: Bool")
             p.docComment("The statuses in which the event waits, bit n for raw value n.")
             p.line("\(access) let waitWhile: UInt64")
-            p.docComment("The error text of each failed check, placeholders such as `{event}` and `{id}` unresolved.")
+            p.docComment("The error text of each failed check, with placeholders such as `{event}` and `{id}` left to fill in.")
             p.line("\(access) let messages: [Message: String]")
         }
         p.line()
