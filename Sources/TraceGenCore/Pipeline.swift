@@ -24,6 +24,7 @@ public enum TraceGen {
         return GoRenderer(model: model, context: context).render()
             + [GoKindTableFile(model: model).generate(context: context)]
             + (model.statesOrdering ? [GoOrderingFile(model: model).generate(context: context)] : [])
+            + (GoStateTransitionFile.applies(to: model) ? [GoStateTransitionFile(model: model).generate(context: context)] : [])
             + SwiftRenderer(model: model, context: context).render()
             + DocsRenderer(model: model, context: context).render()
     }

@@ -153,51 +153,56 @@ public struct Event {
         var stack: UInt64?
     }
 
+    /// The transition the spec states for the event's type, or its handler's for the types whose
+    /// handler decides it.
     var rawTransition: RawTransition? {
-        let g = context.goroutine
-        func go(_ id: Int64, _ from: GoState, _ to: GoState) -> RawTransition {
-            RawTransition(isProc: false, id: id, from: from.rawValue, to: to.rawValue)
+        let table = KindTable.shared
+        guard let transition = table.transitions[Int(code)] else {
+            guard case .handler(let handler) = table.rows[Int(code)].ordering.mode else { return nil }
+            return handlerTransition(handler)
         }
-        func proc(_ id: Int64, _ from: ProcState, _ to: ProcState) -> RawTransition {
-            RawTransition(isProc: true, id: id, from: from.rawValue, to: to.rawValue)
+        let isProc = transition.resource == .proc
+        let id: Int64 = switch transition.target {
+        case .current: isProc ? context.proc : context.goroutine
+        case .argument(let position): Int64(bitPattern: args[position - 1])
         }
-        switch EventType(rawValue: code) {
-        case .procStart: return proc(Int64(bitPattern: args[0]), .idle, .running)
-        case .procStop: return proc(context.proc, .running, .idle)
-        case .procSteal:
-            let before: ProcState = args[3] == UInt64(ProcStatus.syscallAbandoned.rawValue) ? .idle : .running
-            return proc(Int64(bitPattern: args[0]), before, .idle)
+        var raw = RawTransition(isProc: isProc, id: id, from: Self.stateValue(transition.from, isProc: isProc),
+                                to: Self.stateValue(transition.to, isProc: isProc))
+        raw.reason = transition.reason.map { args[$0 - 1] }
+        switch transition.stack {
+        case .event?: raw.stack = stackID
+        case .argument(let position)?: raw.stack = args[position - 1]
+        case nil: break
+        }
+        return raw
+    }
+
+    /// The raw value of a state of the spec, as the goroutine or proc state of that name.
+    private static func stateValue(_ state: EventType.Ordering.State, isProc: Bool) -> UInt8 {
+        isProc ? (ProcState(state) ?? .undetermined).rawValue : (GoState(state) ?? .undetermined).rawValue
+    }
+
+    /// The transitions that the events of a handler report, from what the handler recorded in
+    /// their argument slots while it ordered them.
+    private func handlerTransition(_ handler: EventType.Ordering.Handler) -> RawTransition? {
+        switch handler {
         case .procStatus:
+            // The handler keeps the state it found the P in after the status.
             return RawTransition(isProc: true, id: Int64(bitPattern: args[0]), from: UInt8(truncatingIfNeeded: args[2]),
                                  to: ProcState(wire: UInt8(truncatingIfNeeded: args[1])).rawValue)
-        case .goCreate, .goCreateBlocked:
-            var transition = go(Int64(bitPattern: args[0]), .notExist, code == EventType.goCreate.rawValue ? .runnable : .waiting)
-            transition.stack = args[1]
-            return transition
-        case .goCreateSyscall: return go(Int64(bitPattern: args[0]), .notExist, .syscall)
-        case .goStart: return go(Int64(bitPattern: args[0]), .runnable, .running)
-        case .goDestroy: return go(g, .running, .notExist)
-        case .goDestroySyscall: return go(g, .syscall, .notExist)
-        case .goStop, .goBlock:
-            var transition = go(g, .running, code == EventType.goStop.rawValue ? .runnable : .waiting)
-            transition.reason = args[0]
-            transition.stack = stackID
-            return transition
-        case .goUnblock, .goSwitch, .goSwitchDestroy: return go(Int64(bitPattern: args[0]), .waiting, .runnable)
-        case .goSyscallBegin:
-            var transition = go(g, .running, .syscall)
-            transition.stack = stackID
-            return transition
-        case .goSyscallEnd: return go(g, .syscall, .running)
-        case .goSyscallEndBlocked: return go(g, .syscall, .runnable)
-        case .goStatus, .goStatusStack:
+        case .procSteal:
+            // The handler keeps the status the P had; one seen only as abandoned was reported idle.
+            let before: ProcState = args[3] == UInt64(ProcStatus.syscallAbandoned.rawValue) ? .idle : .running
+            return RawTransition(isProc: true, id: Int64(bitPattern: args[0]), from: before.rawValue, to: ProcState.idle.rawValue)
+        case .goStatus:
+            // The handler packs the state it found the goroutine in above the status.
             let packed = args[2]
-            var transition = RawTransition(isProc: false, id: Int64(bitPattern: args[0]),
-                                           from: UInt8(truncatingIfNeeded: packed >> 32),
-                                           to: GoState(wire: UInt8(truncatingIfNeeded: packed & 0xffff_ffff)).rawValue)
-            transition.stack = stackID
-            return transition
-        default: return nil
+            var raw = RawTransition(isProc: false, id: Int64(bitPattern: args[0]), from: UInt8(truncatingIfNeeded: packed >> 32),
+                                    to: GoState(wire: UInt8(truncatingIfNeeded: packed & 0xffff_ffff)).rawValue)
+            raw.stack = stackID
+            return raw
+        default:
+            return nil
         }
     }
 }

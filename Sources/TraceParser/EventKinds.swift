@@ -251,6 +251,9 @@ struct KindTable: @unchecked Sendable {
     let metricNames: [String]
     /// The range each range type belongs to, from `EventType.range`.
     let ranges: [RangeName?]
+    /// The state change each state-transition type reports, from `EventType.ordering`; nil where
+    /// the type's handler reports it.
+    let transitions: [EventType.Ordering.Transition?]
 
     static let shared = KindTable()
 
@@ -258,6 +261,7 @@ struct KindTable: @unchecked Sendable {
         var rows = [Row](repeating: Row(), count: 256)
         var metricNames = [String](repeating: "", count: 256)
         var ranges = [RangeName?](repeating: nil, count: 256)
+        var transitions = [EventType.Ordering.Transition?](repeating: nil, count: 256)
         var steps: [OrderingStep] = []
         var stepMessages: [[EventType.Ordering.Message: String]] = []
         for type in EventType.allCases {
@@ -268,6 +272,7 @@ struct KindTable: @unchecked Sendable {
             stepMessages += type.ordering.changes.map(\.messages)
             metricNames[code] = type.metric ?? ""
             ranges[code] = type.range.map { RangeName($0, of: type) }
+            transitions[code] = type.kind == .stateTransition ? type.ordering.transition : nil
         }
         rows[Int(syncEventCode)] = Row(kind: .sync)
         self.rows = .allocate(capacity: 256)
@@ -277,6 +282,7 @@ struct KindTable: @unchecked Sendable {
         self.stepMessages = stepMessages
         self.metricNames = metricNames
         self.ranges = ranges
+        self.transitions = transitions
     }
 
     private static func plan(_ ordering: EventType.Ordering, timed: Bool, firstStep: Int) -> OrderingPlan {

@@ -113,3 +113,33 @@ public struct ResourceID: Hashable, Sendable, CustomStringConvertible {
         kind == .none ? kind.description : "\(kind)(\(id))"
     }
 }
+
+extension GoState {
+    /// The goroutine state of the spec's ordering state with the same name; nil for a state only
+    /// Ps have.
+    init?(_ state: EventType.Ordering.State) {
+        switch state {
+        case .undetermined: self = .undetermined
+        case .notExist: self = .notExist
+        case .runnable: self = .runnable
+        case .running: self = .running
+        case .waiting: self = .waiting
+        case .syscall: self = .syscall
+        case .idle: return nil
+        }
+    }
+}
+
+extension ProcState {
+    /// The P state of the spec's ordering state with the same name; nil for a state only
+    /// goroutines have.
+    init?(_ state: EventType.Ordering.State) {
+        switch state {
+        case .undetermined: self = .undetermined
+        case .notExist: self = .notExist
+        case .running: self = .running
+        case .idle: self = .idle
+        case .runnable, .waiting, .syscall: return nil
+        }
+    }
+}

@@ -107,7 +107,7 @@ let diffOrderingEdits: [(replace: String, with: String)] = [
             statuses: goStatuses
             states: [Undetermined, NotExist, Running]
             absent: NotExist
-            go: {context: G, none: NoGoroutine, id: GoID, table: gStates, state: gState}
+            go: {context: G, none: NoGoroutine, id: GoID, table: gStates, state: gState, makeTransition: MakeGoStateTransition, statePrefix: Go}
             messages:
               unknown: "no goroutine {id}"
               status: "goroutine {id} not {expected}"

@@ -13,6 +13,7 @@ import Testing
 @Suite(.serialized) struct GoOrderingTests {
     /// The hand-written declarations the generated files replace, as the harness reports them.
     static let replaced = """
+        Event.StateTransition
         ordering.advanceAllocFree
         ordering.advanceAnnotation
         ordering.advanceGCSweepActive
@@ -39,13 +40,13 @@ import Testing
 
     @Test func generatedOrderingPassesGoOwnTestsAndOneChangedWordFailsThem() throws {
         let gofmt = URL(fileURLWithPath: Repo.go).deletingLastPathComponent().appendingPathComponent("gofmt").path
-        let format = run([gofmt, "-l", Repo.path("Generated/Go/trace")])
+        let format = run([gofmt, "-l", Repo.path("Generated/Go/trace"), Repo.path("Handlers/Go/trace")])
         #expect(format.status == 0 && format.stdout.isEmpty, "gofmt would change: \(format.stdout)\(format.stderr)")
 
         let kinds = try String(contentsOfFile: Repo.path("Generated/Go/trace/eventkinds.go"), encoding: .utf8)
         let goroot = try GoParserKindTableTests.PatchedGoroot(kindTable: kinds, replacingDeclarations: true)
-        let replace = run([Repo.go, "run", Repo.path("Tests/GoHarness/replace/main.go"), goroot.src + "/internal/trace",
-                           Repo.path("Generated/Go/trace/eventkinds.go"), Repo.path("Generated/Go/trace/ordering.go")],
+        let generated = ["eventkinds.go", "ordering.go", "statetransition.go"].map { Repo.path("Generated/Go/trace/\($0)") }
+        let replace = run([Repo.go, "run", Repo.path("Tests/GoHarness/replace/main.go"), goroot.src + "/internal/trace"] + generated + (try Self.handwrittenGo()),
                           environment: Repo.goEnvironment)
         try #require(replace.status == 0, "replace: \(replace.stderr)")
         #expect(replace.stdout == Self.replaced)
@@ -61,7 +62,7 @@ import Testing
         // One word of one rule: GoBlock leaves its goroutine Runnable instead of Waiting. No
         // GoUnblock can follow, so Go's parser gets stuck on every real trace.
         var text = try String(contentsOfFile: Repo.path("Specs/v2.yaml"), encoding: .utf8)
-        let right = "{resource: goroutine, of: current, from: [Running], to: Waiting, thread: unbind}"
+        let right = "{resource: goroutine, of: current, from: [Running], to: Waiting, thread: unbind, reason: reason_string, stack: stack}"
         try #require(text.components(separatedBy: right).count == 2, "GoBlock's change in Specs/v2.yaml changed shape")
         text = text.replacingOccurrences(of: right, with: right.replacingOccurrences(of: "to: Waiting", with: "to: Runnable"))
         let spec = try TraceGen.loadSpec(data: Data(text.utf8), file: "wrong.yaml")
@@ -71,6 +72,13 @@ import Testing
         let failing = goroot.goCommand(["test", "-short", "-run", "^TestReaderGolden$", "internal/trace"])
         #expect(failing.status != 0)
         #expect(failing.stdout.contains("--- FAIL: TestReaderGolden"), "\(failing.stdout)\(failing.stderr)")
+    }
+
+    /// The hand-written Go that goes in with the generated files: the state transitions of the
+    /// events whose handler decides them.
+    static func handwrittenGo() throws -> [String] {
+        let folder = Repo.path("Handlers/Go/trace")
+        return try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".go") }.sorted().map { folder + "/" + $0 }
     }
 
     /// The harness cuts what it is told to, with doc comments, and the handlers left unused.

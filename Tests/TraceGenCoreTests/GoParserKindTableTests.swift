@@ -24,15 +24,23 @@ import Testing
 
         /// `kindTable` is the text of the generated kind table file. With `replacingDeclarations`,
         /// only the generated tracev2 package goes in, and the caller puts the parser's files in place.
-        init(kindTable: String, replacingDeclarations: Bool = false) throws {
+        /// `tracev2` replaces the repository's generated tables package, for a spec of the test's own.
+        init(kindTable: String, replacingDeclarations: Bool = false, tracev2 files: [GeneratedFile]? = nil) throws {
             let copy = run(["/bin/cp", "-a", Repo.goroot, goroot.path])
             try #require(copy.status == 0, "copying GOROOT failed: \(copy.stderr)")
             let tracev2 = goroot.appendingPathComponent("src/internal/trace/tracev2")
             for name in ["events.go", "spec.go", "doc.go"] {
                 try FileManager.default.removeItem(at: tracev2.appendingPathComponent(name))
             }
-            for name in try FileManager.default.contentsOfDirectory(atPath: Repo.path("Generated/Go/tracev2")) {
-                try FileManager.default.copyItem(atPath: Repo.path("Generated/Go/tracev2/\(name)"), toPath: tracev2.appendingPathComponent(name).path)
+            if let files {
+                for file in files {
+                    let name = URL(fileURLWithPath: file.path).lastPathComponent
+                    try file.contents.write(to: tracev2.appendingPathComponent(name), atomically: true, encoding: .utf8)
+                }
+            } else {
+                for name in try FileManager.default.contentsOfDirectory(atPath: Repo.path("Generated/Go/tracev2")) {
+                    try FileManager.default.copyItem(atPath: Repo.path("Generated/Go/tracev2/\(name)"), toPath: tracev2.appendingPathComponent(name).path)
+                }
             }
             if replacingDeclarations { return }
             let parser = goroot.appendingPathComponent("src/internal/trace")

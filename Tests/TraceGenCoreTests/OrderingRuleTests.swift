@@ -30,7 +30,7 @@ let orderingSpec: String = {
             statuses: goStatuses
             states: [Undetermined, NotExist, Running, Waiting]
             absent: NotExist
-            go: {context: G, none: NoGoroutine, id: GoID, table: gStates, state: gState}
+            go: {context: G, none: NoGoroutine, id: GoID, table: gStates, state: gState, makeTransition: MakeGoStateTransition, statePrefix: Go}
             messages:
               unknown: "no goroutine {id} for {event}"
               status: "{event}: goroutine not {expected}"
@@ -188,7 +188,23 @@ let orderingSpec: String = {
         RuleCase(rule: "go names are identifiers", replace: "go: {context: M,", with: "go: {context: ‸M-1,",
                  message: "go context 'M-1' of resource thread must be a Go identifier"),
         RuleCase(rule: "change keys are known", replace: "range: begin}", with: "range: begin, ‸colour: red}",
-                 message: "unknown key 'colour' in change 1 of event 'Begin' (expected one of 'resource', 'of', 'from', 'to', 'thread', 'seq', 'range', 'optional', 'waitWhile', 'messages')"),
+                 message: "unknown key 'colour' in change 1 of event 'Begin' (expected one of 'resource', 'of', 'from', 'to', 'thread', 'seq', 'range', 'optional', 'waitWhile', 'messages', 'reason', 'stack')"),
+        RuleCase(rule: "a transition's reason is an argument", replace: "to: Running, thread: bind}", with: "to: Running, thread: bind, reason: ‸why}",
+                 message: "reason 'why' of change 1 of GoStart is not an argument of GoStart"),
+        RuleCase(rule: "a transition's reason is a string argument", replace: "to: Running, thread: bind}", with: "to: Running, thread: bind, reason: ‸g_seq}",
+                 message: "reason 'g_seq' of change 1 of GoStart is not one of GoStart's string arguments"),
+        RuleCase(rule: "a transition's stack is a stack argument", replace: "to: Running, thread: bind}", with: "to: Running, thread: bind, stack: ‸g}",
+                 message: "stack 'g' of change 1 of GoStart is not one of GoStart's stack arguments"),
+        RuleCase(rule: "only the reported change has a reason or stack", replace: "- {resource: goroutine, of: current, range: begin}", with: "- {resource: goroutine, of: current, range: begin, stack: ‸stack}",
+                 message: "change 1 of Begin gives a stack, but only the change a state transition reports (its resource, with 'to') has one"),
+        RuleCase(rule: "a transition's statuses are reported as one state", replace: "from: [Waiting], to: Running", with: "from: ‸[Waiting, Bad], to: Running",
+                 message: "state transition GoStart accepts statuses its goroutine reports as different states (Waiting, Undetermined), so a parsed event cannot say which it left; name a handler that reports it"),
+        RuleCase(rule: "a transition lists the statuses it leaves", replace: "- {resource: goroutine, of: g, seq: {arg: g_seq, mismatch: wait}, from: [Waiting], to: Running, thread: bind}",
+                 with: "- ‸{resource: goroutine, of: g, seq: {arg: g_seq, mismatch: wait}, to: Running, thread: bind}",
+                 message: "state transition GoStart accepts its goroutine in any status, so a parsed event cannot say which state it left; list the statuses in 'from' or name a handler"),
+        RuleCase(rule: "a resource that parsed events report names its Go transition", replace: "go: {context: G, none: NoGoroutine, id: GoID, table: gStates, state: gState, makeTransition: MakeGoStateTransition, statePrefix: Go}",
+                 with: "go: ‸{context: G, none: NoGoroutine, id: GoID, table: gStates, state: gState, statePrefix: Go}",
+                 message: "resource goroutine changes state in parsed events such as GoStart, so its go names must include 'makeTransition'"),
     ]
 
     @Test(arguments: rules)

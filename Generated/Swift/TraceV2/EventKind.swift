@@ -256,6 +256,20 @@ extension EventType {
             public let target: Target
             public let from: State
             public let to: State
+            /// The position of the string argument that gives the reason (the time delta
+            /// included).
+            public let reason: Int?
+            /// Where the stack reported with the change comes from.
+            public let stack: StackSource?
+        }
+
+        /// Where a state transition's stack comes from.
+        public enum StackSource: Hashable, Sendable {
+            /// The event's own stack; none when the trace gives the empty stack.
+            case event
+            /// The stack argument at this position (the time delta included), even when it is
+            /// the empty stack.
+            case argument(Int)
         }
 
         /// Whether the event is ordered at all, by this data, or by a handler.
@@ -303,7 +317,8 @@ extension EventType {
                         .sequence: "failed to advance {event}: can't make sequence: {have} -> {got}",
                     ]),
             ],
-            transition: Ordering.Transition(resource: .proc, target: .argument(1), from: .idle, to: .running))
+            transition: Ordering.Transition(
+                resource: .proc, target: .argument(1), from: .idle, to: .running, reason: nil, stack: nil))
         // ProcStop
         table[11] = Ordering(
             mode: .data, context: [.must, .must, .may], checksContextLast: true,
@@ -319,7 +334,8 @@ extension EventType {
                         .sequence: "failed to advance {event}: can't make sequence: {have} -> {got}",
                     ]),
             ],
-            transition: Ordering.Transition(resource: .proc, target: .current, from: .running, to: .idle))
+            transition: Ordering.Transition(
+                resource: .proc, target: .current, from: .running, to: .idle, reason: nil, stack: nil))
         // ProcSteal
         table[12] = Ordering(
             mode: .handler(.procSteal), context: [.must, .may, .may], checksContextLast: false,
@@ -335,7 +351,7 @@ extension EventType {
                         .sequence: "failed to advance {event}: can't make sequence: {have} -> {got}",
                     ]),
             ],
-            transition: Ordering.Transition(resource: .proc, target: .argument(1), from: .running, to: .idle))
+            transition: nil)
         // ProcStatus
         table[13] = Ordering(
             mode: .handler(.procStatus), context: [.may, .may, .may], checksContextLast: false,
@@ -366,7 +382,8 @@ extension EventType {
                         .sequence: "failed to advance {event}: can't make sequence: {have} -> {got}",
                     ]),
             ],
-            transition: Ordering.Transition(resource: .goroutine, target: .argument(1), from: .notExist, to: .runnable))
+            transition: Ordering.Transition(
+                resource: .goroutine, target: .argument(1), from: .notExist, to: .runnable, reason: nil, stack: .argument(2)))
         // GoCreateSyscall
         table[15] = Ordering(
             mode: .data, context: [.must, .may, .mustNot], checksContextLast: false,
@@ -382,7 +399,8 @@ extension EventType {
                         .sequence: "failed to advance {event}: can't make sequence: {have} -> {got}",
                     ]),
             ],
-            transition: Ordering.Transition(resource: .goroutine, target: .argument(1), from: .notExist, to: .syscall))
+            transition: Ordering.Transition(
+                resource: .goroutine, target: .argument(1), from: .notExist, to: .syscall, reason: nil, stack: nil))
         // GoStart
         table[16] = Ordering(
             mode: .data, context: [.must, .must, .mustNot], checksContextLast: false,
@@ -398,7 +416,8 @@ extension EventType {
                         .sequence: "failed to advance {event}: can't make sequence: {have} -> {got}",
                     ]),
             ],
-            transition: Ordering.Transition(resource: .goroutine, target: .argument(1), from: .runnable, to: .running))
+            transition: Ordering.Transition(
+                resource: .goroutine, target: .argument(1), from: .runnable, to: .running, reason: nil, stack: nil))
         // GoDestroy
         table[17] = Ordering(
             mode: .data, context: [.must, .must, .must], checksContextLast: false,
@@ -414,7 +433,8 @@ extension EventType {
                         .sequence: "failed to advance {event}: can't make sequence: {have} -> {got}",
                     ]),
             ],
-            transition: Ordering.Transition(resource: .goroutine, target: .current, from: .running, to: .notExist))
+            transition: Ordering.Transition(
+                resource: .goroutine, target: .current, from: .running, to: .notExist, reason: nil, stack: nil))
         // GoDestroySyscall
         table[18] = Ordering(
             mode: .handler(.goDestroySyscall), context: [.must, .may, .must], checksContextLast: false,
@@ -430,7 +450,8 @@ extension EventType {
                         .sequence: "failed to advance {event}: can't make sequence: {have} -> {got}",
                     ]),
             ],
-            transition: Ordering.Transition(resource: .goroutine, target: .current, from: .syscall, to: .notExist))
+            transition: Ordering.Transition(
+                resource: .goroutine, target: .current, from: .syscall, to: .notExist, reason: nil, stack: nil))
         // GoStop
         table[19] = Ordering(
             mode: .data, context: [.must, .must, .must], checksContextLast: false,
@@ -446,7 +467,8 @@ extension EventType {
                         .sequence: "failed to advance {event}: can't make sequence: {have} -> {got}",
                     ]),
             ],
-            transition: Ordering.Transition(resource: .goroutine, target: .current, from: .running, to: .runnable))
+            transition: Ordering.Transition(
+                resource: .goroutine, target: .current, from: .running, to: .runnable, reason: 1, stack: .event))
         // GoBlock
         table[20] = Ordering(
             mode: .data, context: [.must, .must, .must], checksContextLast: false,
@@ -462,7 +484,8 @@ extension EventType {
                         .sequence: "failed to advance {event}: can't make sequence: {have} -> {got}",
                     ]),
             ],
-            transition: Ordering.Transition(resource: .goroutine, target: .current, from: .running, to: .waiting))
+            transition: Ordering.Transition(
+                resource: .goroutine, target: .current, from: .running, to: .waiting, reason: 1, stack: .event))
         // GoUnblock
         table[21] = Ordering(
             mode: .data, context: [.may, .may, .may], checksContextLast: false,
@@ -478,7 +501,8 @@ extension EventType {
                         .sequence: "failed to advance {event}: can't make sequence: {have} -> {got}",
                     ]),
             ],
-            transition: Ordering.Transition(resource: .goroutine, target: .argument(1), from: .waiting, to: .runnable))
+            transition: Ordering.Transition(
+                resource: .goroutine, target: .argument(1), from: .waiting, to: .runnable, reason: nil, stack: nil))
         // GoSyscallBegin
         table[22] = Ordering(
             mode: .data, context: [.must, .must, .must], checksContextLast: false,
@@ -504,7 +528,8 @@ extension EventType {
                         .sequence: "failed to advance {event}: can't make sequence: {have} -> {got}",
                     ]),
             ],
-            transition: Ordering.Transition(resource: .goroutine, target: .current, from: .running, to: .syscall))
+            transition: Ordering.Transition(
+                resource: .goroutine, target: .current, from: .running, to: .syscall, reason: nil, stack: .event))
         // GoSyscallEnd
         table[23] = Ordering(
             mode: .data, context: [.must, .must, .must], checksContextLast: false,
@@ -530,7 +555,8 @@ extension EventType {
                         .sequence: "failed to advance {event}: can't make sequence: {have} -> {got}",
                     ]),
             ],
-            transition: Ordering.Transition(resource: .goroutine, target: .current, from: .syscall, to: .running))
+            transition: Ordering.Transition(
+                resource: .goroutine, target: .current, from: .syscall, to: .running, reason: nil, stack: nil))
         // GoSyscallEndBlocked
         table[24] = Ordering(
             mode: .data, context: [.must, .may, .must], checksContextLast: false,
@@ -556,7 +582,8 @@ extension EventType {
                         .sequence: "failed to advance {event}: can't make sequence: {have} -> {got}",
                     ]),
             ],
-            transition: Ordering.Transition(resource: .goroutine, target: .current, from: .syscall, to: .runnable))
+            transition: Ordering.Transition(
+                resource: .goroutine, target: .current, from: .syscall, to: .runnable, reason: nil, stack: nil))
         // GoStatus
         table[25] = Ordering(
             mode: .handler(.goStatus), context: [.may, .may, .may], checksContextLast: false,
@@ -748,13 +775,37 @@ extension EventType {
         // GoSwitch
         table[45] = Ordering(
             mode: .handler(.goSwitch), context: [.may, .may, .may], checksContextLast: false,
-            changes: [],
-            transition: nil)
+            changes: [
+                Ordering.Change(
+                    resource: .goroutine, target: .argument(1), from: 1 << 4, creates: false,
+                    to: .status(1), binds: nil, sequence: 2, mismatch: .wait,
+                    range: nil, isOptional: false, waitWhile: 0,
+                    messages: [
+                        .unknown: "event {event} for goroutine ({id}) that doesn't exist",
+                        .status: "{event} event for goroutine that's not {expected}",
+                        .exists: "tried to create goroutine ({id}) that already exists",
+                        .sequence: "failed to advance {event}: can't make sequence: {have} -> {got}",
+                    ]),
+            ],
+            transition: Ordering.Transition(
+                resource: .goroutine, target: .argument(1), from: .waiting, to: .runnable, reason: nil, stack: nil))
         // GoSwitchDestroy
         table[46] = Ordering(
             mode: .handler(.goSwitch), context: [.may, .may, .may], checksContextLast: false,
-            changes: [],
-            transition: nil)
+            changes: [
+                Ordering.Change(
+                    resource: .goroutine, target: .argument(1), from: 1 << 4, creates: false,
+                    to: .status(1), binds: nil, sequence: 2, mismatch: .wait,
+                    range: nil, isOptional: false, waitWhile: 0,
+                    messages: [
+                        .unknown: "event {event} for goroutine ({id}) that doesn't exist",
+                        .status: "{event} event for goroutine that's not {expected}",
+                        .exists: "tried to create goroutine ({id}) that already exists",
+                        .sequence: "failed to advance {event}: can't make sequence: {have} -> {got}",
+                    ]),
+            ],
+            transition: Ordering.Transition(
+                resource: .goroutine, target: .argument(1), from: .waiting, to: .runnable, reason: nil, stack: nil))
         // GoCreateBlocked
         table[47] = Ordering(
             mode: .data, context: [.must, .must, .may], checksContextLast: false,
@@ -780,7 +831,8 @@ extension EventType {
                         .sequence: "failed to advance {event}: can't make sequence: {have} -> {got}",
                     ]),
             ],
-            transition: Ordering.Transition(resource: .goroutine, target: .argument(1), from: .notExist, to: .waiting))
+            transition: Ordering.Transition(
+                resource: .goroutine, target: .argument(1), from: .notExist, to: .waiting, reason: nil, stack: .argument(2)))
         // GoStatusStack
         table[48] = Ordering(
             mode: .handler(.goStatus), context: [.may, .may, .may], checksContextLast: false,

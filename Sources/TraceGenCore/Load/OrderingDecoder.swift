@@ -4,10 +4,10 @@ import Yams
 /// Shapes and types only; what the names refer to is the validator's question.
 extension SpecDecoder {
     static let resourceKeys = ["name", "description", "argType", "statuses", "states", "absent", "go", "messages"]
-    static let goResourceKeys = ["context", "none", "id", "table", "state"]
+    static let goResourceKeys = ["context", "none", "id", "table", "state", "makeTransition", "statePrefix"]
     static let handlerKeys = ["name", "description"]
     static let orderingKeys = ["context", "checkContext", "handler", "changes"]
-    static let changeKeys = ["resource", "of", "from", "to", "thread", "seq", "range", "optional", "waitWhile", "messages"]
+    static let changeKeys = ["resource", "of", "from", "to", "thread", "seq", "range", "optional", "waitWhile", "messages", "reason", "stack"]
     static let sequenceKeys = ["arg", "mismatch"]
 
     static func resource(_ reader: inout YAMLReader, _ node: Node, _ index: Int) -> ResourceDecl? {
@@ -28,8 +28,12 @@ extension SpecDecoder {
             let id = reader.string(&g, "id", in: inGo, required: false)
             let table = reader.string(&g, "table", in: inGo, required: false)
             let state = reader.string(&g, "state", in: inGo, required: false)
-            if let context, let none, optionalsRead(g, ["id": id, "table": table, "state": state]) {
-                go = GoResourceDecl(context: context, none: none, id: id, table: table, state: state, locations: g.locations)
+            let makeTransition = reader.string(&g, "makeTransition", in: inGo, required: false)
+            let statePrefix = reader.string(&g, "statePrefix", in: inGo, required: false)
+            if let context, let none,
+               optionalsRead(g, ["id": id, "table": table, "state": state, "makeTransition": makeTransition, "statePrefix": statePrefix]) {
+                go = GoResourceDecl(context: context, none: none, id: id, table: table, state: state, makeTransition: makeTransition,
+                                    statePrefix: statePrefix, locations: g.locations)
             }
         }
         let messages = f.values["messages"].map { messageMap(&reader, $0, of: what) }
@@ -95,6 +99,8 @@ extension SpecDecoder {
         let range = reader.string(&f, "range", in: what, required: false)
         let optional = reader.bool(&f, "optional", in: what, required: false)
         let waitWhile = reader.stringList(&f, "waitWhile", in: what, required: false)
+        let reason = reader.string(&f, "reason", in: what, required: false)
+        let stack = reader.string(&f, "stack", in: what, required: false)
         var sequence: SequenceDecl?
         var sequenceFailed = false
         if let seqNode = f.values["seq"] {
@@ -107,11 +113,12 @@ extension SpecDecoder {
         }
         let messages = f.values["messages"].map { messageMap(&reader, $0, of: what) }
         guard let resource, let of, !sequenceFailed, messages.map({ $0 != nil }) ?? true,
-              optionalsRead(f, ["to": to, "thread": thread, "range": range]),
+              optionalsRead(f, ["to": to, "thread": thread, "range": range, "reason": reason, "stack": stack]),
               f.values["from"] == nil || from != nil, f.values["waitWhile"] == nil || waitWhile != nil,
               f.values["optional"] == nil || optional != nil else { return nil }
         return ChangeDecl(resource: resource, of: of, from: from ?? [], to: to, thread: thread, sequence: sequence, range: range,
-                          optional: optional ?? false, waitWhile: waitWhile ?? [], messages: (messages ?? [:]) ?? [:], locations: f.locations)
+                          optional: optional ?? false, waitWhile: waitWhile ?? [], messages: (messages ?? [:]) ?? [:], reason: reason, stack: stack,
+                          locations: f.locations)
     }
 
     /// A mapping from message name to text; the names are checked here, the placeholders by the validator.

@@ -29,6 +29,8 @@ extension TraceModel {
         public let id: String?
         public let table: String?
         public let state: String?
+        public let makeTransition: String?
+        public let statePrefix: String?
     }
 
     /// A hand-written ordering handler and the events that use it.
@@ -160,5 +162,17 @@ extension TraceModel {
         public let target: Target
         public let from: String
         public let to: String
+        /// The string argument that gives the reason, if the spec names one.
+        public let reason: Argument?
+        /// The stack reported with it, if the spec names one.
+        public let stack: TransitionStack?
+    }
+
+    /// Where a transition's stack comes from.
+    public enum TransitionStack: Hashable, Sendable {
+        /// The event's own stack (its first stack argument), absent when the trace gives none.
+        case event
+        /// Another stack argument, reported even when it is the empty stack.
+        case argument(Argument)
     }
 }

@@ -36,6 +36,10 @@ public struct GoResourceDecl: Hashable, Sendable {
     public var table: String? = nil
     /// The state struct (`gState`).
     public var state: String? = nil
+    /// The function that makes a parsed state transition of this resource (`MakeGoStateTransition`).
+    public var makeTransition: String? = nil
+    /// What the names of the resource's parsed states start with (`Go`, as in `GoRunning`).
+    public var statePrefix: String? = nil
     public var locations: FieldLocations
 }
 
@@ -85,6 +89,12 @@ public struct ChangeDecl: Hashable, Sendable {
     public var waitWhile: [String] = []
     /// Error texts that replace the resource's own for this change.
     public var messages: [String: String] = [:]
+    /// For the change a parsed event reports as its state transition: the string argument that
+    /// gives the reason.
+    public var reason: String? = nil
+    /// For the change a parsed event reports as its state transition: the stack argument that
+    /// goes with it.
+    public var stack: String? = nil
     public var locations: FieldLocations
 }
 

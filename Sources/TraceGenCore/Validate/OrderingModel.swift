@@ -17,7 +17,8 @@ extension ModelBuilder {
             name: resource.name, description: resource.description, argType: resource.argType, statuses: set, states: resource.states,
             absentState: resource.absent, stateOfStatus: stateOfStatus,
             go: TraceModel.GoResourceNames(context: resource.go.context, none: resource.go.none, id: resource.go.id,
-                                           table: resource.go.table, state: resource.go.state),
+                                           table: resource.go.table, state: resource.go.state,
+                                           makeTransition: resource.go.makeTransition, statePrefix: resource.go.statePrefix),
             messages: messages, swiftName: Naming.swiftMember(resource.name))
     }
 
@@ -64,23 +65,40 @@ extension ModelBuilder {
         let mode: TraceModel.Ordering.Mode = decl.handler.map { .handler($0) } ?? .data
         return TraceModel.Ordering(
             mode: mode, context: context, contextLast: decl.checkContext == "last", changes: changes,
-            transition: transition(of: event, changes: changes, resources: resources))
+            transition: transition(of: event, decl: decl, changes: changes, arguments: arguments, resources: resources))
     }
 
-    /// The first change of the event's transition resource that leaves it in a new status: from the
-    /// state of the first status it accepts (or the absent state, when it creates it) to the state
-    /// it leaves.
-    static func transition(of event: EventDecl, changes: [TraceModel.Change], resources: [TraceModel.Resource]) -> TraceModel.Transition? {
+    /// The change of the event's transition resource that leaves it in a new status, reported from
+    /// the one state every status it accepts is reported as (or the absent state, when it creates
+    /// the resource) to the state it leaves. Nil when the accepted statuses are reported as
+    /// different states, or any status is accepted: only a handler can tell which it was.
+    static func transition(of event: EventDecl, decl: OrderingDecl, changes: [TraceModel.Change], arguments: [TraceModel.Argument],
+                           resources: [TraceModel.Resource]) -> TraceModel.Transition? {
         guard let name = event.resource,
-              let change = changes.first(where: { $0.resourceName == name && $0.to != nil }) else { return nil }
+              let index = changes.firstIndex(where: { $0.resourceName == name && $0.to != nil }) else { return nil }
+        let change = changes[index]
         let resource = resources[change.resource]
-        let from: String? = change.creates ? resource.absentState : change.from.first.flatMap { resource.stateOfStatus[$0.value] }
+        let from: String?
+        if change.creates {
+            from = resource.absentState
+        } else {
+            let states = change.from.map { resource.stateOfStatus[$0.value] }
+            from = states.allSatisfy { $0 != nil && $0 == states.first } ? states.first ?? nil : nil
+        }
         let to: String? = switch change.to {
         case .absent: resource.absentState
         case .status(let status): resource.stateOfStatus[status.value]
         case nil: nil
         }
         guard let from, let to else { return nil }
-        return TraceModel.Transition(resource: change.resource, resourceName: name, target: change.target, from: from, to: to)
+        // The decl's changes line up with the model's, which drops only changes of unknown resources.
+        let written = decl.changes.first { $0.resource == name && $0.to != nil }
+        let reason = written?.reason.flatMap { reason in arguments.first { $0.name == reason } }
+        let stack: TraceModel.TransitionStack? = written?.stack.flatMap { stack in
+            guard let argument = arguments.first(where: { $0.name == stack }) else { return nil }
+            return event.stackIDs.first == argument.position ? .event : .argument(argument)
+        }
+        return TraceModel.Transition(resource: change.resource, resourceName: name, target: change.target, from: from, to: to,
+                                     reason: reason, stack: stack)
     }
 }

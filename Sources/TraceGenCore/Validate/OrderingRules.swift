@@ -35,7 +35,13 @@ extension Check {
         if !document.argTypes.contains(where: { $0.name == resource.argType }) {
             error("argType '\(resource.argType)' of resource \(resource.name) is not an argument type\(suggestion(resource.argType, document.argTypes.map(\.name)))", at: at["argType"])
         }
-        let goNames = [("context", resource.go.context), ("none", resource.go.none), ("id", resource.go.id), ("table", resource.go.table), ("state", resource.go.state)]
+        let goNames = [("context", resource.go.context), ("none", resource.go.none), ("id", resource.go.id), ("table", resource.go.table),
+                       ("state", resource.go.state), ("makeTransition", resource.go.makeTransition), ("statePrefix", resource.go.statePrefix)]
+        if let event = document.events.first(where: { $0.kind == EventKind.stateTransition.rawValue && $0.resource == resource.name }) {
+            for key in ["makeTransition", "statePrefix"] where goNames.first(where: { $0.0 == key })?.1 == nil {
+                error("resource \(resource.name) changes state in parsed events such as \(event.name), so its go names must include '\(key)'", at: resource.go.locations.entity)
+            }
+        }
         for (key, value) in goNames {
             if let value, !isGoIdentifier(value) {
                 error("go \(key) '\(value)' of resource \(resource.name) must be a Go identifier", at: resource.go.locations[key])
@@ -140,6 +146,20 @@ extension Check {
         if ordering.handler == nil, event.kind == EventKind.stateTransition.rawValue, transitionTargets == 0 {
             error("state transition \(event.name) is ordered by data but no change leaves its \(event.resource ?? "resource") in a new status", at: event.locations["ordering"])
         }
+        if ordering.handler == nil, event.kind == EventKind.stateTransition.rawValue,
+           let change = ordering.changes.first(where: { $0.resource == event.resource && $0.to != nil }),
+           let resource = resource(named: change.resource), let statuses = statuses(of: resource),
+           !change.from.contains(OrderingVocabulary.absent) {
+            // A parsed event reports the state its resource left, which must follow from the data.
+            let states = change.from.map { name in
+                statuses.first { $0.name == name }.map { $0.state ?? $0.name } ?? name
+            }
+            if states.isEmpty {
+                error("state transition \(event.name) accepts its \(resource.name) in any status, so a parsed event cannot say which state it left; list the statuses in 'from' or name a handler", at: change.locations.entity)
+            } else if Set(states).count > 1 {
+                error("state transition \(event.name) accepts statuses its \(resource.name) reports as different states (\(Self.uniqued(states).joined(separator: ", "))), so a parsed event cannot say which it left; name a handler that reports it", at: change.locations["from"])
+            }
+        }
         if ordering.handler == nil, let kind = event.eventKind, kind.isRange, event.rangeScope != RangeScope.none,
            !ordering.changes.contains(where: { $0.range != nil }) {
             error("range event \(event.name) is ordered by data but no change says what it does to its range", at: event.locations["ordering"])
@@ -223,6 +243,34 @@ extension Check {
             }
         }
         checkMessages(change.messages, at: at, of: what)
+        checkTransitionDetails(change, what: what, of: event)
+    }
+
+    /// `reason` and `stack` belong to the change a parsed state transition reports, and name a
+    /// string and a stack argument of the event.
+    private mutating func checkTransitionDetails(_ change: ChangeDecl, what: String, of event: EventDecl) {
+        guard change.reason != nil || change.stack != nil else { return }
+        let at = change.locations
+        let key = change.reason != nil ? "reason" : "stack"
+        guard event.kind == EventKind.stateTransition.rawValue, change.resource == event.resource, change.to != nil else {
+            error("\(what) gives a \(key), but only the change a state transition reports (its \(event.resource ?? "resource"), with 'to') has one", at: at[key])
+            return
+        }
+        for (key, name, positions, table) in [("reason", change.reason, event.stringIDs, "string"), ("stack", change.stack, event.stackIDs, "stack")] {
+            guard let name else { continue }
+            guard let position = event.args.firstIndex(of: name) else {
+                error("\(key) '\(name)' of \(what) is not an argument of \(event.name)\(suggestion(name, event.args))", at: at[key])
+                continue
+            }
+            if !positions.contains(position) {
+                error("\(key) '\(name)' of \(what) is not one of \(event.name)'s \(table) arguments", at: at[key])
+            }
+        }
+    }
+
+    private static func uniqued(_ names: [String]) -> [String] {
+        var seen: Set<String> = []
+        return names.filter { seen.insert($0).inserted }
     }
 
     private func isGoIdentifier(_ name: String) -> Bool {

@@ -161,6 +161,18 @@ struct SwiftOrderingSection {
             p.line("\(access) let target: Target")
             p.line("\(access) let from: State")
             p.line("\(access) let to: State")
+            p.docComment("The position of the string argument that gives the reason (the time delta included).")
+            p.line("\(access) let reason: Int?")
+            p.docComment("Where the stack reported with the change comes from.")
+            p.line("\(access) let stack: StackSource?")
+        }
+        p.line()
+        p.docComment("Where a state transition's stack comes from.")
+        p.block("\(access) enum StackSource: Hashable, Sendable {") { p in
+            p.docComment("The event's own stack; none when the trace gives the empty stack.")
+            p.line("case event")
+            p.docComment("The stack argument at this position (the time delta included), even when it is the empty stack.")
+            p.line("case argument(Int)")
         }
     }
 
@@ -186,8 +198,13 @@ struct SwiftOrderingSection {
         }
         let context = "[" + ordering.context.map { ".\($0.rawValue)" }.joined(separator: ", ") + "]"
         let transition = ordering.transition.map { t in
-            "Ordering.Transition(resource: .\(model.resources[t.resource].swiftName), target: \(target(t.target)), from: .\(Naming.swiftMember(t.from)), to: .\(Naming.swiftMember(t.to)))"
-        } ?? "nil"
+            let stack: String = switch t.stack {
+            case .event?: ".event"
+            case .argument(let argument)?: ".argument(\(argument.position))"
+            case nil: "nil"
+            }
+            return "resource: .\(model.resources[t.resource].swiftName), target: \(target(t.target)), from: .\(Naming.swiftMember(t.from)), to: .\(Naming.swiftMember(t.to)), reason: \(t.reason.map { String($0.position) } ?? "nil"), stack: \(stack)))"
+        }
         p.line("\(lhs) = Ordering(")
         p.indent()
         p.line("mode: \(mode), context: \(context), checksContextLast: \(ordering.contextLast),")
@@ -229,7 +246,14 @@ struct SwiftOrderingSection {
             p.outdent()
             p.line("],")
         }
-        p.line("transition: \(transition))")
+        if let transition {
+            p.line("transition: Ordering.Transition(")
+            p.indent()
+            p.line(transition)
+            p.outdent()
+        } else {
+            p.line("transition: nil)")
+        }
         p.outdent()
     }
 }
