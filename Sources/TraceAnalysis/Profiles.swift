@@ -53,20 +53,23 @@ public final class ProfileBuilder {
 
     /// The sample of each stack of the current generation; emptied at every Sync, so that no
     /// generation's tables are held past its end.
-    private var stackSamples: [Stack: StackSample] = [:]
+    @exclusivity(unchecked) private var stackSamples: [Stack: StackSample] = [:]
     private var noStackSample: StackSample?
     /// Go merges stacks whose first 128 PCs agree; a "variant" is a stack as it will be printed.
     private var keyIndex: [[UInt64]: Int32] = [:]
     private var variantIndex: [[StackFrame]: Int32] = [:]
-    private var variants: [StackSample.Variant] = []
+    @exclusivity(unchecked) private var variants: [StackSample.Variant] = []
 
-    private var goroutines: [GoID: GoroutineState] = [:]
-    private var tallies: [TallyKey: Tally] = [:]
-    private var doubtful: [Period] = []
-    private var periodsEnded: Int64 = 0
-    private var lastTime: Int64 = 0
+    @exclusivity(unchecked) private var goroutines: [GoID: GoroutineState] = [:]
+    @exclusivity(unchecked) private var tallies: [TallyKey: Tally] = [:]
+    @exclusivity(unchecked) private var doubtful: [Period] = []
+    @exclusivity(unchecked) private var periodsEnded: Int64 = 0
+    @exclusivity(unchecked) private var lastTime: Int64 = 0
 
     public init(kind: ProfileKind) { self.kind = kind }
+
+    /// How many periods have ended, and how many of them are kept until the end of the trace.
+    var periodCounts: (ended: Int64, kept: Int) { (periodsEnded, doubtful.count) }
 
     public func add(_ event: Event) {
         lastTime = event.time
@@ -75,29 +78,22 @@ public final class ProfileBuilder {
             stackSamples.removeAll(keepingCapacity: true)
         case .stateTransition:
             guard let transition = event.stateTransition, let (from, to) = transition.goroutineStates else { return }
-            let id = transition.resource.id
-            var g = goroutines[id] ?? GoroutineState()
-            // The period first, as it stands before this event: Go's lives come from a
-            // separate pass, and a life that this event ends still covers the period.
-            if g.openSample < 0 {
-                if to == kind.state && kind.counts(transition.reason) {
-                    g.openSince = event.time
-                    g.openSample = sample(of: event.stack)
-                }
-            } else if to != kind.state {
-                settle(Period(goroutine: id, start: g.openSince, end: event.time, variant: g.openSample, order: periodsEnded), g)
+            // The stack is looked up before it is known whether a period begins here; a period
+            // already open in the state (a Sync's status event) makes that rare.
+            let begins = to == kind.state && kind.counts(transition.reason) ? sample(of: event.stack) : -1
+            let ended = goroutines[transition.resource.id, default: GoroutineState()]
+                .step(from: from, to: to, reason: transition.reason, time: event.time, state: kind.state, begins: begins)
+            if let (start, variant, life) = ended {
+                settle(Period(goroutine: transition.resource.id, start: start, end: event.time, variant: variant, order: periodsEnded), life)
                 periodsEnded += 1
-                g.openSample = -1
             }
-            g.update(from: from, to: to, reason: transition.reason, time: event.time)
-            goroutines[id] = g
         default:
             return
         }
     }
 
     /// Adds up a period that just ended, or keeps it when its share is not yet certain.
-    private func settle(_ period: Period, _ g: GoroutineState) {
+    private func settle(_ period: Period, _ g: Life) {
         guard g.creations > 0, g.end == 0 else { return doubtful.append(period) }
         let part: Tally.Part
         if g.start != 0 && g.start <= period.start {
@@ -150,14 +146,14 @@ public final class ProfileBuilder {
     public func finish() -> [ProfileRecord] {
         var samples = [Tally.Sum](repeating: Tally.Sum(), count: keyIndex.count)
         for (key, tally) in tallies {
-            guard let g = goroutines[key.goroutine] else { continue }
+            guard let g = goroutines[key.goroutine]?.life else { continue }
             var tally = tally
             tally.moveOn(to: g.creations)
             samples[Int(key.sample)].merge(tally.ifStarted)
             if g.start == 0 { samples[Int(key.sample)].merge(tally.ifNeverStarted) }
         }
         for period in doubtful {
-            guard let g = goroutines[period.goroutine], g.creations > 0 else { continue }
+            guard let g = goroutines[period.goroutine]?.life, g.creations > 0 else { continue }
             let end = g.end == 0 ? lastTime : g.end
             guard end >= period.start && period.end >= g.start else { continue }
             let overlap = min(end, period.end) - max(g.start, period.start)
@@ -190,35 +186,52 @@ private struct Period {
     var order: Int64
 }
 
-/// What the profile needs of one goroutine: its open period, and its life as Go's Summarizer
-/// records it (start 0 until the first start, end 0 until it ends or waits forever), counted in
-/// creations because an ID created again gets a new summary.
+/// A goroutine's life as Go's Summarizer records it: start 0 until the first start, end 0 until
+/// it ends or waits forever; counted in creations, because an ID created again gets a new
+/// summary.
+private struct Life {
+    var creations: Int32 = 0
+    var start: Int64 = 0
+    var end: Int64 = 0
+}
+
+/// What the profile needs of one goroutine: its open period and its life.
 private struct GoroutineState {
     var openSince: Int64 = 0
     /// The variant of the open period's stack, or -1 when none is open.
     var openSample: Int32 = -1
-    var creations: Int32 = 0
-    var start: Int64 = 0
-    var end: Int64 = 0
+    var life = Life()
 
-    mutating func update(from: GoState, to: GoState, reason: @autoclosure () -> String, time: Int64) {
-        guard from != to else { return }
-        if from == .undetermined || from == .notExist {
-            creations += 1
-            start = 0
-            end = 0
+    /// Takes one transition: `state` is the profiled state, `begins` the variant of a period in
+    /// it that the transition would begin, or -1. Returns the period it ends, with the life as it stood before.
+    mutating func step(from: GoState, to: GoState, reason: String, time: Int64, state: GoState, begins: Int32)
+        -> (start: Int64, variant: Int32, life: Life)? {
+        var ended: (Int64, Int32, Life)?
+        if openSample < 0 {
+            if begins >= 0 {
+                openSince = time
+                openSample = begins
+            }
+        } else if to != state {
+            ended = (openSince, openSample, life)
+            openSample = -1
         }
-        guard creations > 0 else { return }
+        guard from != to else { return ended }
+        if from == .undetermined || from == .notExist {
+            life = Life(creations: life.creations + 1)
+        }
+        guard life.creations > 0 else { return ended }
         switch to {
         case .running:
-            if start == 0 { start = time }
+            if life.start == 0 { life.start = time }
         case .notExist:
-            end = time
+            life.end = time
         case .waiting:
-            if reason() == "forever" { end = time }
+            if reason == "forever" { life.end = time }
         default:
             break
         }
+        return ended
     }
 }
 
