@@ -23,3 +23,29 @@ import TraceParser
         if !name.hasSuffix("/coro") { #expect(ended > 0, "\(name): no periods at all") }
     }
 }
+
+/// `Stack` is `Hashable` by generation and ID, which the profile builder's stack cache relies
+/// on: two stacks that compare equal have the same frames, across all generations of a trace.
+@Suite struct StackIdentityTests {
+    @Test func equalStacksHaveEqualFrames() throws {
+        let bytes = try [UInt8](Data(contentsOf: GoReference.fixtures.appendingPathComponent("go1.27/generations.trace")))
+        let reader = try TraceReader(bytes: bytes)
+        var seen: [Stack: [StackFrame]] = [:]
+        var generations = 0, lookups = 0
+        while let event = try reader.next() {
+            if event.kind == .sync { generations += 1 }
+            guard let stack = event.stack else { continue }
+            let frames = stack.goFrames
+            lookups += 1
+            if let earlier = seen[stack] {
+                #expect(earlier == frames)
+            } else {
+                seen[stack] = frames
+            }
+            // Go's frames are TraceParser's, but for a PC without a frame, which is 0.
+            #expect(frames.count == stack.frames.count)
+            for (go, ours) in zip(frames, stack.frames) where go.pc != 0 { #expect(go == ours) }
+        }
+        #expect(generations > 2 && seen.count > 10 && lookups > seen.count)
+    }
+}
