@@ -101,7 +101,8 @@ struct MMUCommand: ParsableCommand {
         if let plot {
             let destination = try CommandOutput(path: plot)
             do {
-                try destination.buffer.write(mmuSVG(curvePoints, title: "Minimum mutator utilization: \(trace)"))
+                let name = trace == "-" ? "standard input" : URL(fileURLWithPath: trace).lastPathComponent
+                try destination.buffer.write(mmuSVG(curvePoints, title: "Minimum mutator utilization: \(name)"))
                 try destination.commit()
             } catch {
                 destination.discard()

@@ -1,0 +1,25 @@
+/// Two stacks are the same when they are the same ID of the same generation, as Go's
+/// `trace.Stack` values compare. Stacks of different generations are different even when their
+/// frames agree, and a stack keeps its generation's tables alive: keep one as a key only while
+/// its generation is current (a Sync event begins the next one).
+extension Stack: Hashable {
+    public static func == (a: Stack, b: Stack) -> Bool {
+        a.id == b.id && a.generation === b.generation
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(id)
+        hasher.combine(generation.map(ObjectIdentifier.init))
+    }
+
+    /// The frames as Go's `Stack.Frames` gives them, innermost first: a PC the generation has no
+    /// frame for comes out as an empty frame with PC 0, where ``frames`` keeps the PC.
+    public var goFrames: [StackFrame] {
+        guard id != 0, let generation, let pcs = generation.stacks[id] else { return [] }
+        return pcs.map { pc in
+            guard let frame = generation.frames[pc] else { return StackFrame(pc: 0, function: "", file: "", line: 0) }
+            return StackFrame(pc: frame.pc, function: String(decoding: generation.string(frame.function), as: UTF8.self),
+                              file: String(decoding: generation.string(frame.file), as: UTF8.self), line: frame.line)
+        }
+    }
+}
