@@ -22,10 +22,6 @@ struct CountingSource<Base: ByteSource>: ByteSource {
 /// result written to the output. A trace Go's parser rejects gets Go's verdict and exit status 1;
 /// the result of the events before the problem still goes to standard output (or a pipe), but
 /// no output file appears.
-///
-/// The reading and ordering run on a second thread, handing events over in batches, so that
-/// the analysis overlaps them on a machine with a core to spare; that holds up to one more
-/// generation in memory.
 func runAnalysis(trace: String, output: String, feed: (Event) -> Void, result: () throws -> [UInt8]) throws {
     let (source, inputName) = try openInput(trace)
     defer { source.close() }
@@ -33,17 +29,10 @@ func runAnalysis(trace: String, output: String, feed: (Event) -> Void, result: (
     var damage: TraceParseError?
     do {
         let reader = try TraceReader(source: CountingSource(base: source, progress: progress))
-        let handoff = EventHandoff(reader: reader)
-        let thread = Thread { handoff.produce() }
-        thread.stackSize = 8 << 20
-        thread.start()
-        while let batch = handoff.take() {
-            for event in batch { feed(event) }
-        }
-        switch handoff.failure {
-        case nil: break
-        case let error as TraceParseError: damage = error
-        case let error?: throw error
+        do {
+            while let event = try reader.next() { feed(event) }
+        } catch let error as TraceParseError {
+            damage = error
         }
         progress.clear()
     } catch let error as TraceParseError {
@@ -64,64 +53,6 @@ func runAnalysis(trace: String, output: String, feed: (Event) -> Void, result: (
     } catch {
         destination.discard()
         throw error
-    }
-}
-
-/// Carries events from the reading thread to the analysing one in batches, at most a few
-/// batches at a time, so that memory stays bounded.
-private final class EventHandoff: @unchecked Sendable {
-    private let condition = NSCondition()
-    private var batches: [[Event]] = []
-    private var finished = false
-    /// Why the reading stopped early, once ``take()`` has returned nil.
-    private(set) var failure: Error?
-    private let reader: TraceReader
-    private static let limit = 4
-    private static let batchSize = 4096
-
-    init(reader: TraceReader) { self.reader = reader }
-
-    /// The reading thread's work: every event, then the error that ended the stream, if any.
-    func produce() {
-        var batch: [Event] = []
-        batch.reserveCapacity(Self.batchSize)
-        var error: Error?
-        do {
-            while let event = try reader.next() {
-                batch.append(event)
-                if batch.count == Self.batchSize {
-                    put(batch)
-                    batch = []
-                    batch.reserveCapacity(Self.batchSize)
-                }
-            }
-        } catch let caught {
-            error = caught
-        }
-        if !batch.isEmpty { put(batch) }
-        condition.lock()
-        finished = true
-        failure = error
-        condition.broadcast()
-        condition.unlock()
-    }
-
-    private func put(_ batch: [Event]) {
-        condition.lock()
-        while batches.count >= Self.limit { condition.wait() }
-        batches.append(batch)
-        condition.broadcast()
-        condition.unlock()
-    }
-
-    /// The next batch, or nil when the reader has finished.
-    func take() -> [Event]? {
-        condition.lock()
-        defer { condition.unlock() }
-        while batches.isEmpty && !finished { condition.wait() }
-        if batches.isEmpty { return nil }
-        condition.broadcast()
-        return batches.removeFirst()
     }
 }
 
