@@ -15,7 +15,7 @@ import TraceWire
 // attribute names of a sweep end.
 
 /// What an ordered event is, as Go's `trace.EventKind` names it: the spec's kinds
-/// (``TraceV2/EventKind``) plus ``bad`` for bytes that are no event.
+/// (`TraceV2.EventKind`) plus ``bad`` for bytes that are no event.
 public enum EventKind: UInt8, CaseIterable, Sendable, CustomStringConvertible {
     case bad = 0
     case sync
@@ -79,7 +79,7 @@ public enum EventKind: UInt8, CaseIterable, Sendable, CustomStringConvertible {
     public var description: String { specKind?.rawValue ?? "Bad" }
 }
 
-/// One change of an event's generated ordering entry (``TraceV2/EventType/Ordering/Change``),
+/// One change of an event's generated ordering entry (`EventType.Ordering.Change` of `TraceV2`),
 /// flattened into plain values so that ordering an event reads no arrays and retains nothing.
 struct OrderingStep {
     /// `EventType.Ordering.Resource` of the changed resource.

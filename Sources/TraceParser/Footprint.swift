@@ -44,7 +44,7 @@ public enum Footprint {
     /// as in Go.
     ///
     /// Go checks none of the format's length limits either, so neither does this: `reader` is
-    /// switched to ``WireReader/readsPastLimits``, and a batch header declaring more than
+    /// switched to `WireReader.readsPastLimits`, and a batch header declaring more than
     /// 64 KiB, a stack of more than 128 frames or data longer than its limit is read as Go
     /// reads it (frames and oversized data are counted, not kept, so memory stays fixed). The
     /// first such breach is the damage reported, as `gotrace wire` reports it, since it comes

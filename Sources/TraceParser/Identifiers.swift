@@ -1,10 +1,10 @@
 import TraceV2
 
-/// An OS thread (Go's M), as a trace names it; ``none`` when an event has no thread.
+/// An OS thread (Go's M), as a trace names it; ``NoResource/thread`` when an event has no thread.
 public typealias ThreadID = Int64
-/// A logical processor (Go's P); ``none`` when an event has none.
+/// A logical processor (Go's P); ``NoResource/proc`` when an event has none.
 public typealias ProcID = Int64
-/// A goroutine; ``none`` when an event has none.
+/// A goroutine; ``NoResource/goroutine`` when an event has none.
 public typealias GoID = Int64
 
 /// A user task from `runtime/trace.NewTask`.
@@ -24,7 +24,7 @@ public enum NoResource {
     public static let backgroundTask: TaskID = 0
 }
 
-/// The state of a goroutine as the parser tracks it; differs from the wire's ``GoStatus`` in
+/// The state of a goroutine as the parser tracks it; differs from the wire's `GoStatus` in
 /// having "not known yet" and "does not exist".
 public enum GoState: UInt8, Sendable, CustomStringConvertible {
     case undetermined = 0

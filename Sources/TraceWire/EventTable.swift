@@ -4,7 +4,7 @@ import TraceV2
 ///
 /// Reading and printing events is the hot path of the reader, so everything it needs per event
 /// type sits in plain structs and one byte pool: no enum switch, no dictionary, no reference
-/// counting per event. The table is built once from ``EventType/spec``.
+/// counting per event. The table is built once from `EventType.spec`.
 public final class EventTable: @unchecked Sendable {
     /// What the reader needs to know about one event byte.
     public struct Row: Sendable {

@@ -9,8 +9,8 @@ import Darwin
 /// A byte buffer that collects output and hands it on in large writes: to a file descriptor, or
 /// into memory for tests.
 ///
-/// Formatting code reserves room with ``reserve(_:)`` and then writes straight through
-/// ``cursor``, so printing an event costs no allocation and no call per byte.
+/// Formatting code reserves room with `reserve(_:)` and then writes straight through
+/// `cursor`, so printing an event costs no allocation and no call per byte.
 public final class OutputBuffer {
     private enum Destination {
         case fileDescriptor(Int32)
@@ -57,7 +57,7 @@ public final class OutputBuffer {
         String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Where the next byte goes; valid for as many bytes as the last ``reserve(_:)`` asked for.
+    /// Where the next byte goes; valid for as many bytes as the last `reserve(_:)` asked for.
     @inline(__always)
     var cursor: UnsafeMutablePointer<UInt8> { storage + count }
 
@@ -67,7 +67,7 @@ public final class OutputBuffer {
         if capacity - count < size { try flush() }
     }
 
-    /// Records that `size` bytes were written at ``cursor``.
+    /// Records that `size` bytes were written at `cursor`.
     @inline(__always)
     func advance(_ size: Int) {
         count += size

@@ -9,6 +9,8 @@ public enum TraceDump {
     /// Prints every event of `reader` into `output`, as `go tool trace -d=wire` does.
     ///
     /// - Parameters:
+    ///   - reader: The trace to print, positioned after its header.
+    ///   - output: Where the text goes.
     ///   - includeHeader: Starts with the `Trace Go1.N` line, which makes the output Go's raw
     ///     text format.
     ///   - progress: Called now and then with the number of trace bytes read so far.

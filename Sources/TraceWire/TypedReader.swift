@@ -1,6 +1,6 @@
 import TraceV2
 
-/// Reads a binary trace as typed events: ``Event`` values with their trailing data and stack
+/// Reads a binary trace as typed events: `Event` values of `TraceV2` with their trailing data and stack
 /// frames beside them.
 ///
 /// It is a ``WireReader`` underneath, with its checks, its bounded memory and its byte offsets in

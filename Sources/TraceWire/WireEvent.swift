@@ -9,7 +9,7 @@ public struct WireEvent: Hashable, Sendable {
     /// The event type.
     public var type: EventType
 
-    /// The arguments in wire order. For a ``EventType/stack`` event, the spec's `id` and
+    /// The arguments in wire order. For a `EventType.stack` event, the spec's `id` and
     /// `nframes` are followed by four values per frame: PC, function, file and line.
     public var args: [UInt64]
 

@@ -14,7 +14,7 @@ import Darwin
 /// flat run of events, each a type byte, its varint arguments, for stacks the frames, and for
 /// events with data a varint length and the bytes. On top of that it checks what the format
 /// promises: each event type must belong to the header's trace version, and batch sizes, frame
-/// counts and data lengths must stay within ``TraceLimits`` (unless ``readsPastLimits`` is set).
+/// counts and data lengths must stay within `TraceLimits` (unless ``readsPastLimits`` is set).
 /// Lengths are checked before anything is read or allocated for them, and the input is read in
 /// fixed-size chunks, so memory does not grow with the trace.
 ///
@@ -48,8 +48,8 @@ public final class WireReader {
     public private(set) var sizeAtCleanCut: Int?
 
     /// Reads on past the format's length limits, as Go's raw reader does, instead of failing:
-    /// a batch header declaring more than ``TraceLimits/maxBatchSize``, a stack of more than
-    /// ``TraceLimits/maxFramesPerStack`` frames, or data longer than its limit. The first such
+    /// a batch header declaring more than `TraceLimits.maxBatchSize`, a stack of more than
+    /// `TraceLimits.maxFramesPerStack` frames, or data longer than its limit. The first such
     /// breach is kept in ``limitBreach``; an event read past a limit comes without the part over
     /// it (see ``pastLimit``). Off by default: `gotrace footprint` is the one reader that needs it.
     public var readsPastLimits = false
@@ -73,8 +73,10 @@ public final class WireReader {
 
     /// Starts reading a trace from `source` and reads its header.
     ///
-    /// - Parameter bufferSize: The size of the read buffer; it is raised to hold the largest
-    ///   event the format allows.
+    /// - Parameters:
+    ///   - source: Where the trace's bytes come from, such as a ``FileDescriptorSource``.
+    ///   - bufferSize: The size of the read buffer; it is raised to hold the largest event the
+    ///     format allows.
     public init(source: some ByteSource, bufferSize: Int = 256 << 10) throws {
         var source: any ByteSource = source
         let capacity = max(bufferSize, TraceLimits.maxBatchSize + 4 * Self.maxArgs * Self.maxVarintLength)

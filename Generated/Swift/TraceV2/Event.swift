@@ -77,7 +77,7 @@ public struct TaskID: RawRepresentable, Hashable, Sendable {
 ///
 /// Only the arguments are here. Trailing data (of a String event, say) and the frames of a
 /// Stack event travel beside the event, so every event type round-trips through
-/// ``init(type:args:)`` and ``args``.
+/// `init(type:args:)` and ``args``.
 public enum Event: Hashable, Sendable {
     // MARK: Structural
 
@@ -1877,7 +1877,7 @@ extension Event {
         }
     }
 
-    /// The raw arguments in wire order, exactly as ``init(type:args:)`` took them.
+    /// The raw arguments in wire order, exactly as `init(type:args:)` took them.
     public var args: [Swift.UInt64] {
         var result: [Swift.UInt64] = []
         result.reserveCapacity(type.spec.args.count)

@@ -105,7 +105,7 @@ struct SwiftTypedEventFile: FileGenerator {
     private func eventEnumDeclaration(into p: inout CodePrinter) {
         p.docComment("A trace event with typed arguments: one case per event type, each carrying a struct named after the event whose fields are the arguments in wire order.")
         p.line("///")
-        p.docComment("Only the arguments are here. Trailing data (of a String event, say) and the frames of a Stack event travel beside the event, so every event type round-trips through ``init(type:args:)`` and ``args``.")
+        p.docComment("Only the arguments are here. Trailing data (of a String event, say) and the frames of a Stack event travel beside the event, so every event type round-trips through `init(type:args:)` and ``args``.")
         p.block("\(access) enum \(eventEnum): Hashable, Sendable {") { p in
             var previousGroup: String?
             for event in model.events {
@@ -197,7 +197,7 @@ struct SwiftTypedEventFile: FileGenerator {
                 p.line("}")
             }
             p.line()
-            p.docComment("The raw arguments in wire order, exactly as ``init(type:args:)`` took them.")
+            p.docComment("The raw arguments in wire order, exactly as `init(type:args:)` took them.")
             p.block("\(access) var args: [Swift.UInt64] {") { p in
                 p.line("var result: [Swift.UInt64] = []")
                 p.line("result.reserveCapacity(type.spec.args.count)")
