@@ -110,8 +110,11 @@ public struct Event {
     /// The details of a state transition.
     public var stateTransition: StateTransition? {
         guard kind == .stateTransition, let raw = rawTransition else { return nil }
+        func state(_ value: UInt8) -> ResourceState {
+            raw.isProc ? .proc(ProcState(rawValue: value) ?? .undetermined) : .goroutine(GoState(rawValue: value) ?? .undetermined)
+        }
         return StateTransition(resource: ResourceID(kind: raw.isProc ? .proc : .goroutine, id: raw.id),
-                               from: raw.from, to: raw.to, reason: raw.reason.map(text) ?? "",
+                               from: state(raw.from), to: state(raw.to), reason: raw.reason.map(text) ?? "",
                                stack: raw.stack.map { Stack(id: $0, generation: generation) })
     }
 
@@ -263,22 +266,45 @@ public struct Log: Hashable, Sendable {
     public var message: String
 }
 
+/// A change of state of one goroutine or P: which one, the state it left and the one it entered,
+/// and, where the trace gives them, why and where in the code.
 public struct StateTransition {
+    /// The goroutine or P whose state changed.
     public var resource: ResourceID
-    /// The old and new state: ``GoState`` raw values for goroutines, ``ProcState`` for procs.
-    public var from: UInt8
-    public var to: UInt8
+    /// The state it left.
+    public var from: ResourceState
+    /// The state it entered.
+    public var to: ResourceState
+    /// Why, for a goroutine that stopped or blocked (`chan receive`, `sleep`, ...); empty otherwise.
     public var reason: String
+    /// Where the change happened, or for a new goroutine where it will start; nil when the trace
+    /// gives no stack.
     public var stack: Stack?
 
+    /// For a goroutine's transition, the states it left and entered.
     public var goroutineStates: (from: GoState, to: GoState)? {
-        guard resource.kind == .goroutine, let from = GoState(rawValue: from), let to = GoState(rawValue: to) else { return nil }
+        guard case .goroutine(let from) = from, case .goroutine(let to) = to else { return nil }
         return (from, to)
     }
 
+    /// For a P's transition, the states it left and entered.
     public var procStates: (from: ProcState, to: ProcState)? {
-        guard resource.kind == .proc, let from = ProcState(rawValue: from), let to = ProcState(rawValue: to) else { return nil }
+        guard case .proc(let from) = from, case .proc(let to) = to else { return nil }
         return (from, to)
+    }
+}
+
+/// The state of a goroutine or of a P, as a state transition reports it.
+public enum ResourceState: Hashable, Sendable, CustomStringConvertible {
+    case goroutine(GoState)
+    case proc(ProcState)
+
+    /// The state's name as Go prints it, such as `Running`.
+    public var description: String {
+        switch self {
+        case .goroutine(let state): state.description
+        case .proc(let state): state.description
+        }
     }
 }
 
