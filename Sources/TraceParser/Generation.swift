@@ -129,6 +129,8 @@ final class Generation {
 
     @exclusivity(unchecked) var strings = IDTable<[UInt8]>()
     @exclusivity(unchecked) var stacks = IDTable<[UInt64]>()
+    // Checked, the frames alone cost 1.1% more instructions for `parsed --decode-only` on
+    // Tests/Fixtures/traces/go1.27/generations.trace, whose many generations each bring a stack table.
     @exclusivity(unchecked) var frames: [UInt64: Frame] = [:]
     /// Strings the parser makes up itself (task names carried to task ends), IDs from 1.
     var extraStrings: [[UInt8]] = []
