@@ -40,6 +40,9 @@ struct BaseEvent {
 }
 
 /// The per-type facts the batch decoder needs, read once from the generated specs.
+///
+/// Unchecked `Sendable`: the memory behind its pointers is filled in `init` and only read
+/// afterwards, by every thread.
 struct TimedEventTable: @unchecked Sendable {
     /// How many arguments follow the timestamp; -1 for bytes that are not timed events, -2 for
     /// bytes beyond the last defined event.

@@ -10,8 +10,8 @@ import TraceWire
 final class BatchInput {
     private var source: any ByteSource
     private var buffer: [UInt8]
-    @exclusivity(unchecked) private var position = 0
-    @exclusivity(unchecked) private var end = 0
+    private var position = 0
+    private var end = 0
     private var sourceEnded = false
     /// The trace offset of `buffer[0]`.
     private var base: Int

@@ -1,18 +1,23 @@
 import TraceWire
 
-/// A byte buffer the printers format into by hand, handed to an ``OutputBuffer`` in large
-/// pieces: no allocation and no string building per event.
+/// A byte buffer the printers format into by hand, handed on in large pieces (to an
+/// ``OutputBuffer``, or to another thread): no allocation and no string building per event.
 final class ByteSink {
     private let storage: UnsafeMutablePointer<UInt8>
     private let capacity = 2 << 20
-    @exclusivity(unchecked) private var count = 0
-    let output: OutputBuffer
+    private var count = 0
+    /// Takes each full buffer, and inputs too large to buffer; the bytes are valid only during the call.
+    private let deliver: (UnsafeRawBufferPointer) throws -> Void
 
     /// "00" to "99", for writing two digits per division.
     private let digitPairs: UnsafeMutablePointer<UInt8>
 
-    init(output: OutputBuffer) {
-        self.output = output
+    convenience init(output: OutputBuffer) {
+        self.init { try output.write($0) }
+    }
+
+    init(deliver: @escaping (UnsafeRawBufferPointer) throws -> Void) {
+        self.deliver = deliver
         storage = .allocate(capacity: capacity)
         digitPairs = .allocate(capacity: 200)
         for value in 0..<100 {
@@ -29,7 +34,7 @@ final class ByteSink {
     /// Hands everything written so far on.
     func flush() throws {
         guard count > 0 else { return }
-        try output.write(UnsafeRawBufferPointer(start: storage, count: count))
+        try deliver(UnsafeRawBufferPointer(start: storage, count: count))
         count = 0
     }
 
@@ -49,7 +54,7 @@ final class ByteSink {
     func bytes(_ bytes: UnsafeRawBufferPointer) throws {
         if capacity - count < bytes.count { try flush() }
         if bytes.count > capacity {
-            try output.write(bytes)
+            try deliver(bytes)
             return
         }
         if let base = bytes.baseAddress {

@@ -9,6 +9,9 @@ import Darwin
 #endif
 
 /// A mutex and condition variable from the C library, in memory of their own.
+///
+/// Unchecked `Sendable`: it holds nothing but the two C objects, which are made to be shared
+/// between threads and stay at the same address for the monitor's whole life.
 final class Monitor: @unchecked Sendable {
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
@@ -38,117 +41,132 @@ final class Monitor: @unchecked Sendable {
     func broadcast() { pthread_cond_broadcast(condition) }
 }
 
-/// Hands batches of events from the reading thread to the printing one, holding at most a few
-/// at a time so memory stays bounded.
-private final class Handoff: @unchecked Sendable {
-    let monitor = Monitor()
-    var batches: [[Event]] = []
+/// A `Sendable` value that threads share and change only with a monitor's mutex held, as with
+/// the standard library's `Mutex`, plus waiting for the value to reach a state.
+///
+/// Unchecked `Sendable`: `state` is itself `Sendable` and is read or written only inside
+/// ``update(when:_:)``, with the mutex held.
+final class Guarded<State: Sendable>: @unchecked Sendable {
+    private let monitor = Monitor()
+    private var state: State
+
+    init(_ state: State) {
+        self.state = state
+    }
+
+    /// Waits until `ready` holds, then changes the state with `body` and wakes every waiter.
+    func update<T>(when ready: (State) -> Bool = { _ in true }, _ body: (inout State) throws -> T) rethrows -> T {
+        try monitor.locked {
+            while !ready(state) { monitor.wait() }
+            defer { monitor.broadcast() }
+            return try body(&state)
+        }
+    }
+}
+
+/// What the two threads of ``ParsedPrinter/printConcurrently(_:to:)`` share: formatted text, in
+/// pieces of up to the sink's buffer size, and how the reading ended.
+private struct Handoff: Sendable {
+    var pieces: [[UInt8]] = []
+    /// The reading thread has handed over its last piece.
     var finished = false
-    var failure: Error?
+    /// Why the reading stopped early, when it did.
+    var failure: (any Error)?
+    /// How many events were printed, once finished.
+    var events = 0
+    /// The writing thread gave up (its output failed); the reading thread stops at its next piece.
     var stopped = false
-    let reader: TraceReader
+
+    /// At most this many pieces wait, so memory stays bounded however fast the reading.
     static let limit = 4
-    static let batchSize = 4096
+}
 
-    init(reader: TraceReader) {
+/// Thrown inside the reading thread once the writing thread has stopped.
+private struct WriterStopped: Error {}
+
+/// The reading thread's work and all it owns: the reader is handed over whole, and the thread that
+/// started it does not touch it again.
+private final class Producer {
+    let reader: TraceReader
+    let handoff: Guarded<Handoff>
+
+    init(reader: TraceReader, handoff: Guarded<Handoff>) {
         self.reader = reader
+        self.handoff = handoff
     }
 
-    /// Queues a batch, waiting while the queue is full; false when the printer has stopped.
-    func put(_ batch: [Event]) -> Bool {
-        monitor.locked {
-            while batches.count >= Self.limit && !stopped { monitor.wait() }
-            if stopped { return false }
-            batches.append(batch)
-            monitor.broadcast()
-            return true
+    /// Reads, orders and formats every event, handing the text over a buffer at a time.
+    func run() {
+        let handoff = handoff
+        let sink = ByteSink { bytes in
+            let piece = [UInt8](bytes)
+            let queued = handoff.update(when: { $0.pieces.count < Handoff.limit || $0.stopped }) { state in
+                if state.stopped { return false }
+                state.pieces.append(piece)
+                return true
+            }
+            if !queued { throw WriterStopped() }
         }
-    }
-
-    func finish(_ error: Error?) {
-        monitor.locked {
-            finished = true
-            failure = error
-            monitor.broadcast()
-        }
-    }
-
-    /// The next batch, or nil once the reader has finished (then ``failure`` says how).
-    func take() -> [Event]? {
-        monitor.locked {
-            while batches.isEmpty && !finished { monitor.wait() }
-            if batches.isEmpty { return nil }
-            monitor.broadcast()
-            return batches.removeFirst()
-        }
-    }
-
-    func stop() {
-        monitor.locked {
-            stopped = true
-            monitor.broadcast()
-        }
-    }
-
-    /// The reading thread's work.
-    func produce() {
-        var batch: [Event] = []
-        batch.reserveCapacity(Self.batchSize)
+        var events = 0
+        var failure: (any Error)?
         do {
             while let event = try reader.next() {
-                batch.append(event)
-                if batch.count == Self.batchSize {
-                    if !put(batch) { return }
-                    batch = []
-                    batch.reserveCapacity(Self.batchSize)
-                }
+                try ParsedPrinter.write(event, to: sink)
+                events += 1
             }
-            if !batch.isEmpty && !put(batch) { return }
-            finish(nil)
         } catch {
-            if !batch.isEmpty && !put(batch) { return }
-            finish(error)
+            failure = error
+        }
+        // What was formatted before a failure is printed too, as Go's tool leaves it.
+        if !(failure is WriterStopped) {
+            do { try sink.flush() } catch { failure = failure ?? error }
+        }
+        handoff.update { state in
+            state.finished = true
+            state.failure = failure
+            state.events = events
         }
     }
 }
 
 extension ParsedPrinter {
-    /// Prints like ``print(_:to:progress:)``, with the reading and ordering on a second thread
-    /// while this one formats: the same output, in less time on a machine with a core to spare.
+    /// Prints like ``print(_:to:progress:)``, with the reading, ordering and formatting on a
+    /// second thread while this one writes the text out: the same output, with the writes off the
+    /// reading thread.
     ///
     /// - Returns: The number of events printed.
     @discardableResult
-    public static func printConcurrently(_ reader: TraceReader, to output: OutputBuffer) throws -> Int {
-        let handoff = Handoff(reader: reader)
-        let context = Unmanaged.passRetained(handoff).toOpaque()
+    package static func printConcurrently(_ reader: TraceReader, to output: OutputBuffer) throws -> Int {
+        let handoff = Guarded(Handoff())
+        let context = Unmanaged.passRetained(Producer(reader: reader, handoff: handoff)).toOpaque()
         var thread = pthread_t()
         let started = pthread_create(&thread, nil, { context in
-            let handoff = Unmanaged<Handoff>.fromOpaque(context!).takeRetainedValue()
-            handoff.produce()
+            Unmanaged<Producer>.fromOpaque(context!).takeRetainedValue().run()
             return nil
         }, context)
         guard started == 0 else {
-            Unmanaged<Handoff>.fromOpaque(context).release()
+            Unmanaged<Producer>.fromOpaque(context).release()
             return try print(reader, to: output)
         }
-        let sink = ByteSink(output: output)
-        var count = 0
         do {
-            while let batch = handoff.take() {
-                for event in batch { try write(event, to: sink) }
-                count += batch.count
+            while let piece = handoff.update(when: { !$0.pieces.isEmpty || $0.finished }, { state in
+                state.pieces.isEmpty ? nil : state.pieces.removeFirst()
+            }) {
+                try output.write(piece)
             }
-            pthread_join(thread, nil)
-            if let failure = handoff.failure { throw failure }
         } catch {
-            handoff.stop()
+            handoff.update { $0.stopped = true }
             pthread_join(thread, nil)
-            try? sink.flush()
             try? output.flush()
             throw error
         }
-        try sink.flush()
+        pthread_join(thread, nil)
+        let (failure, events) = handoff.update { ($0.failure, $0.events) }
+        if let failure {
+            try? output.flush()
+            throw failure
+        }
         try output.flush()
-        return count
+        return events
     }
 }

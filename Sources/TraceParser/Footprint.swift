@@ -11,7 +11,7 @@ import Darwin
 
 /// The table `go tool trace -d=footprint` prints: for every event byte, how many bytes and
 /// events of that type the trace holds, largest first.
-public enum Footprint {
+package enum Footprint {
     struct Row {
         var type: Int
         var count = 0
@@ -20,16 +20,16 @@ public enum Footprint {
 
     /// What footprint makes of a trace: the table wherever Go's tool prints one, and the damage
     /// `gotrace wire` would report.
-    public struct Outcome: Sendable {
+    package struct Outcome: Sendable {
         /// The table as Go prints it; nil when Go prints none.
-        public var table: String?
+        package var table: String?
         /// The first problem of the trace, nil for a sound trace.
-        public var damage: WireError?
+        package var damage: WireError?
     }
 
     /// Reads every raw event of `reader` and returns the table as Go prints it; throws the first
     /// problem of a damaged trace, even one Go prints a table for (see ``read(_:)``).
-    public static func table(_ reader: WireReader) throws -> String {
+    package static func table(_ reader: WireReader) throws -> String {
         let outcome = try read(reader)
         if let damage = outcome.damage { throw damage }
         return outcome.table ?? ""
@@ -49,7 +49,7 @@ public enum Footprint {
     /// reads it (frames and oversized data are counted, not kept, so memory stays fixed). The
     /// first such breach is the damage reported, as `gotrace wire` reports it, since it comes
     /// before anything later in the trace; the table is printed when Go prints one.
-    public static func read(_ reader: WireReader) throws -> Outcome {
+    package static func read(_ reader: WireReader) throws -> Outcome {
         var rows = (0..<256).map { Row(type: $0) }
         var events = 0
         let limit = typeLimit(reader.version)

@@ -7,10 +7,10 @@
 /// sort below 13 elements, the same pivot choice (median of three, or of three medians from 50
 /// elements on), the same pattern breaking with the same xorshift sequence, and the same heap
 /// sort fallback once the recursion budget runs out.
-public enum GoSort {
+package enum GoSort {
     /// Sorts `elements` in place into the order Go's `slices.SortFunc` leaves them in, given a
     /// comparison that says whether the first argument sorts strictly before the second.
-    public static func sort<T>(_ elements: inout [T], by less: (T, T) -> Bool) {
+    package static func sort<T>(_ elements: inout [T], by less: (T, T) -> Bool) {
         withoutActuallyEscaping(less) { less in
             sort(&elements, order: ClosureOrder(body: less))
         }

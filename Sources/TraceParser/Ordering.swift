@@ -76,9 +76,10 @@ func eventName(_ type: UInt8) -> String {
 /// What the ordering keeps of a goroutine or a P: its status, its last sequence number and its
 /// open ranges.
 class ResourceRecord {
+    // Exclusivity unchecked: +46% instructions checked, measured with ``Ordering``'s (see there).
     @exclusivity(unchecked) final var status: UInt8
     @exclusivity(unchecked) final var sequence: Sequence
-    @exclusivity(unchecked) final var ranges = OpenRanges()
+    final var ranges = OpenRanges()
 
     init(status: UInt8, sequence: Sequence) {
         self.status = status
@@ -87,12 +88,13 @@ class ResourceRecord {
 }
 
 final class GoroutineRecord: ResourceRecord {
-    @exclusivity(unchecked) var regions: [(task: UInt64, name: [UInt8])] = []
+    var regions: [(task: UInt64, name: [UInt8])] = []
 }
 
 final class ProcRecord: ResourceRecord {}
 
 final class ThreadRecord {
+    // Exclusivity unchecked: +46% instructions checked, measured with ``Ordering``'s (see there).
     @exclusivity(unchecked) var goroutine: GoID
     @exclusivity(unchecked) var proc: ProcID
 
@@ -113,14 +115,18 @@ private enum Need { case absent, any, present }
 /// state is an error. The rules are those of Go 1.27's parser.
 final class Ordering {
     let version: TraceVersion
+    // Exclusivity unchecked on the properties marked here and in the records above: checked (with
+    // the file's other properties, which measured nothing and go unmarked), `gotrace parsed
+    // --decode-only` runs 46% more instructions (callgrind on a 2.7 MB trace of Go 1.27.3: 1,754M
+    // against 1,205M; `parsed` 27%).
     @exclusivity(unchecked) private(set) var goroutines = IntMap<GoroutineRecord>()
     @exclusivity(unchecked) private(set) var procs = IntMap<ProcRecord>()
     @exclusivity(unchecked) private(set) var threads = IntMap<ThreadRecord>()
-    @exclusivity(unchecked) private var tasks: [TaskID: (name: [UInt8], parent: TaskID)] = [:]
-    @exclusivity(unchecked) private(set) var gcSequence: UInt64 = 0
+    private var tasks: [TaskID: (name: [UInt8], parent: TaskID)] = [:]
+    private(set) var gcSequence: UInt64 = 0
     enum GCState { case undetermined, notRunning, running }
-    @exclusivity(unchecked) private(set) var gcState = GCState.undetermined
-    @exclusivity(unchecked) private var firstGeneration: UInt64 = 0
+    private(set) var gcState = GCState.undetermined
+    private var firstGeneration: UInt64 = 0
     /// The context the last event given to ``advance(_:_:thread:)`` was judged in; the reader
     /// files waiting events by it (see ``WaitingCursors``).
     @exclusivity(unchecked) private(set) var lastContext = SchedContext(goroutine: NoResource.goroutine, proc: NoResource.proc,

@@ -7,13 +7,13 @@ import TraceWire
 ///
 /// Strings are quoted with Go's `%q` rules and stacks formatted once per generation; the rest is
 /// written by hand into a byte buffer.
-public enum ParsedPrinter {
+package enum ParsedPrinter {
     /// Prints every event of `reader` into `output`; on a failure, what was printed before it
     /// stays in `output` (flushed), as Go's tool leaves it.
     ///
     /// - Returns: The number of events printed.
     @discardableResult
-    public static func print(_ reader: TraceReader, to output: OutputBuffer, progress: ((Int) -> Void)? = nil) throws -> Int {
+    package static func print(_ reader: TraceReader, to output: OutputBuffer, progress: ((Int) -> Void)? = nil) throws -> Int {
         let sink = ByteSink(output: output)
         var count = 0
         do {
@@ -36,14 +36,14 @@ public enum ParsedPrinter {
     ///
     /// - Returns: The number of events read.
     @discardableResult
-    public static func decode(_ reader: TraceReader) throws -> Int {
+    package static func decode(_ reader: TraceReader) throws -> Int {
         var count = 0
         while try reader.next() != nil { count += 1 }
         return count
     }
 
     /// The text of a trace held in memory.
-    public static func text(of trace: [UInt8]) throws -> String {
+    package static func text(of trace: [UInt8]) throws -> String {
         let output = OutputBuffer()
         try print(TraceReader(bytes: trace), to: output)
         return output.text

@@ -9,11 +9,14 @@
 final class TextCache {
     private var pool: UnsafeMutablePointer<UInt8>
     private var poolCapacity = 64 << 10
+    // Exclusivity unchecked on the three below: checked (with `others`, which measured nothing
+    // alone), `gotrace parsed` runs 3.3% more instructions (callgrind on a 2.7 MB trace of
+    // Go 1.27.3: 2,077M against 2,012M).
     @exclusivity(unchecked) private var poolCount = 0
     /// Per small ID, the range in the pool plus one (0 means not cached); strings and stacks.
     @exclusivity(unchecked) private var strings: [(start: Int, count: Int)] = []
     @exclusivity(unchecked) private var stacks: [(start: Int, count: Int)] = []
-    @exclusivity(unchecked) private var others: [UInt64: (start: Int, count: Int)] = [:]
+    private var others: [UInt64: (start: Int, count: Int)] = [:]
 
     /// IDs below this index the arrays.
     private static let arrayLimit: UInt64 = 1 << 18

@@ -5,23 +5,25 @@ import TraceV2
 /// Reading and printing events is the hot path of the reader, so everything it needs per event
 /// type sits in plain structs and one byte pool: no enum switch, no dictionary, no reference
 /// counting per event. The table is built once from `EventType.spec`.
-public final class EventTable: @unchecked Sendable {
+///
+/// Unchecked `Sendable`: everything in it is written in `init` and only read afterwards.
+package final class EventTable: @unchecked Sendable {
     /// What the reader needs to know about one event byte.
-    public struct Row: Sendable {
+    package struct Row: Sendable {
         /// The event type; meaningless for bytes that name no event (their `since` is
         /// `UInt8.max`).
-        public let type: EventType
+        package let type: EventType
         /// How many varint arguments follow the type byte (frames and data not included).
-        public let argCount: Int
+        package let argCount: Int
         /// The oldest trace version that may contain the event; `UInt8.max` for bytes that
         /// name no event.
-        public let since: UInt8
+        package let since: UInt8
         /// True when the event is a stack: a frame count then four varints per frame.
-        public let isStack: Bool
+        package let isStack: Bool
         /// True when a varint length and that many bytes follow the arguments.
-        public let hasData: Bool
+        package let hasData: Bool
         /// The longest trailing data the format allows for this event.
-        public let maxDataSize: Int
+        package let maxDataSize: Int
         /// Where the event's name starts in the byte pool, and its length.
         let nameStart: Int
         let nameLength: Int
@@ -30,14 +32,14 @@ public final class EventTable: @unchecked Sendable {
 
         /// Whether a trace of `version` may contain the event.
         @inline(__always)
-        public func isValid(in version: TraceVersion) -> Bool { since <= version.rawValue }
+        package func isValid(in version: TraceVersion) -> Bool { since <= version.rawValue }
     }
 
     /// The table the readers and writers share.
-    public static let shared = EventTable()
+    package static let shared = EventTable()
 
     /// The names Go prints before the four varints of each stack frame.
-    public static let frameFieldNames = ["pc", "func", "file", "line"]
+    package static let frameFieldNames = ["pc", "func", "file", "line"]
 
     /// The 256 rows, indexed by event byte.
     let rows: UnsafeMutablePointer<Row>
@@ -89,8 +91,8 @@ public final class EventTable: @unchecked Sendable {
 
     /// The row of an event byte.
     @inline(__always)
-    public subscript(byte: UInt8) -> Row { rows[Int(byte)] }
+    package subscript(byte: UInt8) -> Row { rows[Int(byte)] }
 
     /// Looks an event type up by the name Go prints for it.
-    public func type(named name: String) -> EventType? { typesByName[name] }
+    package func type(named name: String) -> EventType? { typesByName[name] }
 }

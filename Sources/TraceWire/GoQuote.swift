@@ -6,12 +6,12 @@
 /// stay as they are; the usual control letters print as `\a \b \f \n \r \t \v`; other scalars
 /// print as `\xHH` below space and for DEL, `\uHHHH` below U+10000 and `\UHHHHHHHH` above, with
 /// lower-case hex.
-public enum GoQuote {
+package enum GoQuote {
     /// The most bytes quoting can produce per input byte (`\xHH` for one byte).
     static let maxExpansion = 4
 
     /// Quotes `bytes` as Go's `strconv.Quote` would.
-    public static func quote(_ bytes: [UInt8]) -> String {
+    package static func quote(_ bytes: [UInt8]) -> String {
         // One call to `append` reserves four bytes per input byte, more than an OutputBuffer
         // holds for long inputs, so quote those in pieces and join the pieces' insides.
         let pieceSize = (OutputBuffer.maxReservation - 2) / maxExpansion - 4
@@ -82,7 +82,7 @@ public enum GoQuote {
     }
 
     /// Whether Go's `strconv.IsPrint` accepts the scalar.
-    public static func isPrintable(_ scalar: UInt32) -> Bool {
+    package static func isPrintable(_ scalar: UInt32) -> Bool {
         if scalar < 0x80 { return scalar >= 0x20 && scalar < 0x7f }
         // Find the last range that starts at or before the scalar.
         let ranges = goPrintableRanges

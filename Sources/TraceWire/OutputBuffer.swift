@@ -24,10 +24,10 @@ public final class OutputBuffer {
     private var count = 0
     private var collected: [UInt8] = []
     /// How many bytes have been handed on so far.
-    public private(set) var flushedCount = 0
+    package private(set) var flushedCount = 0
 
     /// The largest single reservation; formatting one event never needs more.
-    public static let maxReservation = 320 << 10
+    package static let maxReservation = 320 << 10
 
     /// Writes to a file descriptor, such as standard output (1). The buffer does not close it.
     public init(fileDescriptor: Int32, capacity: Int = 1 << 20) {

@@ -2,7 +2,7 @@ import TraceV2
 
 /// Whole-trace operations built on the reader and writers: printing a binary trace as text,
 /// decoding it without printing, and encoding text back to binary.
-public enum TraceDump {
+package enum TraceDump {
     /// How often the loops report progress, in events.
     private static let progressInterval = 1 << 16
 
@@ -19,7 +19,7 @@ public enum TraceDump {
     ///     does.
     /// - Returns: The number of events printed.
     @discardableResult
-    public static func printText(
+    package static func printText(
         _ reader: WireReader, to output: OutputBuffer, includeHeader: Bool = false,
         progress: ((Int) -> Void)? = nil, requireCompleteBatches: Bool = true
     ) throws -> Int {
@@ -46,7 +46,7 @@ public enum TraceDump {
     ///
     /// - Returns: The number of events read.
     @discardableResult
-    public static func decode(_ reader: WireReader, progress: ((Int) -> Void)? = nil) throws -> Int {
+    package static func decode(_ reader: WireReader, progress: ((Int) -> Void)? = nil) throws -> Int {
         var count = 0
         while try reader.nextView() != nil {
             count += 1
@@ -58,7 +58,7 @@ public enum TraceDump {
 
     /// Fails when the trace ends before its last batch does: every event was readable, but the
     /// batch is cut, and Go's parser rejects such a trace ("failed to read full batch").
-    public static func checkLastBatch(_ reader: WireReader) throws {
+    package static func checkLastBatch(_ reader: WireReader) throws {
         guard let cut = reader.truncatedBatch else { return }
         throw WireError.at(
             offset: cut.offset,
@@ -71,7 +71,7 @@ public enum TraceDump {
     /// where it ends.
     /// - Returns: The number of events written.
     @discardableResult
-    public static func encode(_ reader: TextReader, to output: OutputBuffer) throws -> Int {
+    package static func encode(_ reader: TextReader, to output: OutputBuffer) throws -> Int {
         let writer = try WireWriter(output: output, version: reader.version)
         var count = 0
         while let event = try reader.next() {
@@ -88,14 +88,14 @@ public enum TraceDump {
 
     /// Prints a binary trace held in memory as text, exactly as `go tool trace -d=wire` does (a
     /// trace cut inside its last batch, between two events, is printed without complaint).
-    public static func text(of trace: [UInt8], includeHeader: Bool = false) throws -> String {
+    package static func text(of trace: [UInt8], includeHeader: Bool = false) throws -> String {
         let output = OutputBuffer()
         try printText(WireReader(bytes: trace), to: output, includeHeader: includeHeader, requireCompleteBatches: false)
         return output.text
     }
 
     /// Encodes a text trace held in memory into the binary format.
-    public static func binary(of text: String) throws -> [UInt8] {
+    package static func binary(of text: String) throws -> [UInt8] {
         let output = OutputBuffer()
         try encode(TextReader(text: text), to: output)
         return output.bytes

@@ -45,25 +45,25 @@ public final class WireReader {
     /// event's varints, or among its data bytes. Go's `-d=footprint` prints its table for such
     /// a trace, counting the events before the cut; a cut inside a varint is an error to Go too
     /// ("unexpected EOF"), and leaves this nil.
-    public private(set) var sizeAtCleanCut: Int?
+    package private(set) var sizeAtCleanCut: Int?
 
     /// Reads on past the format's length limits, as Go's raw reader does, instead of failing:
     /// a batch header declaring more than `TraceLimits.maxBatchSize`, a stack of more than
     /// `TraceLimits.maxFramesPerStack` frames, or data longer than its limit. The first such
     /// breach is kept in ``limitBreach``; an event read past a limit comes without the part over
     /// it (see ``pastLimit``). Off by default: `gotrace footprint` is the one reader that needs it.
-    public var readsPastLimits = false
+    package var readsPastLimits = false
 
     /// The error reading would have failed with at the first limit breach, when
     /// ``readsPastLimits`` is set; nil while no limit has been broken.
-    public private(set) var limitBreach: WireError?
+    package private(set) var limitBreach: WireError?
 
     /// The last event read past a limit: its offset, the sum of the shortest encodings of its
     /// frames' values (none of which are in its view's arguments), and the length of its data
     /// as Go's raw reader counts it (its bytes are skipped, not kept; a length of 2^63 or more
     /// is none to Go, which takes it as a negative count). Set only with ``readsPastLimits``;
     /// compare the offset with the current view's to know whether it applies.
-    public private(set) var pastLimit: (offset: Int, frameBytes: Int, dataLength: Int)?
+    package private(set) var pastLimit: (offset: Int, frameBytes: Int, dataLength: Int)?
 
     /// The most bytes the fixed part of any event can take: the type byte and its varints.
     private let headRoom = 1 + EventTable.shared.maxArgCount * WireReader.maxVarintLength

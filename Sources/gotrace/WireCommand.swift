@@ -127,7 +127,7 @@ struct CommandOutput {
 
 /// A one-line progress report on standard error, shown only for large inputs when standard
 /// error is a terminal.
-final class ProgressLine: @unchecked Sendable {
+final class ProgressLine {
     private let totalBytes: Int
     private let enabled: Bool
     private var shown = false

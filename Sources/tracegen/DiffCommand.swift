@@ -1,6 +1,7 @@
 import ArgumentParser
 import CommandSupport
 import Foundation
+import Synchronization
 import TraceGenCore
 
 struct DiffCommand: ParsableCommand {
@@ -44,10 +45,9 @@ struct DiffCommand: ParsableCommand {
     func run() throws {
         let format = DiffFormat(rawValue: format)!
         let failOn = DiffFailLevel(rawValue: failOn)!
-        // Load both before stopping, so one run reports the problems of both files. Loading is
-        // most of the work and the two specs are independent, so they load side by side.
+        // Load both before stopping, so one run reports the problems of both files.
         let loaded = Self.loadBoth(old, new)
-        let diagnostics = loaded.flatMap { $0.diagnostics }
+        let diagnostics = loaded.flatMap(\.diagnostics)
         guard let oldSpec = loaded[0].spec, let newSpec = loaded[1].spec else {
             throw CommandFailure(.input, diagnostics.map(\.description).joined(separator: "\n"))
         }
@@ -57,23 +57,24 @@ struct DiffCommand: ParsableCommand {
     }
 
     /// What loading one spec gave: the spec, or the diagnostics that stopped it.
-    private struct Loaded: @unchecked Sendable {
+    private struct Loaded: Sendable {
         var spec: TraceSpec?
         var diagnostics: [Diagnostic] = []
     }
 
-    /// Loads both specs on two threads; the results come back in the order of the arguments.
+    /// Loads both specs, in the order of the arguments. Loading is most of the work and the two are
+    /// independent, so they load side by side where the standard library has `Mutex` (every
+    /// platform but macOS before 15), which takes each result back from its thread.
     private static func loadBoth(_ first: String, _ second: String) -> [Loaded] {
+        guard #available(macOS 15, *) else { return [load(first), load(second)] }
         let paths = [first, second]
-        let slots = UnsafeMutableBufferPointer<Loaded>.allocate(capacity: 2)
-        slots.initialize(repeating: Loaded())
-        defer { slots.deallocate() }
-        nonisolated(unsafe) let shared = slots
-        // Each iteration writes only its own slot.
+        let results = Mutex<[Loaded]>([Loaded(), Loaded()])
+        // Returns once both iterations have.
         DispatchQueue.concurrentPerform(iterations: 2) { index in
-            shared[index] = load(paths[index])
+            let result = load(paths[index])
+            results.withLock { $0[index] = result }
         }
-        return Array(slots)
+        return results.withLock { $0 }
     }
 
     private static func load(_ path: String) -> Loaded {
