@@ -234,6 +234,8 @@ struct RangeName {
 
 /// Per-type facts of the semantic layer, indexed by event byte, computed once from the spec's
 /// tables and the parser's ordering rules.
+///
+/// Unchecked `Sendable`: the rows, steps and messages are filled in `init` and only read after.
 struct KindTable: @unchecked Sendable {
     struct Row: Sendable {
         var kind: EventKind = .bad

@@ -4,7 +4,7 @@ import TraceV2
 ///
 /// Each event is its name and `name=value` arguments on one line. Stack frames follow on lines
 /// of their own, indented by a tab, as `pc= func= file= line=`; trailing data follows on an
-/// indented `data=` line quoted with ``GoQuote``. With the `Trace Go1.N` first line from
+/// indented `data=` line quoted as Go quotes strings. With the `Trace Go1.N` first line from
 /// ``writeHeader(_:)``, the output is the text format that ``TextReader`` reads back.
 public struct TextWriter {
     private let output: OutputBuffer

@@ -14,7 +14,7 @@ import Darwin
 /// flat run of events, each a type byte, its varint arguments, for stacks the frames, and for
 /// events with data a varint length and the bytes. On top of that it checks what the format
 /// promises: each event type must belong to the header's trace version, and batch sizes, frame
-/// counts and data lengths must stay within `TraceLimits` (unless ``readsPastLimits`` is set).
+/// counts and data lengths must stay within `TraceLimits` (unless `readsPastLimits` is set).
 /// Lengths are checked before anything is read or allocated for them, and the input is read in
 /// fixed-size chunks, so memory does not grow with the trace.
 ///
@@ -55,13 +55,13 @@ public final class WireReader {
     package var readsPastLimits = false
 
     /// The error reading would have failed with at the first limit breach, when
-    /// ``readsPastLimits`` is set; nil while no limit has been broken.
+    /// `readsPastLimits` is set; nil while no limit has been broken.
     package private(set) var limitBreach: WireError?
 
     /// The last event read past a limit: its offset, the sum of the shortest encodings of its
     /// frames' values (none of which are in its view's arguments), and the length of its data
     /// as Go's raw reader counts it (its bytes are skipped, not kept; a length of 2^63 or more
-    /// is none to Go, which takes it as a negative count). Set only with ``readsPastLimits``;
+    /// is none to Go, which takes it as a negative count). Set only with `readsPastLimits`;
     /// compare the offset with the current view's to know whether it applies.
     package private(set) var pastLimit: (offset: Int, frameBytes: Int, dataLength: Int)?
 
@@ -263,7 +263,7 @@ public final class WireReader {
     }
 
     /// Finishes a stack over the frame limit the way Go's raw reader does, with
-    /// ``readsPastLimits`` set: it reads every frame value the header announces (none if the
+    /// `readsPastLimits` set: it reads every frame value the header announces (none if the
     /// count is 2^63 or more, which Go takes as negative) without keeping them, so memory stays
     /// fixed and time follows the bytes actually read. The view holds the stack's own arguments
     /// only; ``pastLimit`` has the size of the frames.
