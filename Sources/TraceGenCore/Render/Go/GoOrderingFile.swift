@@ -5,9 +5,8 @@
 /// `makeSeq`, the resources' state maps and range state), whose names the spec's resources give
 /// or that every version of the parser has had. Events that name a handler are dispatched to the
 /// parser's hand-written `advance<Handler>` method.
-struct GoOrderingFile: FileGenerator {
+struct GoOrderingFile: GoParserFile {
     let model: TraceModel
-    var parser: TraceModel.GoParserLayout { model.goParser }
     var path: String { "Go/\(parser.package)/ordering.go" }
     var language: OutputLanguage { .go }
 
@@ -17,19 +16,8 @@ struct GoOrderingFile: FileGenerator {
     /// The Go method that orders an event ordered by data.
     static func methodName(_ event: TraceModel.Event) -> String { "advance" + event.name }
 
-    var tables: String { parser.importName ?? model.layout.goPackage }
-
     func body(_ p: inout CodePrinter) {
-        p.line("package \(parser.package)")
-        p.line()
-        p.line("import (")
-        p.indent()
-        p.line(p.string("fmt"))
-        p.line()
-        p.line((parser.importName.map { $0 + " " } ?? "") + p.string(parser.importPath))
-        p.outdent()
-        p.line(")")
-        p.line()
+        opening(&p)
         dispatch(&p)
         for event in model.events where event.ordering?.mode == .data {
             p.line()
@@ -88,10 +76,6 @@ struct GoOrderingFile: FileGenerator {
         return (parts.first ?? name) + parts.dropFirst().map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
     }
 
-    /// The index of an argument in the parser's `args`, which leave out a timed event's time delta.
-    private func argIndex(_ argument: TraceModel.Argument, of event: TraceModel.Event) -> Int {
-        argument.position - (event.timed ? 1 : 0)
-    }
 
     private func status(_ status: TraceModel.Status) -> String { "\(tables).\(status.goName)" }
 

@@ -6,9 +6,8 @@
 /// reason and stack arguments the change names. An event whose handler decides the change (the
 /// statuses it accepts are reported as different states, or it states no change) calls the
 /// handler's hand-written method, `<handler>Transition`, which ships beside the generated files.
-struct GoStateTransitionFile: FileGenerator {
+struct GoStateTransitionFile: GoParserFile {
     let model: TraceModel
-    var parser: TraceModel.GoParserLayout { model.goParser }
     var path: String { Self.path(model) }
     var language: OutputLanguage { .go }
 
@@ -24,19 +23,8 @@ struct GoStateTransitionFile: FileGenerator {
         (handler.prefix(1).lowercased() + handler.dropFirst()) + "Transition"
     }
 
-    var tables: String { parser.importName ?? model.layout.goPackage }
-
     func body(_ p: inout CodePrinter) {
-        p.line("package \(parser.package)")
-        p.line()
-        p.line("import (")
-        p.indent()
-        p.line(p.string("fmt"))
-        p.line()
-        p.line((parser.importName.map { $0 + " " } ?? "") + p.string(parser.importPath))
-        p.outdent()
-        p.line(")")
-        p.line()
+        opening(&p)
         p.comment("StateTransition reports what a StateTransition event changed: which resource, from which state to which, and the reason and stack where the event gives them. It panics for an event of another kind.")
         p.block("func (e Event) StateTransition() StateTransition {") { p in
             p.block("if e.Kind() != EventStateTransition {") { p in
@@ -100,8 +88,4 @@ struct GoStateTransitionFile: FileGenerator {
         return lines
     }
 
-    /// The index of an argument in the parser's `args`, which leave out a timed event's time delta.
-    private func argIndex(_ argument: TraceModel.Argument, of event: TraceModel.Event) -> Int {
-        argument.position - (event.timed ? 1 : 0)
-    }
 }
