@@ -47,7 +47,7 @@ import Testing
                                                        swiftDirectory: "Swift/TraceV2/", docsPath: "Docs/TraceV2.md"))
         let paths = TraceGen.render(Self.model, sourceName: "x").map(\.path)
         #expect(paths == ["Go/tracev2/doc.go", "Go/tracev2/events.go", "Go/tracev2/spec.go", "Go/tracev2/versions.go",
-                          "Go/trace/eventkinds.go", "Go/trace/ordering.go",
+                          "Go/trace/eventkinds.go", "Go/trace/ordering.go", "Go/trace/statetransition.go",
                           "Swift/TraceV2/EventType.swift", "Swift/TraceV2/EventSpec.swift", "Swift/TraceV2/Experiment.swift",
                           "Swift/TraceV2/Statuses.swift", "Swift/TraceV2/TraceVersion.swift", "Swift/TraceV2/TraceLimits.swift",
                           "Swift/TraceV2/Event.swift", "Swift/TraceV2/EventKind.swift",
