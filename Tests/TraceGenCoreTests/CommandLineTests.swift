@@ -8,7 +8,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: output) }
         let first = run([Repo.tracegen, "Specs/v2.yaml", "--output", output.path], in: Repo.root.path)
         #expect(first.status == 0, "\(first.stderr)")
-        #expect(first.stdout.split(separator: "\n").count == 15)
+        #expect(first.stdout.split(separator: "\n").count == 16)
         #expect(first.stdout.split(separator: "\n").allSatisfy { $0.hasPrefix("written ") })
         #expect(snapshotTree(output) == snapshotTree(Repo.root.appendingPathComponent("Generated")))
 
@@ -43,7 +43,7 @@ import Testing
         let result = run([Repo.tracegen, spec.path, "--output", output.path])
         #expect(result.status == 1)
         #expect(!result.crashed)
-        #expect(result.stderr == "\(spec.path):61:16: error: event End names unknown start event 'Nowhere'\n", "\(result.stderr)")
+        #expect(result.stderr == "\(spec.path):68:16: error: event End names unknown start event 'Nowhere'\n", "\(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: output.path))
     }
 

@@ -11,8 +11,7 @@ public enum SpecDiff {
         comparison.constants()
         comparison.argTypes()
         comparison.experiments()
-        comparison.statuses(old.document.goStatuses, new.document.goStatuses, entity: .goStatus)
-        comparison.statuses(old.document.procStatuses, new.document.procStatuses, entity: .procStatus)
+        comparison.statusSets()
         comparison.ordering()
         comparison.groups()
         comparison.events()
@@ -229,6 +228,27 @@ struct Comparison {
                 }
                 since(.experiment, now.name, was.since, now.since, at: now.locations)
                 description(.experiment, now.name, was.description, now.description, at: now.locations)
+            }
+        }
+    }
+
+    /// Sets pair by name; a set added or removed reports each of its values too, since a status
+    /// value is what readers and parsers see.
+    mutating func statusSets() {
+        for pairing in match(old.document.statusSets, new.document.statusSets, name: \.name) {
+            switch pairing {
+            case .added(let set):
+                added(.statusSet, set.name, .statusSetAdded, at: set.locations, detail: "type \(set.goType)", note: "The states of a \(set.of).")
+                statuses([], set.values, entity: .status(of: set))
+            case .removed(let set):
+                removed(.statusSet, set.name, at: set.locations)
+                statuses(set.values, [], entity: .status(of: set))
+            case .paired(let was, let now):
+                changed(.statusSet, now.name, "of", was.of, now.of, .documentation, at: now.locations)
+                changed(.statusSet, now.name, "go.type", was.goType, now.goType, .generatedNameChanged, at: now.locations)
+                changed(.statusSet, now.name, "go.prefix", was.goPrefix, now.goPrefix, .generatedNameChanged, at: now.locations)
+                changed(.statusSet, now.name, "swift.type", was.swiftType, now.swiftType, .generatedNameChanged, at: now.locations)
+                statuses(was.values, now.values, entity: .status(of: now))
             }
         }
     }

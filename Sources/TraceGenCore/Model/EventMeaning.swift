@@ -26,10 +26,11 @@ extension TraceModel {
         case raw
         /// A distinct ID type; the name before any type prefix, such as `GoroutineID`.
         case identifier(String)
-        /// The goroutine status enumeration.
-        case goStatus
-        /// The P status enumeration.
-        case procStatus
+        /// A status enumeration; the Swift name before any type prefix, such as `GoStatus`.
+        case status(String)
+
+        /// Whether the field holds a status.
+        public var isStatus: Bool { if case .status = self { true } else { false } }
     }
 
     /// An argument type that typed events give a distinct ID type.

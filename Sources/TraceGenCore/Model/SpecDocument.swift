@@ -32,8 +32,8 @@ public struct SpecDocument: Hashable, Sendable {
     public var constants: [ConstantDecl]
     public var argTypes: [ArgTypeDecl]
     public var experiments: [ExperimentDecl]
-    public var goStatuses: [StatusDecl]
-    public var procStatuses: [StatusDecl]
+    /// The status enumerations, in file order; argument types and resources name them.
+    public var statusSets: [StatusSetDecl] = []
     public var groups: [GroupDecl]
     /// What a parser keeps state for while ordering events; empty for a spec that states no ordering.
     public var resources: [ResourceDecl] = []
@@ -45,6 +45,9 @@ public struct SpecDocument: Hashable, Sendable {
 
     /// Every event of every group, in file order.
     public var events: [EventDecl] { groups.flatMap(\.events) }
+
+    /// The first status set with this name.
+    public func statusSet(named name: String) -> StatusSetDecl? { statusSets.first { $0.name == name } }
 }
 
 /// A trace format version, named after the Go release that introduced it (`go1.23`).
@@ -70,7 +73,7 @@ public struct ArgTypeDecl: Hashable, Sendable {
     public var description: String
     /// The distinct Swift type that typed events give arguments of this type, such as `GoroutineID`.
     public var swiftType: String? = nil
-    /// The status list (`goStatuses` or `procStatuses`) whose values arguments of this type hold.
+    /// The name of the status set whose values arguments of this type hold.
     public var status: String? = nil
     public var locations: FieldLocations
 }
@@ -84,7 +87,27 @@ public struct ExperimentDecl: Hashable, Sendable {
     public var locations: FieldLocations
 }
 
-/// One value of a goroutine or P status enumeration.
+/// A status enumeration: the states one kind of thing (a goroutine, a P) can be recorded in.
+public struct StatusSetDecl: Hashable, Sendable {
+    /// How argument types and resources refer to it (`goStatuses`).
+    public var name: String
+    /// What its values are the state of, as a noun read after "a" (`goroutine`, `P`).
+    public var of: String
+    /// The Go type (`GoStatus`).
+    public var goType: String
+    /// What the Go constants of its values start with (`Go`, as in `GoRunning`).
+    public var goPrefix: String
+    /// The Swift enumeration, before the module's type prefix; the Go type unless the spec says otherwise.
+    public var swiftType: String
+    public var values: [StatusDecl]
+    /// Besides the set's own keys, `go.type`, `go.prefix` and `swift.type`.
+    public var locations: FieldLocations
+
+    /// How messages and reports name one of its values (`goroutine status`).
+    public var kind: String { "\(of) status" }
+}
+
+/// One value of a status set.
 public struct StatusDecl: Hashable, Sendable {
     public var value: Int
     public var name: String

@@ -36,10 +36,8 @@ struct ArgumentTyping {
             if let swiftType = argType.swiftType {
                 types[argType.name] = .identifier(swiftType)
                 identifiers.append(TraceModel.IdentifierType(swiftName: swiftType, argumentType: argType.name, meaning: argType.description))
-            } else if argType.status == "goStatuses" {
-                types[argType.name] = .goStatus
-            } else if argType.status == "procStatuses" {
-                types[argType.name] = .procStatus
+            } else if let set = argType.status.flatMap(document.statusSet(named:)) {
+                types[argType.name] = .status(set.swiftType)
             }
         }
         identifierTypes = identifiers
@@ -52,8 +50,7 @@ struct ArgumentTyping {
         switch typeOfArgType[argType] ?? .raw {
         case .raw: "UInt64"
         case .identifier(let name): name
-        case .goStatus: "GoStatus"
-        case .procStatus: "ProcStatus"
+        case .status(let name): name
         }
     }
 

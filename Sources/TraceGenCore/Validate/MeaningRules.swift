@@ -111,8 +111,8 @@ extension Check {
                     error("argument type \(type.name) has both a swiftType and a status; a status argument takes its status type", at: type.locations["status"])
                 }
             }
-            if let status = type.status, !["goStatuses", "procStatuses"].contains(status) {
-                error("status '\(status)' of argument type \(type.name) must be goStatuses or procStatuses", at: type.locations["status"])
+            if let status = type.status, document.statusSet(named: status) == nil {
+                error("status '\(status)' of argument type \(type.name) is not a status set\(suggestion(status, document.statusSets.map(\.name)))", at: type.locations["status"])
             }
         }
     }

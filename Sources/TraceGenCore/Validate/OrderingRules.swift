@@ -20,11 +20,7 @@ extension Check {
     private func resource(named name: String) -> ResourceDecl? { document.resources.first { $0.name == name } }
 
     private func statuses(of resource: ResourceDecl) -> [StatusDecl]? {
-        switch resource.statuses {
-        case "goStatuses": document.goStatuses
-        case "procStatuses": document.procStatuses
-        default: nil
-        }
+        resource.statuses.flatMap(document.statusSet(named:))?.values
     }
 
     mutating func checkResource(_ resource: ResourceDecl) {
@@ -64,7 +60,7 @@ extension Check {
             return
         }
         guard let statuses = statuses(of: resource) else {
-            error("statuses '\(statusName)' of resource \(resource.name) must be goStatuses or procStatuses", at: at["statuses"])
+            error("statuses '\(statusName)' of resource \(resource.name) is not a status set\(suggestion(statusName, document.statusSets.map(\.name)))", at: at["statuses"])
             return
         }
         for key in ["id", "table", "state"] where goNames.first(where: { $0.0 == key })?.1 == nil {

@@ -69,8 +69,7 @@ struct DocsPageFile: FileGenerator {
                 p.line("| \(experiment.id) | \(experiment.name) | \(experiment.since.name) | \(events) | \(p.cell(experiment.description)) |")
             }
         }
-        statusTable("Goroutine statuses", model.goStatuses, &p)
-        statusTable("P statuses", model.procStatuses, &p)
+        for set in model.statusSets { statusTable(upperFirst(set.of) + " statuses", set, &p) }
         p.line()
         p.line("## Argument types")
         p.line()

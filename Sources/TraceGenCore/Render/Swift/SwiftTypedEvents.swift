@@ -35,8 +35,7 @@ struct SwiftTypedEventFile: FileGenerator {
         switch type {
         case .raw: "Swift.UInt64"
         case .identifier(let name): qualified(names.prefix + name)
-        case .goStatus: qualified(names.goStatus)
-        case .procStatus: qualified(names.procStatus)
+        case .status(let name): qualified(names.prefix + name)
         }
     }
 
@@ -170,7 +169,7 @@ struct SwiftTypedEventFile: FileGenerator {
                         switch field.fieldType {
                         case .raw: return "\(label): args[\(index)]"
                         case .identifier: return "\(label): \(swiftType(field.fieldType))(rawValue: args[\(index)])"
-                        case .goStatus, .procStatus: return "\(label): try Self.status(args[\(index)], \(p.string(field.name)), of: type, as: \(swiftType(field.fieldType)).self)"
+                        case .status: return "\(label): try Self.status(args[\(index)], \(p.string(field.name)), of: type, as: \(swiftType(field.fieldType)).self)"
                         }
                     }
                     let single = "self = .\(event.swiftName)(\(event.name)(\(values.joined(separator: ", "))))"
@@ -214,7 +213,7 @@ struct SwiftTypedEventFile: FileGenerator {
                         switch field.fieldType {
                         case .raw: return "try body(event.\(field.swiftName))"
                         case .identifier: return "try body(event.\(field.swiftName).rawValue)"
-                        case .goStatus, .procStatus: return "try body(Swift.UInt64(event.\(field.swiftName).rawValue))"
+                        case .status: return "try body(Swift.UInt64(event.\(field.swiftName).rawValue))"
                         }
                     }
                     if calls.isEmpty {
@@ -233,7 +232,7 @@ struct SwiftTypedEventFile: FileGenerator {
             p.block("\(helperAccess)static func expect(_ count: Swift.Int, arguments args: Swift.UnsafeBufferPointer<Swift.UInt64>, of type: \(eventType)) throws(\(errorType)) {") { p in
                 p.line("guard args.count == count else { throw .wrongArgumentCount(type, expected: count, found: args.count) }")
             }
-            if model.events.contains(where: { $0.arguments.contains { $0.fieldType == .goStatus || $0.fieldType == .procStatus } }) {
+            if model.events.contains(where: { $0.arguments.contains { $0.fieldType.isStatus } }) {
                 p.line()
                 if inlinable { p.line("@inlinable") }
                 p.block("\(helperAccess)static func status<Status: Swift.RawRepresentable<Swift.UInt8>>(_ raw: Swift.UInt64, _ argument: Swift.String, of type: \(eventType), as _: Status.Type) throws(\(errorType)) -> Status {") { p in
