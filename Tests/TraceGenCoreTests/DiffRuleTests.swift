@@ -98,12 +98,15 @@ groups:
         experiment: Alloc
         since: go1.23
         description: A span.
+rangeScopes: [none, proc, goroutine]
+transitionResources: [goroutine, proc]
 
 """
 
 /// Edits that give the base spec an ordering: one goroutine resource, one handler, and every
 /// event's `ordering`. Scenarios of the ordering rules start from it.
 let diffOrderingEdits: [(replace: String, with: String)] = [
+    ("rangeScopes: [none, proc, goroutine]\ntransitionResources: [goroutine, proc]\n", ""),
     ("prefix: Go}\n    values:\n      - {value: 0, name: Bad, display: Bad, description: Invalid.}\n",
      "prefix: Go}\n    values:\n      - {value: 0, name: Bad, display: Bad, description: Invalid., state: Undetermined}\n"),
     ("groups:\n", """
@@ -346,10 +349,13 @@ func signature(_ change: SpecChange) -> String {
                                 kind: .added, entity: .role, name: "batch")
         case .orderingStated:
             return DiffRuleCase(rule: rule, new: diffOrderingEdits + [("  - name: goroutine\n    description: A goroutine.\n", "  ‸- name: goroutine\n    description: A goroutine.\n")],
-                                kind: .changed, entity: .format, name: "Test format", field: "resources", oldValue: .strings([]), newValue: .strings(["goroutine"]))
+                                kind: .changed, entity: .format, name: "Test format", field: "resources", oldValue: .strings([]), newValue: .strings(["goroutine"]),
+                                // The ordering edits drop the declared scope lists, which then default to the goroutine resource's.
+                                allChanges: ["changed format Test format rangeScopes", "changed format Test format transitionResources", "changed format Test format resources"])
         case .orderingDropped:
             return DiffRuleCase(rule: rule, old: diffOrderingEdits + [("  - name: goroutine\n    description: A goroutine.\n", "  ‸- name: goroutine\n    description: A goroutine.\n")],
-                                kind: .changed, entity: .format, name: "Test format", field: "resources", oldValue: .strings(["goroutine"]), newValue: .strings([]))
+                                kind: .changed, entity: .format, name: "Test format", field: "resources", oldValue: .strings(["goroutine"]), newValue: .strings([]),
+                                allChanges: ["changed format Test format rangeScopes", "changed format Test format transitionResources", "changed format Test format resources"])
         case .orderingPartAdded:
             return DiffRuleCase(rule: rule, old: diffOrderingEdits,
                                 new: diffOrderingEdits + [("resources:\n", "resources:\n  - ‸name: thread\n    description: A thread.\n    argType: p\n    go: {context: M, none: NoThread}\n")],
@@ -432,6 +438,15 @@ func signature(_ change: SpecChange) -> String {
         let report = try diffTexts(diffBaseSpec, diffBaseSpec)
         #expect(report.changes.isEmpty)
         #expect(!report.fails(at: .any))
+    }
+
+    /// The scope names are cases of generated enumerations: a change to the list is a generated-name change.
+    @Test func aChangedScopeListIsAGeneratedNameChange() throws {
+        let new = edited(diffBaseSpec, [("rangeScopes: [none, proc, goroutine]\n", "rangeScopes: [none, goroutine, proc]\n")])
+        let report = try diffTexts(diffBaseSpec, new)
+        #expect(report.changes.map(signature) == ["changed format Test format rangeScopes"])
+        #expect(report.changes.first?.rule == .generatedNameChanged)
+        #expect(report.changes.first?.new == .strings(["none", "goroutine", "proc"]))
     }
 
     @Test func swappedIDsAreTwoIDChangesNotRenames() throws {

@@ -10,6 +10,8 @@ let orderingSpec: String = {
         precondition(text.components(separatedBy: old).count == 2, "'\(old)' must occur once in the meaning spec")
         text = text.replacingOccurrences(of: old, with: new)
     }
+    // With resources, the range scopes and transition resources default to theirs: none and goroutine.
+    edit("rangeScopes: [none, proc, goroutine]\ntransitionResources: [goroutine, proc]\n", "")
     edit("  - name: stack\n    description: a stack ID\n", "  - name: stack\n    description: a stack ID\n  - name: seq\n    description: a sequence number\n  - name: m\n    description: a thread\n")
     edit("prefix: Go}\n    values:\n      - {value: 0, name: Bad, display: Bad, description: Invalid.}\n", """
         prefix: Go}
@@ -167,6 +169,12 @@ let orderingSpec: String = {
                  message: "resource goroutine has statuses, so it must give the message 'exists'"),
         RuleCase(rule: "a resource's argType is an argument type", replace: "argType: m", with: "argType: ‸thread",
                  message: "argType 'thread' of resource thread is not an argument type"),
+        RuleCase(rule: "declared range scopes are resources with statuses", replace: "  timedArgsLimit: MaxTimedEventArgs\n",
+                 with: "  timedArgsLimit: MaxTimedEventArgs\nrangeScopes: [none, goroutine, ‸thread]\n",
+                 message: "range scope 'thread' is not a resource with statuses"),
+        RuleCase(rule: "declared transition resources are resources with statuses", replace: "  timedArgsLimit: MaxTimedEventArgs\n",
+                 with: "  timedArgsLimit: MaxTimedEventArgs\ntransitionResources: [goroutine, ‸proc]\n",
+                 message: "transition resource 'proc' is not a resource with statuses"),
         RuleCase(rule: "a resource's statuses are a status list", replace: "statuses: goStatuses\n    states:", with: "statuses: ‸threadStatuses\n    states:",
                  message: "statuses 'threadStatuses' of resource goroutine is not a status set; did you mean 'procStatuses'?"),
         RuleCase(rule: "the absent state is a state", replace: "absent: NotExist", with: "absent: ‸Gone",

@@ -53,7 +53,12 @@ import Testing
         let packageDoc = try #require(files.first { $0.path == "Go/sensorbus/doc.go" }).contents
         #expect(packageDoc.contains("experiments, sensor and power switch statuses, format limits"), "\(packageDoc)")
         #expect(docs.contains("## Sensor statuses\n") && docs.contains("## Power switch statuses\n"))
-        for file in [events, statuses, docs, packageDoc] {
+        // Its range scopes and transition resources default to its resources with statuses.
+        #expect(sensor.rangeScopes == ["none", "sensor"] && sensor.transitionResources == ["sensor"])
+        let kinds = try #require(files.first { $0.path.hasSuffix("EventKind.swift") }).contents
+        #expect(kinds.contains("public enum RangeScope: String, CaseIterable, Hashable, Sendable {\n    case `none`\n    case sensor\n}\n"), "\(kinds)")
+        #expect(kinds.contains("public enum TransitionResource: String, CaseIterable, Hashable, Sendable {\n    case sensor\n}\n"))
+        for file in [events, statuses, docs, packageDoc, kinds] {
             for goWord in ["GoStatus", "ProcStatus", "goroutine", "Goroutine"] {
                 #expect(!file.contains(goWord), "the sensor format's status types mention \(goWord)")
             }

@@ -149,6 +149,11 @@ struct Comparison {
         changed(.format, name, "output.goParser.package", was.package, now.package, .generatedNameChanged, at: parserAt)
         changed(.format, name, "output.goParser.importPath", was.importPath, now.importPath, .generatedNameChanged, at: parserAt)
         changed(.format, name, "output.goParser.syncEvent", was.syncEvent, now.syncEvent, .generatedNameChanged, at: parserAt)
+        // The generated Swift enumerations list these names; the events that use them report their own changes.
+        for (key, was, now) in [("rangeScopes", old.model.rangeScopes, new.model.rangeScopes),
+                                ("transitionResources", old.model.transitionResources, new.model.transitionResources)] where was != now {
+            changed(.format, name, key, .strings(was), .strings(now), .generatedNameChanged, at: at)
+        }
         if old.document.headerSize != new.document.headerSize {
             changed(.format, name, "headerSize", .int(old.document.headerSize), .int(new.document.headerSize), .headerSizeChanged, at: at)
         }
@@ -364,10 +369,10 @@ struct Comparison {
         // A name that appears or disappears changes what the event is; one that only reads differently does not.
         let (oldRange, newRange) = (oldMeaning.range, newMeaning.range)
         changed(.event, name, "range.name", oldRange?.name, newRange?.name, (oldRange == nil) == (newRange == nil) ? .meaningRenamed : .meaningChanged, at: rangeAt)
-        changed(.event, name, "range.scope", oldRange?.scope.rawValue, newRange?.scope.rawValue, .meaningChanged, at: rangeAt)
+        changed(.event, name, "range.scope", oldRange?.scope, newRange?.scope, .meaningChanged, at: rangeAt)
         let (oldMetric, newMetric) = (oldMeaning.metric, newMeaning.metric)
         changed(.event, name, "metric", oldMetric, newMetric, (oldMetric == nil) == (newMetric == nil) ? .meaningRenamed : .meaningChanged, at: at)
-        changed(.event, name, "resource", oldMeaning.resource?.rawValue, newMeaning.resource?.rawValue, .meaningChanged, at: at)
+        changed(.event, name, "resource", oldMeaning.resource, newMeaning.resource, .meaningChanged, at: at)
         // Compared by position, so renaming an argument in place does not count; shown as written.
         if before.fullWidthArguments != after.fullWidthArguments || before.hasFullWidthDataLength != after.hasFullWidthDataLength {
             changed(.event, name, "fullWidth", .strings(was.fullWidth), .strings(now.fullWidth), .fullWidthChanged, at: at)

@@ -39,6 +39,10 @@ public struct SpecDocument: Hashable, Sendable {
     public var resources: [ResourceDecl] = []
     /// The hand-written ordering handlers events may name.
     public var handlers: [HandlerDecl] = []
+    /// What ranges may be attached to, as written; nil: `none` and every resource with statuses.
+    public var rangeScopes: [String]? = nil
+    /// What state transitions may change, as written; nil: every resource with statuses.
+    public var transitionResources: [String]? = nil
     /// Which events and constants play the parts a reader of any such format relies on.
     public var roles: RolesDecl = RolesDecl()
     public var locations: FieldLocations
@@ -48,6 +52,16 @@ public struct SpecDocument: Hashable, Sendable {
 
     /// The first status set with this name.
     public func statusSet(named name: String) -> StatusSetDecl? { statusSets.first { $0.name == name } }
+
+    /// The range scopes events may use: as declared, or `none` and the resources with statuses.
+    public var resolvedRangeScopes: [String] {
+        rangeScopes ?? [RangeDecl.noScope] + resources.filter { $0.statuses != nil }.map(\.name)
+    }
+
+    /// The resources state transitions may change: as declared, or the resources with statuses.
+    public var resolvedTransitionResources: [String] {
+        transitionResources ?? resources.filter { $0.statuses != nil }.map(\.name)
+    }
 }
 
 /// A trace format version, named after the Go release that introduced it (`go1.23`).
@@ -152,7 +166,7 @@ public struct EventDecl: Hashable, Sendable {
     public var range: RangeDecl? = nil
     /// For metric events: the name of the metric the event samples.
     public var metric: String? = nil
-    /// For state transitions: the resource whose state changes, one of ``TransitionResource``'s names.
+    /// For state transitions: the resource whose state changes, one of the spec's transition resources.
     public var resource: String? = nil
     /// Varints that writers put down at the full width of ten bytes, because the runtime reserves
     /// them and fills them in later: argument names, or `data` for the trailing data's length.
@@ -167,9 +181,12 @@ public struct RangeDecl: Hashable, Sendable {
     /// The range's name; `{arg}` stands for the string an argument names (of the event, or of its
     /// start event for an event that has none of its own).
     public var name: String
-    /// What the range is attached to, one of ``RangeScope``'s names.
+    /// What the range is attached to, one of the spec's range scopes.
     public var scope: String
     public var locations: FieldLocations
+
+    /// The scope of a range that belongs to no resource, such as a stop-the-world.
+    public static let noScope = "none"
 }
 
 /// How Go's parser (the package that reads traces) refers to the generated tables.
@@ -204,19 +221,6 @@ public enum EventKind: String, CaseIterable, Hashable, Sendable {
 
     /// True for the three kinds that carry a ``RangeDecl``.
     public var isRange: Bool { self == .rangeBegin || self == .rangeActive || self == .rangeEnd }
-}
-
-/// What a range is attached to.
-public enum RangeScope: String, CaseIterable, Hashable, Sendable {
-    case none
-    case proc
-    case goroutine
-}
-
-/// The resource whose state a state transition changes.
-public enum TransitionResource: String, CaseIterable, Hashable, Sendable {
-    case goroutine
-    case proc
 }
 
 /// A part that one event plays in the wire format, named by the spec's `roles:` mapping.

@@ -40,6 +40,10 @@ public struct TraceModel: Hashable, Sendable {
     public let resources: [Resource]
     /// The hand-written ordering handlers, in spec order.
     public let handlers: [Handler]
+    /// What ranges may be attached to, in the order the generated enumeration lists them.
+    public let rangeScopes: [String]
+    /// What state transitions may change, in the order the generated enumeration lists them.
+    public let transitionResources: [String]
 
     /// Whether the spec states how events are ordered.
     public var statesOrdering: Bool { !resources.isEmpty }

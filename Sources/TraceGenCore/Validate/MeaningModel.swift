@@ -4,11 +4,11 @@ extension ModelBuilder {
         TraceModel.Meaning(
             kind: event.eventKind,
             range: event.range.flatMap { range in
-                guard let template = RangeNameTemplate(range.name), let scope = RangeScope(rawValue: range.scope) else { return nil }
-                return TraceModel.Range(name: range.name, template: template, scope: scope)
+                guard let template = RangeNameTemplate(range.name) else { return nil }
+                return TraceModel.Range(name: range.name, template: template, scope: range.scope)
             },
             metric: event.metric,
-            resource: event.transitionResource)
+            resource: event.resource)
     }
 
     static func goParser(_ document: SpecDocument) -> TraceModel.GoParserLayout {

@@ -86,7 +86,8 @@ struct ModelBuilder {
                 goPackage: document.goPackage, goDirectory: "Go/\(document.goPackage)/", swiftModule: document.swiftModule,
                 swiftDirectory: "Swift/\(document.swiftModule)/", docsPath: "Docs/\(document.swiftModule).md"),
             identifierTypes: typing.identifierTypes, goParser: Self.goParser(document),
-            resources: resources, handlers: Self.handlers(document, events: events))
+            resources: resources, handlers: Self.handlers(document, events: events),
+            rangeScopes: document.resolvedRangeScopes, transitionResources: document.resolvedTransitionResources)
     }
 
     static func reference(_ event: EventDecl) -> TraceModel.EventReference {

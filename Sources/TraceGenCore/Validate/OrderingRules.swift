@@ -156,7 +156,7 @@ extension Check {
                 error("state transition \(event.name) accepts statuses its \(resource.name) reports as different states (\(Self.uniqued(states).joined(separator: ", "))), so a parsed event cannot say which it left; name a handler that reports it", at: change.locations["from"])
             }
         }
-        if ordering.handler == nil, let kind = event.eventKind, kind.isRange, event.rangeScope != RangeScope.none,
+        if ordering.handler == nil, let kind = event.eventKind, kind.isRange, event.range.map({ $0.scope != RangeDecl.noScope }) ?? false,
            !ordering.changes.contains(where: { $0.range != nil }) {
             error("range event \(event.name) is ordered by data but no change says what it does to its range", at: event.locations["ordering"])
         }

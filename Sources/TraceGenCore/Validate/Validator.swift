@@ -24,11 +24,16 @@ struct Check {
     /// Looked up once per event, so kept as sets: a spec may be large even if it is wrong.
     let versionNames: Set<String>
     let firstEventNamed: [String: EventDecl]
+    /// The scopes ranges may have and the resources state transitions may change.
+    let rangeScopes: [String]
+    let transitionResources: [String]
 
     init(document: SpecDocument) {
         self.document = document
         versionNames = Set(document.versions.map(\.name))
         firstEventNamed = Dictionary(document.events.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        rangeScopes = document.resolvedRangeScopes
+        transitionResources = document.resolvedTransitionResources
     }
 
     /// The same cap as the decoder's, for the same reason.

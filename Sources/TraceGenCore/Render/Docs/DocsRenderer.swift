@@ -100,10 +100,10 @@ struct DocsPageFile: FileGenerator {
     static func readsAs(_ meaning: TraceModel.Meaning) -> String {
         guard let kind = meaning.kind else { return "—" }
         if let range = meaning.range {
-            return "\(kind.rawValue) “\(range.name)” (scope: \(range.scope.rawValue))"
+            return "\(kind.rawValue) “\(range.name)” (scope: \(range.scope))"
         }
         if let metric = meaning.metric { return "\(kind.rawValue) \(metric)" }
-        if let resource = meaning.resource { return "\(kind.rawValue) of a \(resource.rawValue)" }
+        if let resource = meaning.resource { return "\(kind.rawValue) of a \(resource)" }
         return kind.rawValue
     }
 
