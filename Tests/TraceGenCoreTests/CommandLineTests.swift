@@ -43,7 +43,7 @@ import Testing
         let result = run([Repo.tracegen, spec.path, "--output", output.path])
         #expect(result.status == 1)
         #expect(!result.crashed)
-        #expect(result.stderr == "\(spec.path):61:16: error: event End names unknown start event 'Nowhere'\n", "\(result.stderr)")
+        #expect(result.stderr == "\(spec.path):68:16: error: event End names unknown start event 'Nowhere'\n", "\(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: output.path))
     }
 

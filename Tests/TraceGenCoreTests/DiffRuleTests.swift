@@ -36,12 +36,19 @@ experiments:
     name: Alloc
     since: go1.23
     description: Allocations.
-goStatuses:
-  - {value: 0, name: Bad, display: Bad, description: Invalid.}
-  - {value: 1, name: Running, display: Running, description: Running.}
-procStatuses:
-  - {value: 0, name: Bad, display: Bad, description: Invalid.}
-  - {value: 1, name: Idle, display: Idle, description: Idle.}
+statusSets:
+  - name: goStatuses
+    of: goroutine
+    go: {type: GoStatus, prefix: Go}
+    values:
+      - {value: 0, name: Bad, display: Bad, description: Invalid.}
+      - {value: 1, name: Running, display: Running, description: Running.}
+  - name: procStatuses
+    of: P
+    go: {type: ProcStatus, prefix: Proc}
+    values:
+      - {value: 0, name: Bad, display: Bad, description: Invalid.}
+      - {value: 1, name: Idle, display: Idle, description: Idle.}
 groups:
   - name: Main
     description: Everything regular.
@@ -91,14 +98,17 @@ groups:
         experiment: Alloc
         since: go1.23
         description: A span.
+rangeScopes: [none, proc, goroutine]
+transitionResources: [goroutine, proc]
 
 """
 
 /// Edits that give the base spec an ordering: one goroutine resource, one handler, and every
 /// event's `ordering`. Scenarios of the ordering rules start from it.
 let diffOrderingEdits: [(replace: String, with: String)] = [
-    ("goStatuses:\n  - {value: 0, name: Bad, display: Bad, description: Invalid.}\n",
-     "goStatuses:\n  - {value: 0, name: Bad, display: Bad, description: Invalid., state: Undetermined}\n"),
+    ("rangeScopes: [none, proc, goroutine]\ntransitionResources: [goroutine, proc]\n", ""),
+    ("prefix: Go}\n    values:\n      - {value: 0, name: Bad, display: Bad, description: Invalid.}\n",
+     "prefix: Go}\n    values:\n      - {value: 0, name: Bad, display: Bad, description: Invalid., state: Undetermined}\n"),
     ("groups:\n", """
         resources:
           - name: goroutine
@@ -171,6 +181,12 @@ func diffTexts(_ old: String, _ new: String) throws -> SpecDiffReport {
     return SpecDiff.compare(oldSpec, newSpec)
 }
 
+/// The entities of the base spec's two status sets, as `tracegen diff` names them.
+extension SpecChange.Entity {
+    static let goStatus = SpecChange.Entity(rawValue: "goStatus", prose: "goroutine status")
+    static let procStatus = SpecChange.Entity(rawValue: "procStatus", prose: "P status")
+}
+
 func signature(_ change: SpecChange) -> String {
     [change.kind.rawValue, change.entity.rawValue, change.name, change.field].compactMap { $0 }.joined(separator: " ")
 }
@@ -183,8 +199,8 @@ func signature(_ change: SpecChange) -> String {
         switch rule {
         case .removed:
             return DiffRuleCase(rule: rule,
-                                old: [("  - {value: 1, name: Running", "  - ‸{value: 1, name: Running")],
-                                new: [("  - {value: 1, name: Running, display: Running, description: Running.}\n", "")],
+                                old: [("      - {value: 1, name: Running", "      - ‸{value: 1, name: Running")],
+                                new: [("      - {value: 1, name: Running, display: Running, description: Running.}\n", "")],
                                 kind: .removed, entity: .goStatus, name: "Running")
         case .eventAddedSkippable:
             return DiffRuleCase(rule: rule, new: [("        description: A span.\n", """
@@ -219,11 +235,20 @@ func signature(_ change: SpecChange) -> String {
 
                 """)], kind: .added, entity: .experiment, name: "Locks")
         case .statusAdded:
-            return DiffRuleCase(rule: rule, new: [("  - {value: 1, name: Idle, display: Idle, description: Idle.}\n", """
-                  - {value: 1, name: Idle, display: Idle, description: Idle.}
-                  - ‸{value: 2, name: Syscall, display: Syscall, description: In a system call.}
+            return DiffRuleCase(rule: rule, new: [("      - {value: 1, name: Idle, display: Idle, description: Idle.}\n", """
+                      - {value: 1, name: Idle, display: Idle, description: Idle.}
+                      - ‸{value: 2, name: Syscall, display: Syscall, description: In a system call.}
 
                 """)], kind: .added, entity: .procStatus, name: "Syscall")
+        case .statusSetAdded:
+            return DiffRuleCase(rule: rule, new: [("      - {value: 1, name: Idle, display: Idle, description: Idle.}\n", """
+                      - {value: 1, name: Idle, display: Idle, description: Idle.}
+                  - ‸name: threadStatuses
+                    of: thread
+                    go: {type: ThreadStatus, prefix: Thread}
+                    values: []
+
+                """)], kind: .added, entity: .statusSet, name: "threadStatuses")
         case .constantAdded:
             return DiffRuleCase(rule: rule, new: [("    description: The longest string.\n", """
                     description: The longest string.
@@ -324,10 +349,13 @@ func signature(_ change: SpecChange) -> String {
                                 kind: .added, entity: .role, name: "batch")
         case .orderingStated:
             return DiffRuleCase(rule: rule, new: diffOrderingEdits + [("  - name: goroutine\n    description: A goroutine.\n", "  ‸- name: goroutine\n    description: A goroutine.\n")],
-                                kind: .changed, entity: .format, name: "Test format", field: "resources", oldValue: .strings([]), newValue: .strings(["goroutine"]))
+                                kind: .changed, entity: .format, name: "Test format", field: "resources", oldValue: .strings([]), newValue: .strings(["goroutine"]),
+                                // The ordering edits drop the declared scope lists, which then default to the goroutine resource's.
+                                allChanges: ["changed format Test format rangeScopes", "changed format Test format transitionResources", "changed format Test format resources"])
         case .orderingDropped:
             return DiffRuleCase(rule: rule, old: diffOrderingEdits + [("  - name: goroutine\n    description: A goroutine.\n", "  ‸- name: goroutine\n    description: A goroutine.\n")],
-                                kind: .changed, entity: .format, name: "Test format", field: "resources", oldValue: .strings(["goroutine"]), newValue: .strings([]))
+                                kind: .changed, entity: .format, name: "Test format", field: "resources", oldValue: .strings(["goroutine"]), newValue: .strings([]),
+                                allChanges: ["changed format Test format rangeScopes", "changed format Test format transitionResources", "changed format Test format resources"])
         case .orderingPartAdded:
             return DiffRuleCase(rule: rule, old: diffOrderingEdits,
                                 new: diffOrderingEdits + [("resources:\n", "resources:\n  - ‸name: thread\n    description: A thread.\n    argType: p\n    go: {context: M, none: NoThread}\n")],
@@ -410,6 +438,15 @@ func signature(_ change: SpecChange) -> String {
         let report = try diffTexts(diffBaseSpec, diffBaseSpec)
         #expect(report.changes.isEmpty)
         #expect(!report.fails(at: .any))
+    }
+
+    /// The scope names are cases of generated enumerations: a change to the list is a generated-name change.
+    @Test func aChangedScopeListIsAGeneratedNameChange() throws {
+        let new = edited(diffBaseSpec, [("rangeScopes: [none, proc, goroutine]\n", "rangeScopes: [none, goroutine, proc]\n")])
+        let report = try diffTexts(diffBaseSpec, new)
+        #expect(report.changes.map(signature) == ["changed format Test format rangeScopes"])
+        #expect(report.changes.first?.rule == .generatedNameChanged)
+        #expect(report.changes.first?.new == .strings(["none", "goroutine", "proc"]))
     }
 
     @Test func swappedIDsAreTwoIDChangesNotRenames() throws {
@@ -586,8 +623,8 @@ func signature(_ change: SpecChange) -> String {
     @Test func textIsOneEditorLinePerChangeThenASummary() throws {
         let lines = DiffFormat.text.render(try Self.sampleReport()).split(separator: "\n").map(String.init)
         #expect(lines == [
-            "new.yaml:63:22: cosmetic: event GoStop: description \"A goroutine stops.\" → \"A goroutine \\\"stops\\\".\"",
-            "new.yaml:73:15: breaking: event Sample: args [time p g stack] → [time g p stack]",
+            "new.yaml:70:22: cosmetic: event GoStop: description \"A goroutine stops.\" → \"A goroutine \\\"stops\\\".\"",
+            "new.yaml:80:15: breaking: event Sample: args [time p g stack] → [time g p stack]",
             "2 changes between old.yaml and new.yaml: 1 breaking, 0 compatible, 1 cosmetic",
         ])
     }

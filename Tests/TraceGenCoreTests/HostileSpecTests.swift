@@ -37,11 +37,18 @@ import Testing
                 name: \(name("experiment", "Heap"))
                 since: go1.23
                 description: \(value("experiment"))
-            goStatuses:
-              - {value: 0, name: Bad, display: \(value("display0")), description: \(value("status0"))}
-              - {value: 1, name: Running, display: \(value("display")), description: \(value("status"))}
-            procStatuses:
-              - {value: 0, name: Bad, display: Bad, description: \(value("procStatus"))}
+            statusSets:
+              - name: goStatuses
+                of: goroutine
+                go: {type: GoStatus, prefix: Go}
+                values:
+                  - {value: 0, name: Bad, display: \(value("display0")), description: \(value("status0"))}
+                  - {value: 1, name: Running, display: \(value("display")), description: \(value("status"))}
+              - name: procStatuses
+                of: P
+                go: {type: ProcStatus, prefix: Proc}
+                values:
+                  - {value: 0, name: Bad, display: Bad, description: \(value("procStatus"))}
             groups:
               - name: \(value("group"))
                 description: \(value("groupDescription"))
@@ -232,24 +239,24 @@ import Testing
     /// Specs refused outright, with every diagnostic they produce.
     static let refused: [(label: String, text: String, expected: [String])] = [
         ("NUL in a description", spec(["event": "a\u{0}b"]), [
-            "hostile.yaml:56:22: error: description of GoCreate contains a control character, U+0000; remove it or write it out in words"]),
+            "hostile.yaml:63:22: error: description of GoCreate contains a control character, U+0000; remove it or write it out in words"]),
         ("escape character", spec(["status": "\u{1B}[31mred"]), [
-            "hostile.yaml:29:76: error: description of status Running contains a control character, U+001B; remove it or write it out in words"]),
+            "hostile.yaml:33:80: error: description of status Running contains a control character, U+001B; remove it or write it out in words"]),
         ("right-to-left override", spec(["event2": "admin\u{202E}txt.exe"]), [
-            "hostile.yaml:62:22: error: description of GoStop contains an invisible formatting character, U+202E; remove it or write it out in words"]),
+            "hostile.yaml:69:22: error: description of GoStop contains an invisible formatting character, U+202E; remove it or write it out in words"]),
         ("zero-width space in a display", spec(["display": "Run\u{200B}ning"]), [
-            "hostile.yaml:29:40: error: display of status Running contains an invisible formatting character, U+200B; remove it or write it out in words"]),
+            "hostile.yaml:33:44: error: display of status Running contains an invisible formatting character, U+200B; remove it or write it out in words"]),
         ("isolate in a group name", spec(["group": "Core\u{2066}"]), [
-            "hostile.yaml:33:11: error: group name contains an invisible formatting character, U+2066; remove it or write it out in words"]),
+            "hostile.yaml:40:11: error: group name contains an invisible formatting character, U+2066; remove it or write it out in words"]),
         ("right-to-left mark in the title", spec(["title": "\u{200F}Trace"]), [
             "hostile.yaml:1:8: error: title contains an invisible formatting character, U+200F; remove it or write it out in words"]),
         ("events differing only in case", spec([:], names: ["event2": "GOCreate"]), [
-            "hostile.yaml:58:15: error: event GOCreate becomes the Swift name 'goCreate', as event GoCreate does (50:15)"]),
+            "hostile.yaml:65:15: error: event GOCreate becomes the Swift name 'goCreate', as event GoCreate does (57:15)"]),
         ("an acronym spelt two ways", spec([:], names: ["event": "CpuSample", "event2": "CPUSample"]), [
-            "hostile.yaml:58:15: error: event CPUSample becomes the Swift name 'cpuSample', as event CpuSample does (50:15)"]),
+            "hostile.yaml:65:15: error: event CPUSample becomes the Swift name 'cpuSample', as event CpuSample does (57:15)"]),
         ("an event named None", spec([:], names: ["event2": "None"]), [
-            "hostile.yaml:58:15: error: event None becomes the Go name EvNone, which the generated package declares itself",
-            "hostile.yaml:58:15: error: event None becomes the Swift name 'none', which the generated type declares itself"]),
+            "hostile.yaml:65:15: error: event None becomes the Go name EvNone, which the generated package declares itself",
+            "hostile.yaml:65:15: error: event None becomes the Swift name 'none', which the generated type declares itself"]),
         ("a constant named HeaderSize", spec([:], names: ["constant": "HeaderSize"]), [
             "hostile.yaml:14:11: error: constant HeaderSize becomes the Go name HeaderSize, which the generated package declares itself"]),
         ("a constant named CurrentVersion", spec([:], names: ["constant": "CurrentVersion"]), [
@@ -257,7 +264,7 @@ import Testing
         ("a constant named Specs", spec([:], names: ["constant": "Specs"]), [
             "hostile.yaml:14:11: error: constant Specs becomes the Go name Specs, which the generated package declares itself"]),
         ("a constant named like an event constant", spec([:], names: ["constant": "EvGoCreate"]), [
-            "hostile.yaml:14:11: error: constant EvGoCreate becomes the Go name EvGoCreate, which event GoCreate already takes (50:15)"]),
+            "hostile.yaml:14:11: error: constant EvGoCreate becomes the Go name EvGoCreate, which event GoCreate already takes (57:15)"]),
         ("a constant named like a version constant", spec([:], names: ["constant": "Go122"]), [
             "hostile.yaml:14:11: error: constant Go122 becomes the Go name Go122, which version go1.22 already takes (7:11)"]),
         ("an experiment named Experiment", spec([:], names: ["experiment": "Experiment"]), [
@@ -267,7 +274,7 @@ import Testing
         ("a Go keyword as package", spec([:], goPackage: "func"), [
             "hostile.yaml:3:14: error: output goPackage 'func' is a Go keyword"]),
         ("a line break in a name", spec([:], names: ["event2": "\"Go\\nStop\""]), [
-            "hostile.yaml:58:15: error: event name 'Go\\nStop' must start with an upper-case letter and contain only letters and digits"]),
+            "hostile.yaml:65:15: error: event name 'Go\\nStop' must start with an upper-case letter and contain only letters and digits"]),
     ]
 
     @Test(arguments: 0..<refused.count)

@@ -11,6 +11,7 @@ let meaningSpec: String = {
         text = text.replacingOccurrences(of: old, with: new)
     }
     edit("  - name: g\n    description: a goroutine\n", "  - name: g\n    description: a goroutine\n    swiftType: GoroutineID\n  - name: gstatus\n    description: a goroutine status\n    status: goStatuses\n")
+    edit("  timedArgsLimit: MaxTimedEventArgs\n", "  timedArgsLimit: MaxTimedEventArgs\nrangeScopes: [none, proc, goroutine]\ntransitionResources: [goroutine, proc]\n")
     edit("  - name: string\n    description: a string ID\n", "  - name: string\n    description: a string ID\n    swiftType: StringID\n")
     edit("        stackIDs: [2]\n        timed: true\n", "        stackIDs: [2]\n        timed: true\n        kind: RangeBegin\n        range: {name: \"pause ({name_string})\", scope: goroutine}\n")
     edit("        start: Begin\n        timed: true\n", "        start: Begin\n        timed: true\n        kind: RangeEnd\n        range: {name: \"pause ({name_string})\", scope: goroutine}\n")
@@ -56,8 +57,9 @@ func diagnose(_ edit: RuleCase, in base: String) -> (diagnostics: [String], mark
     @Test func meaningSpecIsValid() throws {
         let spec = try TraceGen.loadSpec(data: Data(meaningSpec.utf8), file: "spec.yaml")
         #expect(spec.events.map { $0.eventKind?.rawValue ?? "-" } == ["-", "-", "RangeBegin", "RangeEnd", "Metric", "StateTransition", "Experimental"])
-        #expect(spec.event(named: "End")?.rangeScope == .goroutine)
-        #expect(spec.event(named: "GoStart")?.transitionResource == .goroutine)
+        #expect(spec.event(named: "End")?.range?.scope == "goroutine")
+        #expect(spec.event(named: "GoStart")?.resource == "goroutine")
+        #expect(spec.model.rangeScopes == ["none", "proc", "goroutine"] && spec.model.transitionResources == ["goroutine", "proc"])
         #expect(RangeNameTemplate("pause ({name_string})")?.parts == [.text("pause ("), .argument("name_string"), .text(")")])
     }
 
@@ -66,8 +68,9 @@ func diagnose(_ edit: RuleCase, in base: String) -> (diagnostics: [String], mark
             let spec = try TraceGen.loadSpec(path: Repo.path(path))
             #expect(spec.event(named: "STWEnd")?.range?.name == "stop-the-world ({kind_string})")
             #expect(spec.event(named: "HeapGoal")?.metric == "/gc/heap/goal:bytes")
-            #expect(spec.event(named: "GCSweepActive")?.rangeScope == .proc)
-            #expect(spec.event(named: "ProcSteal")?.transitionResource == .proc)
+            #expect(spec.event(named: "GCSweepActive")?.range?.scope == "proc")
+            #expect(spec.event(named: "ProcSteal")?.resource == "proc")
+            #expect(spec.model.rangeScopes == ["none", "proc", "goroutine"] && spec.model.transitionResources == ["goroutine", "proc"])
             #expect(spec.event(named: "EventBatch")?.eventKind == nil)
         }
     }
@@ -163,7 +166,15 @@ func diagnose(_ edit: RuleCase, in base: String) -> (diagnostics: [String], mark
         RuleCase(rule: "swift ID types are type names", replace: "swiftType: StringID", with: "swiftType: ‸stringID",
                  message: "swiftType 'stringID' of argument type string must start with an upper-case letter and contain only letters and digits"),
         RuleCase(rule: "status types name a status list", replace: "status: goStatuses", with: "status: ‸threadStatuses",
-                 message: "status 'threadStatuses' of argument type gstatus must be goStatuses or procStatuses"),
+                 message: "status 'threadStatuses' of argument type gstatus is not a status set; did you mean 'procStatuses'?"),
+        RuleCase(rule: "declared range scopes are lower-case letters", replace: "rangeScopes: [none, proc, goroutine]", with: "rangeScopes: [none, ‸Proc, goroutine]",
+                 message: "range scope 'Proc' must be lower-case letters only"),
+        RuleCase(rule: "a range scope is declared once", replace: "rangeScopes: [none, proc, goroutine]", with: "rangeScopes: [none, proc, goroutine, ‸proc]",
+                 message: "rangeScopes lists 'proc' twice"),
+        RuleCase(rule: "a transition resource is not none", replace: "transitionResources: [goroutine, proc]", with: "transitionResources: [goroutine, ‸none]",
+                 message: "transition resource 'none' names nothing that changes; list only resources"),
+        RuleCase(rule: "a status set's swift type is not an ID type", replace: "prefix: Proc}\n", with: "prefix: Proc}\n    swift: {type: ‸GoroutineID}\n",
+                 message: "swift type GoroutineID of status set procStatuses is already the ID type of argument type g"),
         RuleCase(rule: "an argument type is an ID or a status, not both", replace: "status: goStatuses", with: "status: ‸goStatuses\n    swiftType: GoStatusID",
                  message: "argument type gstatus has both a swiftType and a status; a status argument takes its status type"),
         RuleCase(rule: "the Go parser package is a package name", replace: "  swiftModule: TraceV2\n", with: "  swiftModule: TraceV2\n  goParser:\n    package: ‸Trace\n",

@@ -29,7 +29,8 @@ import Testing
     @Test func listsComeInPrintOrder() {
         #expect(Self.model.events.map(\.id) == Self.model.events.map(\.id).sorted())
         #expect(Self.model.versions.map(\.number) == [22, 23, 25, 26])
-        #expect(Self.model.goStatuses.statuses.map(\.value) == [0, 1, 2, 3, 4] && Self.model.goStatuses.isDense)
+        #expect(Self.model.statusSets.map(\.name) == ["goStatuses", "procStatuses"])
+        #expect(Self.model.statusSet(named: "goStatuses")?.statuses.map(\.value) == [0, 1, 2, 3, 4] && Self.model.statusSets[0].isDense)
         #expect(Self.model.regularSections.flatMap(\.events).map(\.id) == Array(1...52))
         #expect(Self.model.experimentalSections.flatMap(\.events).map(\.id) == Array(128...136))
         #expect(Self.model.versions.last?.eventCount == 61)

@@ -10,12 +10,15 @@ let orderingSpec: String = {
         precondition(text.components(separatedBy: old).count == 2, "'\(old)' must occur once in the meaning spec")
         text = text.replacingOccurrences(of: old, with: new)
     }
+    // With resources, the range scopes and transition resources default to theirs: none and goroutine.
+    edit("rangeScopes: [none, proc, goroutine]\ntransitionResources: [goroutine, proc]\n", "")
     edit("  - name: stack\n    description: a stack ID\n", "  - name: stack\n    description: a stack ID\n  - name: seq\n    description: a sequence number\n  - name: m\n    description: a thread\n")
-    edit("goStatuses:\n  - {value: 0, name: Bad, display: Bad, description: Invalid.}\n", """
-        goStatuses:
-          - {value: 0, name: Bad, display: Bad, description: Invalid., state: Undetermined}
-          - {value: 1, name: Running, display: Running, description: Runs.}
-          - {value: 2, name: Waiting, display: Waiting, description: Waits.}
+    edit("prefix: Go}\n    values:\n      - {value: 0, name: Bad, display: Bad, description: Invalid.}\n", """
+        prefix: Go}
+            values:
+              - {value: 0, name: Bad, display: Bad, description: Invalid., state: Undetermined}
+              - {value: 1, name: Running, display: Running, description: Runs.}
+              - {value: 2, name: Waiting, display: Waiting, description: Waits.}
 
         """)
     edit("groups:\n", """
@@ -115,7 +118,7 @@ let orderingSpec: String = {
         RuleCase(rule: "checkContext is first or last", replace: "ordering: {context: {thread: must}}", with: "ordering: {context: {thread: must}, checkContext: ‸middle}",
                  message: "checkContext of Procs must be first or last, found 'middle'"),
         RuleCase(rule: "handlers are declared", replace: "ordering: {handler: Special}", with: "ordering: {handler: ‸Specal}",
-                 message: "event Thing names unknown handler 'Specal'; did you mean 'Special'?", others: ["spec.yaml:62:11: error: handler Special is used by no event"]),
+                 message: "event Thing names unknown handler 'Specal'; did you mean 'Special'?", others: ["spec.yaml:69:11: error: handler Special is used by no event"]),
         RuleCase(rule: "every handler is used", replace: "handlers:\n", with: "handlers:\n  - name: ‸Other\n    description: Unused.\n",
                  message: "handler Other is used by no event"),
         RuleCase(rule: "changes name resources", replace: "- {resource: goroutine, of: current, range: begin}", with: "- {resource: ‸gorutine, of: current, range: begin}",
@@ -166,8 +169,14 @@ let orderingSpec: String = {
                  message: "resource goroutine has statuses, so it must give the message 'exists'"),
         RuleCase(rule: "a resource's argType is an argument type", replace: "argType: m", with: "argType: ‸thread",
                  message: "argType 'thread' of resource thread is not an argument type"),
+        RuleCase(rule: "declared range scopes are resources with statuses", replace: "  timedArgsLimit: MaxTimedEventArgs\n",
+                 with: "  timedArgsLimit: MaxTimedEventArgs\nrangeScopes: [none, goroutine, ‸thread]\n",
+                 message: "range scope 'thread' is not a resource with statuses"),
+        RuleCase(rule: "declared transition resources are resources with statuses", replace: "  timedArgsLimit: MaxTimedEventArgs\n",
+                 with: "  timedArgsLimit: MaxTimedEventArgs\ntransitionResources: [goroutine, ‸proc]\n",
+                 message: "transition resource 'proc' is not a resource with statuses"),
         RuleCase(rule: "a resource's statuses are a status list", replace: "statuses: goStatuses\n    states:", with: "statuses: ‸threadStatuses\n    states:",
-                 message: "statuses 'threadStatuses' of resource goroutine must be goStatuses or procStatuses"),
+                 message: "statuses 'threadStatuses' of resource goroutine is not a status set; did you mean 'procStatuses'?"),
         RuleCase(rule: "the absent state is a state", replace: "absent: NotExist", with: "absent: ‸Gone",
                  message: "absent state 'Gone' of resource goroutine is not one of its states"),
         RuleCase(rule: "a status's state is a state of its resource", replace: "state: Undetermined}", with: "state: ‸Undetermind}",
@@ -180,7 +189,7 @@ let orderingSpec: String = {
                  message: "go context 'func' of resource thread is a Go keyword"),
         RuleCase(rule: "states are type-like names", replace: "states: [Undetermined, NotExist, Running, Waiting]", with: "states: [Undetermined, ‸not-exist, Running, Waiting]",
                  message: "state 'not-exist' of resource goroutine must start with an upper-case letter and contain only letters and digits",
-                 others: ["spec.yaml:54:13: error: absent state 'NotExist' of resource goroutine is not one of its states"]),
+                 others: ["spec.yaml:61:13: error: absent state 'NotExist' of resource goroutine is not one of its states"]),
         RuleCase(rule: "states are listed once", replace: "states: [Undetermined, NotExist, Running, Waiting]", with: "states: [Undetermined, NotExist, Running, Waiting, ‸Running]",
                  message: "resource goroutine lists state 'Running' twice"),
         RuleCase(rule: "one change per resource", replace: "- {resource: goroutine, of: current, range: begin}", with: "- {resource: goroutine, of: current, range: begin}\n            - {resource: goroutine, of: ‸current}",

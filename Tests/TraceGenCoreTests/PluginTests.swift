@@ -139,7 +139,7 @@ import TraceGenCore
         let goCreateArgs = "- id: 14\n        name: GoCreate\n        args: [dt, new_g, new_stack, stack]"
         try #require(original.contains(goCreateArgs))
         // The ordering names the argument too, so it follows.
-        let goCreateChange = "{resource: goroutine, of: new_g, from: [absent], to: Runnable}"
+        let goCreateChange = "{resource: goroutine, of: new_g, from: [absent], to: Runnable, stack: new_stack}"
         try #require(original.components(separatedBy: goCreateChange).count == 2)
         try write(original.replacingOccurrences(of: goCreateArgs, with: goCreateArgs.replacingOccurrences(of: "new_g,", with: "child_g,"))
             .replacingOccurrences(of: goCreateChange, with: goCreateChange.replacingOccurrences(of: "new_g", with: "child_g")), to: mainSpec)

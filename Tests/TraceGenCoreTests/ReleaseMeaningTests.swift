@@ -30,9 +30,9 @@ import Testing
                     case .argument: "{}"
                     }
                 }.joined()
-                lines.insert("range\t\(event.name)\t\(name)\t\(range.scope.rawValue)")
+                lines.insert("range\t\(event.name)\t\(name)\t\(range.scope)")
             }
-            if let resource = meaning.resource { lines.insert("resource\t\(event.name)\t\(resource.rawValue)") }
+            if let resource = meaning.resource { lines.insert("resource\t\(event.name)\t\(resource)") }
         }
         if let sync = model.goParser.syncEvent { lines.insert("sync\t\(sync)\tSync") }
         return lines

@@ -121,8 +121,12 @@ import Testing
         copy.constants = copy.constants.map { var item = $0; item.locations = nowhere; return item }
         copy.argTypes = copy.argTypes.map { var item = $0; item.locations = nowhere; return item }
         copy.experiments = copy.experiments.map { var item = $0; item.locations = nowhere; return item }
-        copy.goStatuses = copy.goStatuses.map { var item = $0; item.locations = nowhere; return item }
-        copy.procStatuses = copy.procStatuses.map { var item = $0; item.locations = nowhere; return item }
+        copy.statusSets = copy.statusSets.map { set in
+            var item = set
+            item.locations = nowhere
+            item.values = item.values.map { var value = $0; value.locations = nowhere; return value }
+            return item
+        }
         copy.groups = copy.groups.map { group in
             var item = group
             item.locations = nowhere

@@ -15,7 +15,7 @@ import Testing
             guard parts.count == 2, ["const", "var", "type", "func"].contains(parts[0]), parts[1] != "_" else { return nil }
             return String(parts[1])
         })
-        let fromSpec = Set(model.events.map(\.goName) + model.goStatuses.statuses.map(\.goName) + model.procStatuses.statuses.map(\.goName)
+        let fromSpec = Set(model.events.map(\.goName) + model.statusSets.flatMap { [$0.goType] + $0.statuses.map(\.goName) }
             + model.versions.map(\.goName) + model.experiments.map(\.goName) + model.constants.map(\.goName))
         #expect(declared.subtracting(fromSpec) == Set(GoRenderer.fixedDeclarations))
     }
@@ -40,7 +40,7 @@ import Testing
         let scopes: [(SwiftRenderer.Scope, [String], [String])] = [
             (.events, [names.eventType, names.eventSpec], model.events.map(\.swiftName)),
             (.experiments, [names.experiment], model.experiments.map(\.swiftName)),
-            (.statuses, [names.goStatus, names.procStatus], (model.goStatuses.statuses + model.procStatuses.statuses).map(\.swiftName)),
+            (.statuses, model.statusSets.map { names.prefix + $0.swiftType }, model.statusSets.flatMap(\.statuses).map(\.swiftName)),
             (.constants, [names.limits], model.constants.map(\.swiftName)),
         ]
         for (scope, types, fromSpec) in scopes {

@@ -28,18 +28,40 @@ import Testing
         #expect(full.experiments.count == 2 && full.events.last?.id == 255 && full.experimentalRangeIsFull)
         #expect(try model("regular-127").regularEvents.last?.id == 127)
         let single = try model("single-version")
-        #expect(single.versions.count == 1 && single.constants.isEmpty && single.goStatuses.statuses.isEmpty && single.roles.events.isEmpty)
+        #expect(single.versions.count == 1 && single.constants.isEmpty && single.statusSets.isEmpty && single.roles.events.isEmpty)
         let sensor = try model("sensor-family")
         let goNames = Set(try model("go1.27").events.map(\.name))
         #expect(sensor.events.allSatisfy { !goNames.contains($0.name) }, "the other family shares no event name with Go's")
-        #expect(!sensor.goStatuses.isDense && sensor.roles[.timedArgsLimit]?.name == "MaxReadingArgs")
+        #expect(sensor.statusSets.map(\.name) == ["sensorStatuses", "powerStatuses"] && sensor.roles[.timedArgsLimit]?.name == "MaxReadingArgs")
+        #expect(sensor.statusSet(named: "sensorStatuses")?.isDense == false)
         // Its own resources get the same generation as Go's: the core knows neither family's names.
         #expect(sensor.resources.map(\.name) == ["bus", "sensor"] && sensor.handlers.map(\.name) == ["Calibration"])
         let ordering = try #require(TraceGen.render(sensor, sourceName: "sensor-family.yaml").first { $0.path == "Go/trace/ordering.go" }).contents
         #expect(ordering.contains("\tsensorbus.EvReading:       (*ordering).advanceReading,"))
-        #expect(ordering.contains("\tsensorSt.status = sensorbus.GoReady\n"), "\(ordering)")
-        for goWord in ["goroutine", "Goroutine", "ProcID", "GoID", "tracev2"] {
+        #expect(ordering.contains("\tsensorSt.status = sensorbus.SensorReady\n"), "\(ordering)")
+        for goWord in ["goroutine", "Goroutine", "ProcID", "GoID", "tracev2", "GoStatus", "ProcStatus"] {
             #expect(!ordering.contains(goWord), "the sensor format's ordering mentions \(goWord)")
+        }
+        // Its status sets are its own too: their types, constants and docs name sensors and power switches.
+        let files = TraceGen.render(sensor, sourceName: "sensor-family.yaml")
+        let events = try #require(files.first { $0.path == "Go/sensorbus/events.go" }).contents
+        #expect(events.contains("// SensorStatus is the state of a sensor as a trace records it.\ntype SensorStatus uint8\n"))
+        #expect(events.contains("\tPowerActive PowerStatus = 3 // switched on\n"))
+        let statuses = try #require(files.first { $0.path.hasSuffix("Statuses.swift") }).contents
+        #expect(statuses.contains("/// The state of a power switch, as a trace records it.\npublic enum PowerState: UInt8"), "\(statuses)")
+        let docs = try #require(files.first { $0.path.hasSuffix(".md") }).contents
+        let packageDoc = try #require(files.first { $0.path == "Go/sensorbus/doc.go" }).contents
+        #expect(packageDoc.contains("experiments, sensor and power switch statuses, format limits"), "\(packageDoc)")
+        #expect(docs.contains("## Sensor statuses\n") && docs.contains("## Power switch statuses\n"))
+        // Its range scopes and transition resources default to its resources with statuses.
+        #expect(sensor.rangeScopes == ["none", "sensor"] && sensor.transitionResources == ["sensor"])
+        let kinds = try #require(files.first { $0.path.hasSuffix("EventKind.swift") }).contents
+        #expect(kinds.contains("public enum RangeScope: String, CaseIterable, Hashable, Sendable {\n    case `none`\n    case sensor\n}\n"), "\(kinds)")
+        #expect(kinds.contains("public enum TransitionResource: String, CaseIterable, Hashable, Sendable {\n    case sensor\n}\n"))
+        for file in [events, statuses, docs, packageDoc, kinds] {
+            for goWord in ["GoStatus", "ProcStatus", "goroutine", "Goroutine"] {
+                #expect(!file.contains(goWord), "the sensor format's status types mention \(goWord)")
+            }
         }
         #expect(try model("long-names").events.contains { $0.name.count >= 40 })
     }
@@ -135,8 +157,9 @@ import Testing
             for (index, experiment) in experiments.enumerated() {
                 text += "  - {id: \(index + 1), name: \(experiment), since: go1.22, description: An experiment.}\n"
             }
-            text += "goStatuses:\n  - {value: 0, name: \(name("S", 0)), display: Bad, description: Unknown.}\n"
-            text += "  - {value: 1, name: \(name("S", 1)), display: Fine, description: Known.}\nprocStatuses: []\n"
+            text += "statusSets:\n  - name: goStatuses\n    of: goroutine\n    go: {type: GoStatus, prefix: Go}\n    values:\n"
+            text += "      - {value: 0, name: \(name("S", 0)), display: Bad, description: Unknown.}\n"
+            text += "      - {value: 1, name: \(name("S", 1)), display: Fine, description: Known.}\n"
             text += "groups:\n  - name: Regular\n    description: Regular events.\n    events:\n"
             for id in 1...(5 + next(20)) {
                 text += "      - {id: \(id), name: \(name("E", id)), args: [dt], timed: true, since: go1.22, description: An event.}\n"

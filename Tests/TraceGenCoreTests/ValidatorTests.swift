@@ -32,10 +32,17 @@ experiments:
     name: AllocFree
     since: go1.23
     description: An experiment.
-goStatuses:
-  - {value: 0, name: Bad, display: Bad, description: Invalid.}
-procStatuses:
-  - {value: 0, name: Bad, display: Bad, description: Invalid.}
+statusSets:
+  - name: goStatuses
+    of: goroutine
+    go: {type: GoStatus, prefix: Go}
+    values:
+      - {value: 0, name: Bad, display: Bad, description: Invalid.}
+  - name: procStatuses
+    of: P
+    go: {type: ProcStatus, prefix: Proc}
+    values:
+      - {value: 0, name: Bad, display: Bad, description: Invalid.}
 groups:
   - name: Main
     description: Events.
@@ -153,22 +160,52 @@ func diagnose(_ edit: RuleCase) throws -> (diagnostics: [Diagnostic], marker: Ma
                  message: "role timedArgsLimit names unknown constant 'MaxTimedEventArg'; did you mean 'MaxTimedEventArgs'?"),
         RuleCase(rule: "the stringEntry event carries data", replace: "stringEntry: String", with: "stringEntry: ‸Batch",
                  message: "event Batch cannot have both the role batch and the role stringEntry",
-                 others: ["spec.yaml:47:15: error: event String has data; only Batch may carry trailing data", "spec.yaml:77:16: error: event Batch has the role stringEntry, which carries trailing data, but is not marked 'data: true'"]),
+                 others: ["spec.yaml:54:15: error: event String has data; only Batch may carry trailing data", "spec.yaml:84:16: error: event Batch has the role stringEntry, which carries trailing data, but is not marked 'data: true'"]),
         RuleCase(rule: "the batch event is not timed", replace: "batch: Batch", with: "batch: ‸Begin",
                  message: "event Begin has the role batch, which opens a batch, so it cannot be timed"),
         RuleCase(rule: "the stackEntry event is a stack", replace: "  batch: Batch\n", with: "  batch: Batch\n  stackEntry: ‸End\n",
                  message: "event End has the role stackEntry but is not marked 'stack: true'"),
         RuleCase(rule: "role keys are known", replace: "  batch: Batch\n", with: "  batch: Batch\n  ‸stringEntri: String\n",
                  message: "unknown key 'stringEntri' in roles; did you mean 'stringEntry'?"),
+        // Status sets.
+        RuleCase(rule: "status set names are unique", replace: "  - name: procStatuses\n", with: "  - name: ‸goStatuses\n",
+                 message: "duplicate status set name 'goStatuses' (first declared at 30:11)"),
+        RuleCase(rule: "status set names are letters and digits", replace: "  - name: procStatuses\n", with: "  - name: ‸proc-statuses\n",
+                 message: "status set name 'proc-statuses' must be letters and digits only"),
+        RuleCase(rule: "a status set is the state of a noun", replace: "of: P\n", with: "of: ‸\"P's\"\n",
+                 message: "'of' of status set procStatuses must be a noun of letters, digits and spaces, such as 'goroutine'"),
+        RuleCase(rule: "a status set names its go type and prefix", replace: "    go: {type: ProcStatus, prefix: Proc}\n", with: "    go: ‸{type: ProcStatus}\n",
+                 message: "the go names of status set 'procStatuses' is missing the required key 'prefix'"),
+        RuleCase(rule: "a status set has go names", replace: "  - name: procStatuses\n    of: P\n    go: {type: ProcStatus, prefix: Proc}\n", with: "  - ‸name: procStatuses\n    of: P\n",
+                 message: "status set 'procStatuses' is missing the required key 'go'"),
+        RuleCase(rule: "status set keys are known", replace: "of: P\n", with: "of: P\n    ‸colour: blue\n",
+                 message: "unknown key 'colour' in status set 'procStatuses' (expected one of 'name', 'of', 'go', 'swift', 'values')"),
+        RuleCase(rule: "a status set's go type is a type name", replace: "type: ProcStatus", with: "type: ‸procStatus",
+                 message: "go type 'procStatus' of status set procStatuses must start with an upper-case letter and contain only letters and digits"),
+        RuleCase(rule: "a status set's go prefix is exported", replace: "prefix: Proc}", with: "prefix: ‸proc}",
+                 message: "go prefix 'proc' of status set procStatuses must start with an upper-case letter and contain only letters and digits"),
+        RuleCase(rule: "a status set's swift type is a type name", replace: "prefix: Proc}\n", with: "prefix: Proc}\n    swift: {type: ‸proc_status}\n",
+                 message: "swift type 'proc_status' of status set procStatuses must start with an upper-case letter and contain only letters and digits"),
+        RuleCase(rule: "status sets have distinct go types", replace: "type: ProcStatus", with: "type: ‸GoStatus",
+                 message: "status set procStatuses becomes the Go name GoStatus, which status set goStatuses already takes (32:16)"),
+        RuleCase(rule: "status sets have distinct swift types", replace: "prefix: Proc}\n", with: "prefix: Proc}\n    swift: {type: ‸GoStatus}\n",
+                 message: "status sets goStatuses and procStatuses both name the Swift type GoStatus"),
+        RuleCase(rule: "a status set's swift type is not the module's own", replace: "prefix: Proc}\n", with: "prefix: Proc}\n    swift: {type: ‸EventKind}\n",
+                 message: "swift type EventKind of status set procStatuses is a type the generated module declares itself"),
+        RuleCase(rule: "status constants of two sets do not collide", replace: "    - {value: 0, name: Bad, display: Bad, description: Invalid.}\n  - name: procStatuses\n    of: P\n    go: {type: ProcStatus, prefix: Proc}\n    values:\n      - {value: 0, name: Bad",
+                 with: "    - {value: 0, name: Bad, display: Bad, description: Invalid.}\n  - name: procStatuses\n    of: P\n    go: {type: ProcStatus, prefix: Go}\n    values:\n      - {value: 0, name: ‸Bad",
+                 message: "P status Bad becomes the Go name GoBad, which goroutine status Bad already takes (34:26)"),
+        RuleCase(rule: "the swift module is not a status type", replace: "  swiftModule: TraceV2\n", with: "  swiftModule: ‸ProcStatus\n",
+                 message: "output swiftModule 'ProcStatus' is also the name of a type the module declares"),
         // Names that would collide in the generated code.
         RuleCase(rule: "Swift names of events differ", replace: "name: End", with: "name: ‸BEGIN",
-                 message: "event BEGIN becomes the Swift name 'begin', as event Begin does (51:15)"),
+                 message: "event BEGIN becomes the Swift name 'begin', as event Begin does (58:15)"),
         RuleCase(rule: "Go names do not collide across kinds", replace: "  - name: MaxTimedEventArgs", with: "  - name: ‸EvBegin",
-                 message: "constant EvBegin becomes the Go name EvBegin, which event Begin already takes (51:15)",
-                 others: ["spec.yaml:78:19: error: role timedArgsLimit names unknown constant 'MaxTimedEventArgs'"]),
+                 message: "constant EvBegin becomes the Go name EvBegin, which event Begin already takes (58:15)",
+                 others: ["spec.yaml:85:19: error: role timedArgsLimit names unknown constant 'MaxTimedEventArgs'"]),
         RuleCase(rule: "spec names do not take the generator's own names", replace: "name: AllocFree", with: "name: ‸Experiment",
                  message: "experiment Experiment becomes the Go name Experiment, which the generated package declares itself",
-                 others: ["spec.yaml:72:21: error: event Thing names unknown experiment 'AllocFree'"]),
+                 others: ["spec.yaml:79:21: error: event Thing names unknown experiment 'AllocFree'"]),
         RuleCase(rule: "Swift keywords are refused", replace: "name: End", with: "name: ‸Default",
                  message: "event Default becomes the Swift name 'default', which is a Swift keyword"),
         RuleCase(rule: "Swift members of the generated types are refused", replace: "name: End", with: "name: ‸Spec",
@@ -195,13 +232,13 @@ func diagnose(_ edit: RuleCase) throws -> (diagnostics: [Diagnostic], marker: Ma
         RuleCase(rule: "positions lie inside the argument list", replace: "stackIDs: [2]", with: "stackIDs: [2, ‸7]",
                  message: "stack position 7 of Begin is outside its 3 arguments"),
         RuleCase(rule: "event IDs are unique", replace: "      - id: 4\n", with: "      - id: ‸3\n",
-                 message: "duplicate event id '3' (first declared at 50:13)"),
+                 message: "duplicate event id '3' (first declared at 57:13)"),
         RuleCase(rule: "event names are unique", replace: "name: End", with: "name: ‸Begin",
-                 message: "duplicate event name 'Begin' (first declared at 51:15)",
-                 others: ["spec.yaml:61:16: error: event Begin cannot be its own start event"]),
+                 message: "duplicate event name 'Begin' (first declared at 58:15)",
+                 others: ["spec.yaml:68:16: error: event Begin cannot be its own start event"]),
         RuleCase(rule: "regular IDs are 1-127", replace: "      - id: 1\n", with: "      - id: ‸300\n",
                  message: "event Batch has ID 300; regular IDs are 1-127",
-                 others: ["spec.yaml:43:13: error: regular event IDs must be numbered from 1 without gaps; ID 1 is missing before String (2)"]),
+                 others: ["spec.yaml:50:13: error: regular event IDs must be numbered from 1 without gaps; ID 1 is missing before String (2)"]),
         RuleCase(rule: "experimental IDs are 128-255", replace: "      - id: 128\n", with: "      - id: ‸5\n",
                  message: "experimental event Thing has ID 5; experimental IDs are 128-255"),
         RuleCase(rule: "regular IDs have no gaps", replace: "      - id: 4\n", with: "      - id: ‸6\n",
@@ -220,7 +257,7 @@ func diagnose(_ edit: RuleCase) throws -> (diagnostics: [Diagnostic], marker: Ma
                  message: "header 'go 1.24 trace' of go1.23 must be 'go 1.23 trace'"),
         RuleCase(rule: "versions are ordered", replace: "  - name: go1.23\n", with: "  - name: ‸go1.21\n",
                  message: "versions must be listed from oldest to newest; go1.21 comes after go1.22",
-                 others: ["spec.yaml:11:13: error: header 'go 1.23 trace' of go1.21 must be 'go 1.21 trace'", "spec.yaml:27:12: error: experiment AllocFree names unknown version 'go1.23' in 'since'; did you mean 'go1.22'?", "spec.yaml:73:16: error: event Thing names unknown version 'go1.23' in 'since'; did you mean 'go1.22'?"]),
+                 others: ["spec.yaml:11:13: error: header 'go 1.23 trace' of go1.21 must be 'go 1.21 trace'", "spec.yaml:27:12: error: experiment AllocFree names unknown version 'go1.23' in 'since'; did you mean 'go1.22'?", "spec.yaml:80:16: error: event Thing names unknown version 'go1.23' in 'since'; did you mean 'go1.22'?"]),
         // The loader's shape checks.
         RuleCase(rule: "unknown keys are rejected", replace: "        start: Begin", with: "        start: Begin\n        ‸colour: blue",
                  message: "unknown key 'colour' in event 'End' (expected one of 'id', 'name', 'args', 'stringIDs', 'stackIDs', 'unresolved', 'start', 'timed', 'data', 'stack', 'experiment', 'since', 'description', 'kind', 'range', 'metric', 'resource', 'fullWidth', 'ordering')"),
@@ -237,9 +274,9 @@ func diagnose(_ edit: RuleCase) throws -> (diagnostics: [Diagnostic], marker: Ma
         RuleCase(rule: "lists are lists", replace: "args: [gen]", with: "args: ‸gen",
                  message: "'args' of event 'Batch' must be a list, found a string 'gen'"),
         RuleCase(rule: "YAML syntax errors are located", replace: "args: [gen]\n        timed: false\n        since: go1.22\n        description: A batch.", with: "args: [gen\n        timed‸: false\n        since: go1.22\n        description: A batch.",
-                 message: "invalid YAML: did not find expected ',' or ']' (while parsing a flow sequence at 39:15)"),
+                 message: "invalid YAML: did not find expected ',' or ']' (while parsing a flow sequence at 46:15)"),
         RuleCase(rule: "tabs are not indentation", replace: "        timed: false\n        since: go1.22\n        description: A batch.", with: "        timed: false\n‸\tsince: go1.22\n        description: A batch.",
-                 message: "invalid YAML: found a tab character that violates indentation (while scanning a plain scalar at 40:16)"),
+                 message: "invalid YAML: found a tab character that violates indentation (while scanning a plain scalar at 47:16)"),
         RuleCase(rule: "anchors and aliases are refused", replace: "description: Events.", with: "description: ‸&d Events.",
                  message: "YAML anchors and aliases are not allowed in a spec; write the value out"),
     ]

@@ -4,35 +4,41 @@ public struct SpecChange: Hashable, Sendable {
         case added, removed, changed, renamed
     }
 
-    /// The kinds of spec entity a change can be about, in the order reports list them.
-    public enum Entity: String, Sendable, CaseIterable {
-        /// The spec as a whole: its title, output names and header size. Named by NEW's title.
-        case format
-        case version, constant, argType, experiment, goStatus, procStatus
-        /// Something the ordering keeps state for, and a hand-written ordering handler.
-        case resource, handler
-        /// A titled group of events; it only shapes documentation.
-        case group
-        case event
-        /// One of the `roles:` keys, such as `batch`.
-        case role
-
+    /// The kind of spec entity a change is about. A status is named after its set's type, so a
+    /// report reads `goStatus Running` for a value of the set whose type is `GoStatus`.
+    public struct Entity: Hashable, Sendable {
+        /// The key text and JSON reports use, such as `event`.
+        public let rawValue: String
         /// How release notes name the entity.
-        var prose: String {
-            switch self {
-            case .format: "format"
-            case .role: "role"
-            case .group: "group"
-            case .version: "version"
-            case .constant: "constant"
-            case .argType: "argument type"
-            case .experiment: "experiment"
-            case .goStatus: "goroutine status"
-            case .procStatus: "P status"
-            case .resource: "resource"
-            case .handler: "ordering handler"
-            case .event: "event"
-            }
+        public let prose: String
+
+        public init(rawValue: String, prose: String) {
+            self.rawValue = rawValue
+            self.prose = prose
+        }
+
+        /// The spec as a whole: its title, output names and header size. Named by NEW's title.
+        public static let format = Entity(rawValue: "format", prose: "format")
+        public static let version = Entity(rawValue: "version", prose: "version")
+        public static let constant = Entity(rawValue: "constant", prose: "constant")
+        public static let argType = Entity(rawValue: "argType", prose: "argument type")
+        public static let experiment = Entity(rawValue: "experiment", prose: "experiment")
+        /// A status set as a whole: its names in the generated code.
+        public static let statusSet = Entity(rawValue: "statusSet", prose: "status set")
+        /// Something the ordering keeps state for.
+        public static let resource = Entity(rawValue: "resource", prose: "resource")
+        /// A hand-written ordering handler.
+        public static let handler = Entity(rawValue: "handler", prose: "ordering handler")
+        /// A titled group of events; it only shapes documentation.
+        public static let group = Entity(rawValue: "group", prose: "group")
+        public static let event = Entity(rawValue: "event", prose: "event")
+        /// One of the `roles:` keys, such as `batch`.
+        public static let role = Entity(rawValue: "role", prose: "role")
+
+        /// A value of a status set: keyed by the set's Swift type with a lower-case first letter
+        /// (`goStatus`), and named in prose by what the set is the state of (`goroutine status`).
+        public static func status(of set: StatusSetDecl) -> Entity {
+            Entity(rawValue: (set.swiftType.first.map { $0.lowercased() } ?? "") + set.swiftType.dropFirst(), prose: set.kind)
         }
     }
 
@@ -106,6 +112,8 @@ public enum SeverityRule: String, Sendable, CaseIterable {
     case experimentAdded
     /// A status value added: OLD's readers cannot interpret the new value.
     case statusAdded
+    /// A status set added: only argument types and resources that name it, reported on their own, give it meaning.
+    case statusSetAdded
     /// A limit added: it only constrains what NEW's writers produce.
     case constantAdded
     /// An argument type added: it only names arguments, whose own changes are reported separately.
@@ -186,7 +194,7 @@ public enum SeverityRule: String, Sendable, CaseIterable {
              .orderingDropped, .resourceChanged, .orderingContextChanged, .orderingTransitionChanged, .orderingSequenceChanged,
              .orderingHandlerChanged:
             .breaking
-        case .eventAddedSkippable, .experimentAdded, .constantAdded, .argTypeAdded, .versionAdded, .renamed,
+        case .eventAddedSkippable, .experimentAdded, .statusSetAdded, .constantAdded, .argTypeAdded, .versionAdded, .renamed,
              .argsRenamedInPlace, .positionsResolved, .unresolvedChanged, .sinceLater, .displayChanged, .limitLowered,
              .meaningRenamed, .fullWidthChanged, .generatedNameChanged, .roleAdded, .orderingStated, .orderingPartAdded,
              .orderingMessageChanged:

@@ -11,8 +11,7 @@ public enum SpecDiff {
         comparison.constants()
         comparison.argTypes()
         comparison.experiments()
-        comparison.statuses(old.document.goStatuses, new.document.goStatuses, entity: .goStatus)
-        comparison.statuses(old.document.procStatuses, new.document.procStatuses, entity: .procStatus)
+        comparison.statusSets()
         comparison.ordering()
         comparison.groups()
         comparison.events()
@@ -150,6 +149,11 @@ struct Comparison {
         changed(.format, name, "output.goParser.package", was.package, now.package, .generatedNameChanged, at: parserAt)
         changed(.format, name, "output.goParser.importPath", was.importPath, now.importPath, .generatedNameChanged, at: parserAt)
         changed(.format, name, "output.goParser.syncEvent", was.syncEvent, now.syncEvent, .generatedNameChanged, at: parserAt)
+        // The generated Swift enumerations list these names; the events that use them report their own changes.
+        for (key, was, now) in [("rangeScopes", old.model.rangeScopes, new.model.rangeScopes),
+                                ("transitionResources", old.model.transitionResources, new.model.transitionResources)] where was != now {
+            changed(.format, name, key, .strings(was), .strings(now), .generatedNameChanged, at: at)
+        }
         if old.document.headerSize != new.document.headerSize {
             changed(.format, name, "headerSize", .int(old.document.headerSize), .int(new.document.headerSize), .headerSizeChanged, at: at)
         }
@@ -229,6 +233,27 @@ struct Comparison {
                 }
                 since(.experiment, now.name, was.since, now.since, at: now.locations)
                 description(.experiment, now.name, was.description, now.description, at: now.locations)
+            }
+        }
+    }
+
+    /// Sets pair by name; a set added or removed reports each of its values too, since a status
+    /// value is what readers and parsers see.
+    mutating func statusSets() {
+        for pairing in match(old.document.statusSets, new.document.statusSets, name: \.name) {
+            switch pairing {
+            case .added(let set):
+                added(.statusSet, set.name, .statusSetAdded, at: set.locations, detail: "type \(set.goType)", note: "The states of a \(set.of).")
+                statuses([], set.values, entity: .status(of: set))
+            case .removed(let set):
+                removed(.statusSet, set.name, at: set.locations)
+                statuses(set.values, [], entity: .status(of: set))
+            case .paired(let was, let now):
+                changed(.statusSet, now.name, "of", was.of, now.of, .documentation, at: now.locations)
+                changed(.statusSet, now.name, "go.type", was.goType, now.goType, .generatedNameChanged, at: now.locations)
+                changed(.statusSet, now.name, "go.prefix", was.goPrefix, now.goPrefix, .generatedNameChanged, at: now.locations)
+                changed(.statusSet, now.name, "swift.type", was.swiftType, now.swiftType, .generatedNameChanged, at: now.locations)
+                statuses(was.values, now.values, entity: .status(of: now))
             }
         }
     }
@@ -344,10 +369,10 @@ struct Comparison {
         // A name that appears or disappears changes what the event is; one that only reads differently does not.
         let (oldRange, newRange) = (oldMeaning.range, newMeaning.range)
         changed(.event, name, "range.name", oldRange?.name, newRange?.name, (oldRange == nil) == (newRange == nil) ? .meaningRenamed : .meaningChanged, at: rangeAt)
-        changed(.event, name, "range.scope", oldRange?.scope.rawValue, newRange?.scope.rawValue, .meaningChanged, at: rangeAt)
+        changed(.event, name, "range.scope", oldRange?.scope, newRange?.scope, .meaningChanged, at: rangeAt)
         let (oldMetric, newMetric) = (oldMeaning.metric, newMeaning.metric)
         changed(.event, name, "metric", oldMetric, newMetric, (oldMetric == nil) == (newMetric == nil) ? .meaningRenamed : .meaningChanged, at: at)
-        changed(.event, name, "resource", oldMeaning.resource?.rawValue, newMeaning.resource?.rawValue, .meaningChanged, at: at)
+        changed(.event, name, "resource", oldMeaning.resource, newMeaning.resource, .meaningChanged, at: at)
         // Compared by position, so renaming an argument in place does not count; shown as written.
         if before.fullWidthArguments != after.fullWidthArguments || before.hasFullWidthDataLength != after.hasFullWidthDataLength {
             changed(.event, name, "fullWidth", .strings(was.fullWidth), .strings(now.fullWidth), .fullWidthChanged, at: at)

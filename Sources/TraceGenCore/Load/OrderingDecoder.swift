@@ -137,7 +137,7 @@ extension SpecDecoder {
         values.allSatisfy { key, value in fields.values[key] == nil || value != nil }
     }
 
-    private static func missingKey(_ reader: inout YAMLReader, _ fields: YAMLReader.Fields, _ key: String, in what: String) -> Node? {
+    static func missingKey(_ reader: inout YAMLReader, _ fields: YAMLReader.Fields, _ key: String, in what: String) -> Node? {
         reader.error("\(what) is missing the required key '\(key)'", at: fields.node)
         return nil
     }

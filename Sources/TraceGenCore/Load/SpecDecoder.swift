@@ -10,13 +10,16 @@ struct SpecDecoder {
         reader = YAMLReader(file: file)
     }
 
-    static let topLevelKeys = ["title", "output", "headerSize", "versions", "constants", "argTypes", "experiments", "goStatuses", "procStatuses", "resources", "handlers", "groups", "roles"]
+    static let topLevelKeys = ["title", "output", "headerSize", "versions", "constants", "argTypes", "experiments", "statusSets", "resources", "handlers", "rangeScopes", "transitionResources", "groups", "roles"]
     static let outputKeys = ["goPackage", "swiftModule", "goParser"]
     static let goParserKeys = ["package", "importPath", "syncEvent"]
     static let versionKeys = ["name", "header", "description"]
     static let constantKeys = ["name", "value", "description"]
     static let argTypeKeys = ["name", "description", "swiftType", "status"]
     static let experimentKeys = ["id", "name", "since", "description"]
+    static let statusSetKeys = ["name", "of", "go", "swift", "values"]
+    static let goStatusSetKeys = ["type", "prefix"]
+    static let swiftStatusSetKeys = ["type"]
     static let statusKeys = ["value", "name", "display", "description", "state"]
     static let groupKeys = ["name", "description", "events"]
     static let eventKeys = ["id", "name", "args", "stringIDs", "stackIDs", "unresolved", "start", "timed", "data", "stack", "experiment", "since", "description", "kind", "range", "metric", "resource", "fullWidth", "ordering"]
@@ -81,11 +84,8 @@ struct SpecDecoder {
             guard let id, let name, let since, let description else { return nil }
             return ExperimentDecl(id: id, name: name, since: since, description: description, locations: f.locations)
         }
-        let goStatuses = items(&top, "goStatuses", required: true, as: StatusDecl.self) { reader, node, index in
-            Self.status(&reader, node, "goroutine status \(index + 1)")
-        }
-        let procStatuses = items(&top, "procStatuses", required: true, as: StatusDecl.self) { reader, node, index in
-            Self.status(&reader, node, "P status \(index + 1)")
+        let statusSets = items(&top, "statusSets", required: false, as: StatusSetDecl.self) { reader, node, index in
+            Self.statusSet(&reader, node, index)
         }
         let groups = items(&top, "groups", required: true, as: GroupDecl.self) { reader, node, index in
             guard var f = reader.fields(node, of: "group \(index + 1)", allowed: Self.groupKeys) else { return nil }
@@ -119,14 +119,17 @@ struct SpecDecoder {
             return HandlerDecl(name: name, description: description, locations: f.locations)
         }
         let roles = decodeRoles(top.values["roles"])
+        let rangeScopes = reader.stringList(&top, "rangeScopes", in: "the spec", required: false)
+        let transitionResources = reader.stringList(&top, "transitionResources", in: "the spec", required: false)
+        let listsFailed = (top.values["rangeScopes"] != nil && rangeScopes == nil) || (top.values["transitionResources"] != nil && transitionResources == nil)
 
-        guard !goParserFailed, let title, let headerSize, let goPackage, let swiftModule, let versions, let constants, let argTypes,
-              let experiments, let goStatuses, let procStatuses, let groups, let resources, let handlers else { return nil }
+        guard !goParserFailed, !listsFailed, let title, let headerSize, let goPackage, let swiftModule, let versions, let constants, let argTypes,
+              let experiments, let statusSets, let groups, let resources, let handlers else { return nil }
         return SpecDocument(
             file: reader.file, title: title, goPackage: goPackage, swiftModule: swiftModule, goParser: goParser, headerSize: headerSize,
             versions: versions, constants: constants, argTypes: argTypes, experiments: experiments,
-            goStatuses: goStatuses, procStatuses: procStatuses, groups: groups, resources: resources, handlers: handlers,
-            roles: roles, locations: top.locations)
+            statusSets: statusSets, groups: groups, resources: resources, handlers: handlers,
+            rangeScopes: rangeScopes, transitionResources: transitionResources, roles: roles, locations: top.locations)
     }
 
     /// The optional `roles:` mapping: each key names an event or a constant. Whether the names
@@ -172,6 +175,45 @@ struct SpecDecoder {
             return "\(kind) '\(scalar.string)'"
         }
         return fallback
+    }
+
+    private static func statusSet(_ reader: inout YAMLReader, _ node: Node, _ index: Int) -> StatusSetDecl? {
+        guard var f = reader.fields(node, of: "status set \(index + 1)", kind: "status set", allowed: statusSetKeys) else { return nil }
+        let what = label("status set", f, fallback: "status set \(index + 1)")
+        let name = reader.string(&f, "name", in: what)
+        let of = reader.string(&f, "of", in: what)
+        var goType: String?
+        var goPrefix: String?
+        if let goNode = f.values["go"] ?? missingKey(&reader, f, "go", in: what),
+           var g = reader.fields(goNode, of: "go names of \(what)", allowed: goStatusSetKeys) {
+            goType = reader.string(&g, "type", in: "the go names of \(what)")
+            goPrefix = reader.string(&g, "prefix", in: "the go names of \(what)")
+            f.locations.fields["go.type"] = g.locations["type"]
+            f.locations.fields["go.prefix"] = g.locations["prefix"]
+        }
+        var swiftType: String?
+        var swiftFailed = false
+        if let swiftNode = f.values["swift"] {
+            if var s = reader.fields(swiftNode, of: "swift names of \(what)", allowed: swiftStatusSetKeys) {
+                swiftType = reader.string(&s, "type", in: "the swift names of \(what)")
+                f.locations.fields["swift.type"] = s.locations["type"]
+            }
+            swiftFailed = swiftType == nil
+        }
+        var values: [StatusDecl] = []
+        var complete = true
+        if let nodes = reader.list(&f, "values", in: what) {
+            let kind = of.map { "\($0) status" } ?? "status"
+            for (position, valueNode) in nodes.enumerated() {
+                if let value = status(&reader, valueNode, "\(kind) \(position + 1)") { values.append(value) } else { complete = false }
+            }
+        } else {
+            complete = false
+        }
+        guard let name, let of, let goType, let goPrefix, !swiftFailed, complete else { return nil }
+        if swiftType == nil { f.locations.fields["swift.type"] = f.locations["go.type"] }
+        return StatusSetDecl(name: name, of: of, goType: goType, goPrefix: goPrefix, swiftType: swiftType ?? goType, values: values,
+                             locations: f.locations)
     }
 
     private static func status(_ reader: inout YAMLReader, _ node: Node, _ fallback: String) -> StatusDecl? {

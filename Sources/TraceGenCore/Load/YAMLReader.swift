@@ -42,7 +42,9 @@ struct YAMLReader {
     }
 
     /// Opens a mapping, rejecting keys the entity does not know and noting where each value is.
-    mutating func fields(_ node: Node, of what: String, allowed: [String]) -> Fields? {
+    /// Messages name the entity by `kind` and its `name` where it has one; `kind` is the first
+    /// word of `what` unless given.
+    mutating func fields(_ node: Node, of what: String, kind entityKind: String? = nil, allowed: [String]) -> Fields? {
         guard case .mapping(let mapping) = node else {
             error("\(what) must be a mapping, found \(kind(of: node))", at: node)
             return nil
@@ -51,7 +53,7 @@ struct YAMLReader {
         // Name the entity by its own `name` where it has one: "event 'End'" says more than a position.
         var what = what
         let nameNode = mapping.first { if case .scalar(let key) = $0.key { key.string == "name" } else { false } }?.value
-        if let kind = what.split(separator: " ").first, case .scalar(let name)? = nameNode, name.style != .plain || plainTag(of: name.string) == .str {
+        if let kind = entityKind ?? what.split(separator: " ").first.map(String.init), case .scalar(let name)? = nameNode, name.style != .plain || plainTag(of: name.string) == .str {
             what = "\(kind) '\(name.string)'"
         }
         for (keyNode, value) in mapping {

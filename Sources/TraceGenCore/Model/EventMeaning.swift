@@ -7,7 +7,8 @@ extension TraceModel {
         public let kind: EventKind?
         public let range: Range?
         public let metric: String?
-        public let resource: TransitionResource?
+        /// The resource a state transition changes, one of the spec's transition resources.
+        public let resource: String?
 
         public static let none = Meaning(kind: nil, range: nil, metric: nil, resource: nil)
     }
@@ -17,7 +18,8 @@ extension TraceModel {
         /// The name as written, `{argument}` placeholders included.
         public let name: String
         public let template: RangeNameTemplate
-        public let scope: RangeScope
+        /// One of the spec's range scopes.
+        public let scope: String
     }
 
     /// The Swift type of an argument as a field of a typed event.
@@ -26,10 +28,11 @@ extension TraceModel {
         case raw
         /// A distinct ID type; the name before any type prefix, such as `GoroutineID`.
         case identifier(String)
-        /// The goroutine status enumeration.
-        case goStatus
-        /// The P status enumeration.
-        case procStatus
+        /// A status enumeration; the Swift name before any type prefix, such as `GoStatus`.
+        case status(String)
+
+        /// Whether the field holds a status.
+        public var isStatus: Bool { if case .status = self { true } else { false } }
     }
 
     /// An argument type that typed events give a distinct ID type.

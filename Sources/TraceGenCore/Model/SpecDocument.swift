@@ -32,19 +32,36 @@ public struct SpecDocument: Hashable, Sendable {
     public var constants: [ConstantDecl]
     public var argTypes: [ArgTypeDecl]
     public var experiments: [ExperimentDecl]
-    public var goStatuses: [StatusDecl]
-    public var procStatuses: [StatusDecl]
+    /// The status enumerations, in file order; argument types and resources name them.
+    public var statusSets: [StatusSetDecl] = []
     public var groups: [GroupDecl]
     /// What a parser keeps state for while ordering events; empty for a spec that states no ordering.
     public var resources: [ResourceDecl] = []
     /// The hand-written ordering handlers events may name.
     public var handlers: [HandlerDecl] = []
+    /// What ranges may be attached to, as written; nil: `none` and every resource with statuses.
+    public var rangeScopes: [String]? = nil
+    /// What state transitions may change, as written; nil: every resource with statuses.
+    public var transitionResources: [String]? = nil
     /// Which events and constants play the parts a reader of any such format relies on.
     public var roles: RolesDecl = RolesDecl()
     public var locations: FieldLocations
 
     /// Every event of every group, in file order.
     public var events: [EventDecl] { groups.flatMap(\.events) }
+
+    /// The first status set with this name.
+    public func statusSet(named name: String) -> StatusSetDecl? { statusSets.first { $0.name == name } }
+
+    /// The range scopes events may use: as declared, or `none` and the resources with statuses.
+    public var resolvedRangeScopes: [String] {
+        rangeScopes ?? [RangeDecl.noScope] + resources.filter { $0.statuses != nil }.map(\.name)
+    }
+
+    /// The resources state transitions may change: as declared, or the resources with statuses.
+    public var resolvedTransitionResources: [String] {
+        transitionResources ?? resources.filter { $0.statuses != nil }.map(\.name)
+    }
 }
 
 /// A trace format version, named after the Go release that introduced it (`go1.23`).
@@ -70,7 +87,7 @@ public struct ArgTypeDecl: Hashable, Sendable {
     public var description: String
     /// The distinct Swift type that typed events give arguments of this type, such as `GoroutineID`.
     public var swiftType: String? = nil
-    /// The status list (`goStatuses` or `procStatuses`) whose values arguments of this type hold.
+    /// The name of the status set whose values arguments of this type hold.
     public var status: String? = nil
     public var locations: FieldLocations
 }
@@ -84,7 +101,27 @@ public struct ExperimentDecl: Hashable, Sendable {
     public var locations: FieldLocations
 }
 
-/// One value of a goroutine or P status enumeration.
+/// A status enumeration: the states one kind of thing (a goroutine, a P) can be recorded in.
+public struct StatusSetDecl: Hashable, Sendable {
+    /// How argument types and resources refer to it (`goStatuses`).
+    public var name: String
+    /// What its values are the state of, as a noun read after "a" (`goroutine`, `P`).
+    public var of: String
+    /// The Go type (`GoStatus`).
+    public var goType: String
+    /// What the Go constants of its values start with (`Go`, as in `GoRunning`).
+    public var goPrefix: String
+    /// The Swift enumeration, before the module's type prefix; the Go type unless the spec says otherwise.
+    public var swiftType: String
+    public var values: [StatusDecl]
+    /// Besides the set's own keys, `go.type`, `go.prefix` and `swift.type`.
+    public var locations: FieldLocations
+
+    /// How messages and reports name one of its values (`goroutine status`).
+    public var kind: String { "\(of) status" }
+}
+
+/// One value of a status set.
 public struct StatusDecl: Hashable, Sendable {
     public var value: Int
     public var name: String
@@ -129,7 +166,7 @@ public struct EventDecl: Hashable, Sendable {
     public var range: RangeDecl? = nil
     /// For metric events: the name of the metric the event samples.
     public var metric: String? = nil
-    /// For state transitions: the resource whose state changes, one of ``TransitionResource``'s names.
+    /// For state transitions: the resource whose state changes, one of the spec's transition resources.
     public var resource: String? = nil
     /// Varints that writers put down at the full width of ten bytes, because the runtime reserves
     /// them and fills them in later: argument names, or `data` for the trailing data's length.
@@ -144,9 +181,12 @@ public struct RangeDecl: Hashable, Sendable {
     /// The range's name; `{arg}` stands for the string an argument names (of the event, or of its
     /// start event for an event that has none of its own).
     public var name: String
-    /// What the range is attached to, one of ``RangeScope``'s names.
+    /// What the range is attached to, one of the spec's range scopes.
     public var scope: String
     public var locations: FieldLocations
+
+    /// The scope of a range that belongs to no resource, such as a stop-the-world.
+    public static let noScope = "none"
 }
 
 /// How Go's parser (the package that reads traces) refers to the generated tables.
@@ -181,19 +221,6 @@ public enum EventKind: String, CaseIterable, Hashable, Sendable {
 
     /// True for the three kinds that carry a ``RangeDecl``.
     public var isRange: Bool { self == .rangeBegin || self == .rangeActive || self == .rangeEnd }
-}
-
-/// What a range is attached to.
-public enum RangeScope: String, CaseIterable, Hashable, Sendable {
-    case none
-    case proc
-    case goroutine
-}
-
-/// The resource whose state a state transition changes.
-public enum TransitionResource: String, CaseIterable, Hashable, Sendable {
-    case goroutine
-    case proc
 }
 
 /// A part that one event plays in the wire format, named by the spec's `roles:` mapping.

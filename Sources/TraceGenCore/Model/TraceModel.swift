@@ -18,10 +18,8 @@ public struct TraceModel: Hashable, Sendable {
     public let argTypes: [ArgType]
     /// Experiments in ID order (IDs 1, 2, ...).
     public let experiments: [Experiment]
-    /// Goroutine statuses, sorted by value.
-    public let goStatuses: StatusSet
-    /// P statuses, sorted by value.
-    public let procStatuses: StatusSet
+    /// The status sets in spec order, each sorted by value.
+    public let statusSets: [StatusSet]
     /// Every event in ID order.
     public let events: [Event]
     /// The regular events (IDs below ``firstExperimentalID``), as runs of consecutive events that share a group.
@@ -42,6 +40,10 @@ public struct TraceModel: Hashable, Sendable {
     public let resources: [Resource]
     /// The hand-written ordering handlers, in spec order.
     public let handlers: [Handler]
+    /// What ranges may be attached to, in the order the generated enumeration lists them.
+    public let rangeScopes: [String]
+    /// What state transitions may change, in the order the generated enumeration lists them.
+    public let transitionResources: [String]
 
     /// Whether the spec states how events are ordered.
     public var statesOrdering: Bool { !resources.isEmpty }
@@ -57,6 +59,8 @@ public struct TraceModel: Hashable, Sendable {
     public var experimentalRangeIsFull: Bool { events.last.map { $0.id == Self.idLimit - 1 } ?? false }
     /// The newest version.
     public var latestVersion: Version { versions[versions.count - 1] }
+    /// The status set with this name, if the spec declares one.
+    public func statusSet(named name: String) -> StatusSet? { statusSets.first { $0.name == name } }
 
     // MARK: Entities
 
@@ -118,10 +122,16 @@ public struct TraceModel: Hashable, Sendable {
         public let events: [EventReference]
     }
 
-    /// A goroutine or P status enumeration, sorted by value.
+    /// A status enumeration, sorted by value.
     public struct StatusSet: Hashable, Sendable {
+        /// The spec's name for it (`goStatuses`).
+        public let name: String
+        /// What its values are the state of, read after "a" (`goroutine`).
+        public let of: String
         /// The Go type name (`GoStatus`, `ProcStatus`).
         public let goType: String
+        /// The Swift enumeration before the type prefix (`GoStatus`).
+        public let swiftType: String
         public let statuses: [Status]
         /// What any value without a status of its own prints as: the display of value 0.
         public let fallbackDisplay: String
@@ -278,8 +288,6 @@ public struct SwiftTypeNames: Hashable, Sendable {
     public var eventType: String { prefix + "EventType" }
     public var eventSpec: String { prefix + "EventSpec" }
     public var experiment: String { prefix + "Experiment" }
-    public var goStatus: String { prefix + "GoStatus" }
-    public var procStatus: String { prefix + "ProcStatus" }
     public var version: String { prefix + "TraceVersion" }
     public var limits: String { prefix + "TraceLimits" }
     public var argumentType: String { prefix + "ArgumentType" }
@@ -294,9 +302,10 @@ public struct SwiftTypeNames: Hashable, Sendable {
         self.prefix = prefix
     }
 
-    /// Every type name, for collision checks.
+    /// Every type name whatever the spec says, for collision checks; status sets and ID types
+    /// add the types the spec names.
     public var all: [String] {
-        [eventType, eventSpec, experiment, goStatus, procStatus, version, limits, argumentType,
+        [eventType, eventSpec, experiment, version, limits, argumentType,
          event, eventKind, eventRange, rangeScope, transitionResource, eventArgumentError]
     }
 }

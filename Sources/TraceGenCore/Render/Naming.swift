@@ -57,11 +57,6 @@ public enum Naming {
     /// The Go constant of an event type: `TaskBegin` → `EvTaskBegin`.
     public static func goEvent(_ name: String) -> String { "Ev" + name }
 
-    /// The Go types of the two status enumerations, and the prefixes of their constants.
-    public static let goStatusType = "GoStatus"
-    public static let goStatusPrefix = "Go"
-    public static let procStatusType = "ProcStatus"
-    public static let procStatusPrefix = "Proc"
 
 
     static let swiftKeywords: Set<String> = [

@@ -4,11 +4,11 @@ extension ModelBuilder {
         TraceModel.Meaning(
             kind: event.eventKind,
             range: event.range.flatMap { range in
-                guard let template = RangeNameTemplate(range.name), let scope = RangeScope(rawValue: range.scope) else { return nil }
-                return TraceModel.Range(name: range.name, template: template, scope: scope)
+                guard let template = RangeNameTemplate(range.name) else { return nil }
+                return TraceModel.Range(name: range.name, template: template, scope: range.scope)
             },
             metric: event.metric,
-            resource: event.transitionResource)
+            resource: event.resource)
     }
 
     static func goParser(_ document: SpecDocument) -> TraceModel.GoParserLayout {
@@ -36,10 +36,8 @@ struct ArgumentTyping {
             if let swiftType = argType.swiftType {
                 types[argType.name] = .identifier(swiftType)
                 identifiers.append(TraceModel.IdentifierType(swiftName: swiftType, argumentType: argType.name, meaning: argType.description))
-            } else if argType.status == "goStatuses" {
-                types[argType.name] = .goStatus
-            } else if argType.status == "procStatuses" {
-                types[argType.name] = .procStatus
+            } else if let set = argType.status.flatMap(document.statusSet(named:)) {
+                types[argType.name] = .status(set.swiftType)
             }
         }
         identifierTypes = identifiers
@@ -52,8 +50,7 @@ struct ArgumentTyping {
         switch typeOfArgType[argType] ?? .raw {
         case .raw: "UInt64"
         case .identifier(let name): name
-        case .goStatus: "GoStatus"
-        case .procStatus: "ProcStatus"
+        case .status(let name): name
         }
     }
 

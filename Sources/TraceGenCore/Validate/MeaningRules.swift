@@ -5,6 +5,7 @@ extension Check {
     mutating func checkMeanings() {
         checkArgTypeMappings()
         checkGoParser()
+        checkScopeLists()
         var scopeOfRange: [String: (scope: String, event: String)] = [:]
         for event in document.events {
             checkMeaning(of: event, scopes: &scopeOfRange)
@@ -34,8 +35,8 @@ extension Check {
             if kind.map({ !$0.isRange }) ?? (event.kind == nil) {
                 error("event \(event.name) has a range but its kind is not RangeBegin, RangeActive or RangeEnd", at: loc["range"])
             }
-            if RangeScope(rawValue: range.scope) == nil {
-                error("range scope '\(range.scope)' of \(event.name) must be one of none, proc, goroutine", at: range.locations["scope"])
+            if !rangeScopes.contains(range.scope) {
+                error("range scope '\(range.scope)' of \(event.name) must be one of \(rangeScopes.joined(separator: ", "))", at: range.locations["scope"])
             } else if let earlier = scopes[range.name], earlier.scope != range.scope {
                 error("range '\(range.name)' has scope \(range.scope) in \(event.name) but \(earlier.scope) in \(earlier.event)", at: range.locations["scope"])
             } else {
@@ -56,11 +57,39 @@ extension Check {
             if kind != .stateTransition, kind != nil || event.kind == nil {
                 error("event \(event.name) has a resource but its kind is not StateTransition", at: loc["resource"])
             }
-            if TransitionResource(rawValue: resource) == nil {
-                error("resource '\(resource)' of \(event.name) must be one of goroutine, proc", at: loc["resource"])
+            if !transitionResources.contains(resource) {
+                let names = transitionResources.isEmpty ? "a transition resource, and the spec declares none" : "one of " + transitionResources.joined(separator: ", ")
+                error("resource '\(resource)' of \(event.name) must be \(names)", at: loc["resource"])
             }
         } else if kind == .stateTransition {
             error("state transition \(event.name) must name the resource that changes in 'resource'", at: loc["kind"])
+        }
+    }
+
+    /// The declared range scopes and transition resources become enumeration cases: each is
+    /// lower-case letters, listed once, and where the spec has resources, one of those with
+    /// statuses (a range scope may also be `none`).
+    mutating func checkScopeLists() {
+        let withStatuses = document.resources.filter { $0.statuses != nil }.map(\.name)
+        let lists: [(key: String, what: String, names: [String]?, allowsNone: Bool)] = [
+            ("rangeScopes", "range scope", document.rangeScopes, true),
+            ("transitionResources", "transition resource", document.transitionResources, false),
+        ]
+        for list in lists {
+            guard let names = list.names else { continue }
+            var seen: Set<String> = []
+            for (index, name) in names.enumerated() {
+                let at = document.locations[list.key, index]
+                if name.isEmpty || !name.allSatisfy({ $0.isASCII && $0.isLetter && $0.isLowercase }) {
+                    error("\(list.what) '\(name)' must be lower-case letters only", at: at)
+                } else if !seen.insert(name).inserted {
+                    error("\(list.key) lists '\(name)' twice", at: at)
+                } else if name == RangeDecl.noScope, !list.allowsNone {
+                    error("\(list.what) '\(name)' names nothing that changes; list only resources", at: at)
+                } else if name != RangeDecl.noScope || !list.allowsNone, !document.resources.isEmpty, !withStatuses.contains(name) {
+                    error("\(list.what) '\(name)' is not a resource with statuses\(suggestion(name, withStatuses))", at: at)
+                }
+            }
         }
     }
 
@@ -111,8 +140,8 @@ extension Check {
                     error("argument type \(type.name) has both a swiftType and a status; a status argument takes its status type", at: type.locations["status"])
                 }
             }
-            if let status = type.status, !["goStatuses", "procStatuses"].contains(status) {
-                error("status '\(status)' of argument type \(type.name) must be goStatuses or procStatuses", at: type.locations["status"])
+            if let status = type.status, document.statusSet(named: status) == nil {
+                error("status '\(status)' of argument type \(type.name) is not a status set\(suggestion(status, document.statusSets.map(\.name)))", at: type.locations["status"])
             }
         }
     }
@@ -139,12 +168,6 @@ extension EventDecl {
         if let kind { return EventKind(rawValue: kind) }
         return experiment == nil ? nil : .experimental
     }
-
-    /// The event's range scope, for range events.
-    public var rangeScope: RangeScope? { range.flatMap { RangeScope(rawValue: $0.scope) } }
-
-    /// The resource a state transition changes.
-    public var transitionResource: TransitionResource? { resource.flatMap(TransitionResource.init(rawValue:)) }
 }
 
 /// A range name such as `stop-the-world ({kind_string})`, split into text and argument references.

@@ -18,9 +18,8 @@ struct ModelBuilder {
         let constantRoles = Dictionary(document.roles.constants.map { ($0.value, $0.key) }, uniquingKeysWith: { first, _ in first })
 
         let typing = ArgumentTyping(document: document)
-        let goStatuses = Self.statuses(document.goStatuses, goType: Naming.goStatusType, prefix: Naming.goStatusPrefix)
-        let procStatuses = Self.statuses(document.procStatuses, goType: Naming.procStatusType, prefix: Naming.procStatusPrefix)
-        let resources = document.resources.map { Self.resource($0, in: document, goStatuses: goStatuses, procStatuses: procStatuses) }
+        let statusSets = document.statusSets.map(Self.statusSet)
+        let resources = document.resources.map { Self.resource($0, in: document, statusSets: statusSets) }
         let declared = document.events.sorted { $0.id < $1.id }
         let references = Dictionary(declared.map { ($0.name, Self.reference($0)) }, uniquingKeysWith: { first, _ in first })
         let events = declared.map { event in
@@ -77,8 +76,7 @@ struct ModelBuilder {
             title: document.title, specFile: document.file, headerSize: document.headerSize, versions: versions,
             constants: constants, argTypes: document.argTypes.map { TraceModel.ArgType(name: $0.name, description: $0.description, swiftType: typing.swiftTypeName(of: $0.name)) },
             experiments: experiments,
-            goStatuses: goStatuses,
-            procStatuses: procStatuses,
+            statusSets: statusSets,
             events: events,
             regularSections: Self.sections(events.filter { $0.section == .regular }, descriptions: groupDescriptions),
             experimentalSections: Self.sections(events.filter { $0.section == .experimental }, descriptions: groupDescriptions),
@@ -88,21 +86,22 @@ struct ModelBuilder {
                 goPackage: document.goPackage, goDirectory: "Go/\(document.goPackage)/", swiftModule: document.swiftModule,
                 swiftDirectory: "Swift/\(document.swiftModule)/", docsPath: "Docs/\(document.swiftModule).md"),
             identifierTypes: typing.identifierTypes, goParser: Self.goParser(document),
-            resources: resources, handlers: Self.handlers(document, events: events))
+            resources: resources, handlers: Self.handlers(document, events: events),
+            rangeScopes: document.resolvedRangeScopes, transitionResources: document.resolvedTransitionResources)
     }
 
     static func reference(_ event: EventDecl) -> TraceModel.EventReference {
         TraceModel.EventReference(id: event.id, name: event.name, goName: Naming.goEvent(event.name), swiftName: Naming.swiftMember(event.name))
     }
 
-    static func statuses(_ declared: [StatusDecl], goType: String, prefix: String) -> TraceModel.StatusSet {
-        let sorted = declared.sorted { $0.value < $1.value }
+    static func statusSet(_ set: StatusSetDecl) -> TraceModel.StatusSet {
+        let sorted = set.values.sorted { $0.value < $1.value }
         let statuses = sorted.map {
             TraceModel.Status(value: $0.value, name: $0.name, display: $0.display, description: $0.description, summary: summary($0.description),
-                              goName: prefix + $0.name, swiftName: Naming.swiftMember($0.name))
+                              goName: set.goPrefix + $0.name, swiftName: Naming.swiftMember($0.name))
         }
         return TraceModel.StatusSet(
-            goType: goType, statuses: statuses, fallbackDisplay: sorted.first { $0.value == 0 }?.display ?? "Bad",
+            name: set.name, of: set.of, goType: set.goType, swiftType: set.swiftType, statuses: statuses, fallbackDisplay: sorted.first { $0.value == 0 }?.display ?? "Bad",
             isDense: sorted.enumerated().allSatisfy { $0.offset == $0.element.value })
     }
 

@@ -72,12 +72,13 @@ extension Check {
         let events = document.events.map { ($0.name, "event", $0.locations["name"]) }
         checkSwiftMembers(events, scope: .events)
         checkSwiftMembers(document.experiments.map { ($0.name, "experiment", $0.locations["name"]) }, scope: .experiments)
-        checkSwiftMembers(document.goStatuses.map { ($0.name, "goroutine status", $0.locations["name"]) }, scope: .statuses)
-        checkSwiftMembers(document.procStatuses.map { ($0.name, "P status", $0.locations["name"]) }, scope: .statuses)
+        for set in document.statusSets {
+            checkSwiftMembers(set.values.map { ($0.name, set.kind, $0.locations["name"]) }, scope: .statuses)
+        }
         checkSwiftMembers(document.constants.map { ($0.name, "constant", $0.locations["name"]) }, scope: .constants)
         if NameRules.swiftKeywords.contains(document.swiftModule) {
             error("output swiftModule '\(document.swiftModule)' is a Swift keyword", at: document.locations["output.swiftModule"])
-        } else if SwiftTypeNames(prefix: "").all.contains(document.swiftModule) {
+        } else if SwiftTypeNames(prefix: "").all.contains(document.swiftModule) || document.statusSets.contains(where: { $0.swiftType == document.swiftModule }) {
             error("output swiftModule '\(document.swiftModule)' is also the name of a type the module declares", at: document.locations["output.swiftModule"])
         }
     }
@@ -87,11 +88,11 @@ extension Check {
         for event in document.events {
             declared.append(Declared(name: Naming.goEvent(event.name), source: "event \(event.name)", location: event.locations["name"], specName: event.name, kind: "event"))
         }
-        for status in document.goStatuses {
-            declared.append(Declared(name: Naming.goStatusPrefix + status.name, source: "goroutine status \(status.name)", location: status.locations["name"], specName: status.name, kind: "goroutine status"))
-        }
-        for status in document.procStatuses {
-            declared.append(Declared(name: Naming.procStatusPrefix + status.name, source: "P status \(status.name)", location: status.locations["name"], specName: status.name, kind: "P status"))
+        for set in document.statusSets {
+            declared.append(Declared(name: set.goType, source: "status set \(set.name)", location: set.locations["go.type"], specName: set.name, kind: "status set"))
+            for status in set.values {
+                declared.append(Declared(name: set.goPrefix + status.name, source: "\(set.kind) \(status.name)", location: status.locations["name"], specName: status.name, kind: set.kind))
+            }
         }
         for version in document.versions where TraceSpec.minor(of: version.name) != nil {
             declared.append(Declared(name: Naming.goVersion(version.name), source: "version \(version.name)", location: version.locations["name"], specName: version.name, kind: "version"))
@@ -164,7 +165,11 @@ extension Check {
             scan(experiment.since, "since of \(experiment.name)", experiment.locations["since"])
             scan(experiment.description, "description of \(experiment.name)", experiment.locations["description"])
         }
-        for status in document.goStatuses + document.procStatuses {
+        for set in document.statusSets {
+            scan(set.name, "status set name", set.locations["name"])
+            scan(set.of, "'of' of status set \(set.name)", set.locations["of"])
+        }
+        for status in document.statusSets.flatMap(\.values) {
             scan(status.name, "status name", status.locations["name"])
             scan(status.display, "display of status \(status.name)", status.locations["display"])
             scan(status.description, "description of status \(status.name)", status.locations["description"])

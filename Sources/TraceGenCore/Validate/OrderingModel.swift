@@ -1,12 +1,8 @@
 /// The model builder's part for the ordering: resources, handlers and each event's rule.
 extension ModelBuilder {
-    static func resource(_ resource: ResourceDecl, in document: SpecDocument, goStatuses: TraceModel.StatusSet,
-                         procStatuses: TraceModel.StatusSet) -> TraceModel.Resource {
-        let (set, declared): (TraceModel.StatusSet?, [StatusDecl]) = switch resource.statuses {
-        case "goStatuses": (goStatuses, document.goStatuses)
-        case "procStatuses": (procStatuses, document.procStatuses)
-        default: (nil, [])
-        }
+    static func resource(_ resource: ResourceDecl, in document: SpecDocument, statusSets: [TraceModel.StatusSet]) -> TraceModel.Resource {
+        let set = resource.statuses.flatMap { name in statusSets.first { $0.name == name } }
+        let declared = resource.statuses.flatMap(document.statusSet(named:))?.values ?? []
         var stateOfStatus: [Int: String] = [:]
         for status in declared {
             stateOfStatus[status.value] = status.state ?? (resource.states.contains(status.name) ? status.name : nil)

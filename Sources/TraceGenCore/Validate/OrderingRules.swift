@@ -20,11 +20,7 @@ extension Check {
     private func resource(named name: String) -> ResourceDecl? { document.resources.first { $0.name == name } }
 
     private func statuses(of resource: ResourceDecl) -> [StatusDecl]? {
-        switch resource.statuses {
-        case "goStatuses": document.goStatuses
-        case "procStatuses": document.procStatuses
-        default: nil
-        }
+        resource.statuses.flatMap(document.statusSet(named:))?.values
     }
 
     mutating func checkResource(_ resource: ResourceDecl) {
@@ -64,7 +60,7 @@ extension Check {
             return
         }
         guard let statuses = statuses(of: resource) else {
-            error("statuses '\(statusName)' of resource \(resource.name) must be goStatuses or procStatuses", at: at["statuses"])
+            error("statuses '\(statusName)' of resource \(resource.name) is not a status set\(suggestion(statusName, document.statusSets.map(\.name)))", at: at["statuses"])
             return
         }
         for key in ["id", "table", "state"] where goNames.first(where: { $0.0 == key })?.1 == nil {
@@ -160,7 +156,7 @@ extension Check {
                 error("state transition \(event.name) accepts statuses its \(resource.name) reports as different states (\(Self.uniqued(states).joined(separator: ", "))), so a parsed event cannot say which it left; name a handler that reports it", at: change.locations["from"])
             }
         }
-        if ordering.handler == nil, let kind = event.eventKind, kind.isRange, event.rangeScope != RangeScope.none,
+        if ordering.handler == nil, let kind = event.eventKind, kind.isRange, event.range.map({ $0.scope != RangeDecl.noScope }) ?? false,
            !ordering.changes.contains(where: { $0.range != nil }) {
             error("range event \(event.name) is ordered by data but no change says what it does to its range", at: event.locations["ordering"])
         }

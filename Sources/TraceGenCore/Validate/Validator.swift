@@ -24,11 +24,16 @@ struct Check {
     /// Looked up once per event, so kept as sets: a spec may be large even if it is wrong.
     let versionNames: Set<String>
     let firstEventNamed: [String: EventDecl]
+    /// The scopes ranges may have and the resources state transitions may change.
+    let rangeScopes: [String]
+    let transitionResources: [String]
 
     init(document: SpecDocument) {
         self.document = document
         versionNames = Set(document.versions.map(\.name))
         firstEventNamed = Dictionary(document.events.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        rangeScopes = document.resolvedRangeScopes
+        transitionResources = document.resolvedTransitionResources
     }
 
     /// The same cap as the decoder's, for the same reason.
@@ -56,8 +61,7 @@ struct Check {
             error("argument type '\(type.name)' must be letters only", at: type.locations["name"])
         }
         checkExperiments()
-        checkStatuses(document.goStatuses, "goroutine status")
-        checkStatuses(document.procStatuses, "P status")
+        checkStatusSets()
         checkUnique(document.groups, "group", \.name, \.locations)
         checkEvents()
         checkRoles()
@@ -133,6 +137,43 @@ struct Check {
         if ids != Array(1..<(ids.count + 1)), let gap = (1...(ids.count + 1)).first(where: { !ids.contains($0) }),
            let after = document.experiments.first(where: { $0.id > gap && $0.id <= 255 }) {
             error("experiment IDs must be numbered from 1 without gaps; ID \(gap) is missing", at: after.locations["id"])
+        }
+    }
+
+    /// Each set becomes a Go type with a constant per value and a Swift enumeration, so its names
+    /// must be identifiers and no two sets may share one (Go's names are checked with the package's
+    /// other names, in NameRules).
+    mutating func checkStatusSets() {
+        checkUnique(document.statusSets, "status set", \.name, \.locations)
+        var swiftTypes: [String: StatusSetDecl] = [:]
+        for set in document.statusSets {
+            let at = set.locations
+            if set.name.isEmpty || !set.name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) {
+                error("status set name '\(set.name)' must be letters and digits only", at: at["name"])
+            }
+            if set.of.isEmpty || !set.of.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == " ") }) {
+                error("'of' of status set \(set.name) must be a noun of letters, digits and spaces, such as 'goroutine'", at: at["of"])
+            }
+            let names: [(what: String, value: String, key: String)] = [
+                ("go type", set.goType, "go.type"), ("go prefix", set.goPrefix, "go.prefix"), ("swift type", set.swiftType, "swift.type"),
+            ]
+            // A Swift type left out is the Go type, which is reported once, as the Go type.
+            for name in names where !isIdentifier(name.value, pattern: .exported) && !(name.key == "swift.type" && set.swiftType == set.goType) {
+                error("\(name.what) '\(name.value)' of status set \(set.name) must start with an upper-case letter and contain only letters and digits", at: at[name.key])
+            }
+            // Two sets with one Go type are reported with the package's other Go names.
+            if let earlier = swiftTypes[set.swiftType], earlier.name != set.name, earlier.goType != set.goType {
+                error("status sets \(earlier.name) and \(set.name) both name the Swift type \(set.swiftType)", at: at["swift.type"])
+            } else {
+                swiftTypes[set.swiftType] = set
+            }
+            if SwiftTypeNames(prefix: "").all.contains(set.swiftType) {
+                error("swift type \(set.swiftType) of status set \(set.name) is a type the generated module declares itself", at: at["swift.type"])
+            }
+            if let type = document.argTypes.first(where: { $0.swiftType == set.swiftType }) {
+                error("swift type \(set.swiftType) of status set \(set.name) is already the ID type of argument type \(type.name)", at: at["swift.type"])
+            }
+            checkStatuses(set.values, set.kind)
         }
     }
 

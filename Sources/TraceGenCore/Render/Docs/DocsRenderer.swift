@@ -69,8 +69,7 @@ struct DocsPageFile: FileGenerator {
                 p.line("| \(experiment.id) | \(experiment.name) | \(experiment.since.name) | \(events) | \(p.cell(experiment.description)) |")
             }
         }
-        statusTable("Goroutine statuses", model.goStatuses, &p)
-        statusTable("P statuses", model.procStatuses, &p)
+        for set in model.statusSets { statusTable(upperFirst(set.of) + " statuses", set, &p) }
         p.line()
         p.line("## Argument types")
         p.line()
@@ -101,10 +100,10 @@ struct DocsPageFile: FileGenerator {
     static func readsAs(_ meaning: TraceModel.Meaning) -> String {
         guard let kind = meaning.kind else { return "—" }
         if let range = meaning.range {
-            return "\(kind.rawValue) “\(range.name)” (scope: \(range.scope.rawValue))"
+            return "\(kind.rawValue) “\(range.name)” (scope: \(range.scope))"
         }
         if let metric = meaning.metric { return "\(kind.rawValue) \(metric)" }
-        if let resource = meaning.resource { return "\(kind.rawValue) of a \(resource.rawValue)" }
+        if let resource = meaning.resource { return "\(kind.rawValue) of a \(resource)" }
         return kind.rawValue
     }
 

@@ -4,10 +4,10 @@ struct GoEventsFile: FileGenerator {
     var path: String { model.layout.goDirectory + "events.go" }
     var language: OutputLanguage { .go }
 
-    /// The package-level names this file declares whatever the spec says.
+    /// The package-level names this file declares whatever the spec says; each status set adds its type.
     static let declarations = [
         "EvNone", "NumEvents", "NumExperiments", "Experiments", "experiments", "MaxEvent", "MaxExperimentalEvent",
-        "NumExperimentalEvents", "Specs", "specs", Naming.goStatusType, Naming.procStatusType,
+        "NumExperimentalEvents", "Specs", "specs",
     ]
 
     func body(_ p: inout CodePrinter) {
@@ -27,10 +27,10 @@ struct GoEventsFile: FileGenerator {
             p.line()
         }
         specTable(&p)
-        p.line()
-        statusType(model.goStatuses, about: "\(model.goStatuses.goType) is the state of a goroutine as a trace records it.", &p)
-        p.line()
-        statusType(model.procStatuses, about: "\(model.procStatuses.goType) is the state of a P as a trace records it.", &p)
+        for set in model.statusSets {
+            p.line()
+            statusType(set, about: "\(set.goType) is the state of a \(set.of) as a trace records it.", &p)
+        }
         limits(&p)
     }
 

@@ -78,3 +78,9 @@ func lowerFirst(_ text: String) -> String {
     if word == "Go" || word == "P" || word.dropFirst().contains(where: \.isUppercase) { return text }
     return first.lowercased() + text.dropFirst()
 }
+
+/// Upper-cases the first letter, for a noun that starts a title (`goroutine` → `Goroutine`).
+func upperFirst(_ text: String) -> String {
+    guard let first = text.first else { return text }
+    return first.uppercased() + text.dropFirst()
+}

@@ -35,8 +35,7 @@ struct SwiftTypedEventFile: FileGenerator {
         switch type {
         case .raw: "Swift.UInt64"
         case .identifier(let name): qualified(names.prefix + name)
-        case .goStatus: qualified(names.goStatus)
-        case .procStatus: qualified(names.procStatus)
+        case .status(let name): qualified(names.prefix + name)
         }
     }
 
@@ -170,7 +169,7 @@ struct SwiftTypedEventFile: FileGenerator {
                         switch field.fieldType {
                         case .raw: return "\(label): args[\(index)]"
                         case .identifier: return "\(label): \(swiftType(field.fieldType))(rawValue: args[\(index)])"
-                        case .goStatus, .procStatus: return "\(label): try Self.status(args[\(index)], \(p.string(field.name)), of: type, as: \(swiftType(field.fieldType)).self)"
+                        case .status: return "\(label): try Self.status(args[\(index)], \(p.string(field.name)), of: type, as: \(swiftType(field.fieldType)).self)"
                         }
                     }
                     let single = "self = .\(event.swiftName)(\(event.name)(\(values.joined(separator: ", "))))"
@@ -214,7 +213,7 @@ struct SwiftTypedEventFile: FileGenerator {
                         switch field.fieldType {
                         case .raw: return "try body(event.\(field.swiftName))"
                         case .identifier: return "try body(event.\(field.swiftName).rawValue)"
-                        case .goStatus, .procStatus: return "try body(Swift.UInt64(event.\(field.swiftName).rawValue))"
+                        case .status: return "try body(Swift.UInt64(event.\(field.swiftName).rawValue))"
                         }
                     }
                     if calls.isEmpty {
@@ -233,7 +232,7 @@ struct SwiftTypedEventFile: FileGenerator {
             p.block("\(helperAccess)static func expect(_ count: Swift.Int, arguments args: Swift.UnsafeBufferPointer<Swift.UInt64>, of type: \(eventType)) throws(\(errorType)) {") { p in
                 p.line("guard args.count == count else { throw .wrongArgumentCount(type, expected: count, found: args.count) }")
             }
-            if model.events.contains(where: { $0.arguments.contains { $0.fieldType == .goStatus || $0.fieldType == .procStatus } }) {
+            if model.events.contains(where: { $0.arguments.contains { $0.fieldType.isStatus } }) {
                 p.line()
                 if inlinable { p.line("@inlinable") }
                 p.block("\(helperAccess)static func status<Status: Swift.RawRepresentable<Swift.UInt8>>(_ raw: Swift.UInt64, _ argument: Swift.String, of type: \(eventType), as _: Status.Type) throws(\(errorType)) -> Status {") { p in
@@ -293,18 +292,10 @@ struct SwiftEventKindFile: FileGenerator {
         }
         p.line()
         p.docComment("What a range is attached to.")
-        p.block("\(access) enum \(scopeType): String, CaseIterable, Hashable, Sendable {") { p in
-            for scope in RangeScope.allCases {
-                p.line("case \(Naming.escapeSwiftKeyword(scope.rawValue))")
-            }
-        }
+        nameEnum(scopeType, cases: model.rangeScopes, &p)
         p.line()
         p.docComment("The resource whose state a state transition changes.")
-        p.block("\(access) enum \(resourceType): String, CaseIterable, Hashable, Sendable {") { p in
-            for resource in TransitionResource.allCases {
-                p.line("case \(resource.rawValue)")
-            }
-        }
+        nameEnum(resourceType, cases: model.transitionResources, &p)
         p.line()
         p.docComment("The range a range event begins, continues or ends.")
         p.block("\(access) struct \(rangeType): Hashable, Sendable {") { p in
@@ -340,14 +331,14 @@ struct SwiftEventKindFile: FileGenerator {
             p.docComment("For range events, the range they belong to.")
             let printer = p
             switchProperty("range", type: "\(rangeType)?", into: &p) { event in
-                event.meaning.range.map { "\(rangeType)(name: \(printer.string($0.name)), scope: .\(Naming.escapeSwiftKeyword($0.scope.rawValue)))" }
+                event.meaning.range.map { "\(rangeType)(name: \(printer.string($0.name)), scope: .\(Naming.escapeSwiftKeyword($0.scope)))" }
             }
             p.line()
             p.docComment("For metric events, the name of the metric they sample.")
             switchProperty("metric", type: "String?", into: &p) { $0.meaning.metric.map(printer.string) }
             p.line()
             p.docComment("For state transitions, the resource whose state changes.")
-            switchProperty("resource", type: "\(resourceType)?", into: &p) { $0.meaning.resource.map { ".\($0.rawValue)" } }
+            switchProperty("resource", type: "\(resourceType)?", into: &p) { $0.meaning.resource.map { ".\(Naming.escapeSwiftKeyword($0))" } }
         }
         if model.statesOrdering {
             SwiftOrderingSection(model: model, eventType: eventType, access: access).print(&p)
@@ -355,6 +346,14 @@ struct SwiftEventKindFile: FileGenerator {
     }
 
     /// A computed property that switches over every event type, grouping the types that share a value.
+    /// An enumeration of the spec's names, raw values as written; with no names it has no raw
+    /// type, which Swift does not allow a case-less enumeration.
+    private func nameEnum(_ type: String, cases: [String], _ p: inout CodePrinter) {
+        p.block("\(access) enum \(type): \(cases.isEmpty ? "" : "String, ")CaseIterable, Hashable, Sendable {") { p in
+            for name in cases { p.line("case \(Naming.escapeSwiftKeyword(name))") }
+        }
+    }
+
     private func switchProperty(_ name: String, type: String, into p: inout CodePrinter, value: (TraceModel.Event) -> String?) {
         var order: [String] = []
         var casesByValue: [String: [String]] = [:]

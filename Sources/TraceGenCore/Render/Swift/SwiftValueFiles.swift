@@ -33,7 +33,7 @@ struct SwiftExperimentFile: FileGenerator {
     }
 }
 
-/// `Statuses.swift`: the goroutine and P status enumerations.
+/// `Statuses.swift`: one enumeration per status set.
 struct SwiftStatusesFile: FileGenerator {
     let model: TraceModel
     let names: SwiftTypeNames
@@ -44,9 +44,10 @@ struct SwiftStatusesFile: FileGenerator {
     static let members = ["displayName"]
 
     func body(_ p: inout CodePrinter) {
-        statusEnum(names.goStatus, about: "The state of a goroutine, as a trace records it.", model.goStatuses, &p)
-        p.line()
-        statusEnum(names.procStatus, about: "The state of a P, as a trace records it.", model.procStatuses, &p)
+        for (index, set) in model.statusSets.enumerated() {
+            if index > 0 { p.line() }
+            statusEnum(names.prefix + set.swiftType, about: "The state of a \(set.of), as a trace records it.", set, &p)
+        }
     }
 
     private func statusEnum(_ name: String, about: String, _ set: TraceModel.StatusSet, _ p: inout CodePrinter) {
