@@ -215,12 +215,16 @@ public struct Stack {
     let id: UInt64
     let generation: Generation?
 
-    /// The frames, innermost first.
-    public var frames: [StackFrame] {
+    /// The frames, innermost first; a PC the generation has no frame for keeps its PC, with no
+    /// function, file or line.
+    public var frames: [StackFrame] { resolved(unknownPC: { $0 }) }
+
+    /// The frames, with `unknownPC` deciding the PC of a frame the generation does not define.
+    func resolved(unknownPC: (UInt64) -> UInt64) -> [StackFrame] {
         guard id != 0, let generation, let pcs = generation.stacks[id] else { return [] }
         return pcs.map { pc in
-            let frame = generation.frames[pc] ?? Frame(pc: pc, function: 0, file: 0, line: 0)
-            return StackFrame(pc: pc, function: String(decoding: generation.string(frame.function), as: UTF8.self),
+            let frame = generation.frames[pc] ?? Frame(pc: unknownPC(pc), function: 0, file: 0, line: 0)
+            return StackFrame(pc: frame.pc, function: String(decoding: generation.string(frame.function), as: UTF8.self),
                               file: String(decoding: generation.string(frame.file), as: UTF8.self), line: frame.line)
         }
     }

@@ -14,12 +14,5 @@ extension Stack: Hashable {
 
     /// The frames as Go's `Stack.Frames` gives them, innermost first: a PC the generation has no
     /// frame for comes out as an empty frame with PC 0, where ``frames`` keeps the PC.
-    public var goFrames: [StackFrame] {
-        guard id != 0, let generation, let pcs = generation.stacks[id] else { return [] }
-        return pcs.map { pc in
-            guard let frame = generation.frames[pc] else { return StackFrame(pc: 0, function: "", file: "", line: 0) }
-            return StackFrame(pc: frame.pc, function: String(decoding: generation.string(frame.function), as: UTF8.self),
-                              file: String(decoding: generation.string(frame.file), as: UTF8.self), line: frame.line)
-        }
-    }
+    public var goFrames: [StackFrame] { resolved(unknownPC: { _ in 0 }) }
 }
