@@ -93,6 +93,10 @@ struct BatchCursor {
     var dataOffset = 0
     /// The event read last, waiting for its turn.
     var event = BaseEvent()
+    /// The ordering's record of the thread, once it has one (see ``Ordering/advance``).
+    var threadRecord: ThreadRecord?
+    /// The shared table's argument counts, kept here to skip the `swift_once` of each shared read.
+    private let argCounts = TimedEventTable.shared.argCounts
     /// The current batch's bytes (in the generation's chunks), their count, and the
     /// batch data's trace offset; nil before the first batch.
     private var bytes: UnsafePointer<UInt8>?
@@ -150,7 +154,7 @@ struct BatchCursor {
     /// and its size in bytes.
     private mutating func decode(_ bytes: UnsafeBufferPointer<UInt8>) throws -> (UInt64, Int) {
         let type = bytes[0]
-        let count = Int(TimedEventTable.shared.argCounts[Int(type)])
+        let count = Int(argCounts[Int(type)])
         if count == -2 { throw Failure.broken("found invalid event type: \(type)") }
         if count < 0 { throw Failure.broken("found event without a timestamp: type=\(type)") }
         event.type = type

@@ -19,9 +19,17 @@ struct IDTable<Value> {
         return (false, nil)
     }
 
-    /// Whether `id` resolves: 0 always does.
+    /// Whether `id` resolves: 0 always does. Asks without copying the value out, which for
+    /// array values would cost a retain and a release on every event's ID check.
     func contains(_ id: UInt64) -> Bool {
-        id == 0 || self[id] != nil
+        if id == 0 { return true }
+        if id < UInt64(dense.count) {
+            return dense.withUnsafeBufferPointer { entries in
+                if case .none = entries[Int(id)] { return false }
+                return true
+            }
+        }
+        return sparse.index(forKey: id) != nil
     }
 
     /// The value of a non-zero ID, or nil.
@@ -203,6 +211,12 @@ final class Generation {
     }
 
     /// The string of an ID; empty for 0 and for IDs the reader has already rejected.
+    /// Whether the generation defines stack `id` (0 always is), asked of the table in place.
+    func definesStack(_ id: UInt64) -> Bool { stacks.contains(id) }
+
+    /// Whether the generation defines string `id` (0 always is).
+    func definesString(_ id: UInt64) -> Bool { strings.contains(id) }
+
     func string(_ id: UInt64) -> [UInt8] {
         id == 0 ? [] : strings[id] ?? []
     }

@@ -9,17 +9,20 @@
 /// path.
 /// Removal shifts later entries of the probe run back, so lookups never need tombstones.
 struct IntMap<Value> {
-    private var keys: [Int64]
-    private var values: [Value?]
-    private var occupied: [Bool]
+    /// One slot: empty when `value` is nil. Key and value sit together, so a probe reads one
+    /// cache line rather than one per array.
+    private struct Slot {
+        var key: Int64
+        var value: Value?
+    }
+
+    private var slots: [Slot]
     private(set) var count = 0
     private var shift: UInt64
     private let multiplier: UInt64
 
     init() {
-        keys = [Int64](repeating: 0, count: 16)
-        values = [Value?](repeating: nil, count: 16)
-        occupied = [Bool](repeating: false, count: 16)
+        slots = [Slot](repeating: Slot(key: 0, value: nil), count: 16)
         shift = 64 - 4
         multiplier = UInt64.random(in: .min ... .max) | 1
     }
@@ -32,71 +35,71 @@ struct IntMap<Value> {
 
     @inline(__always)
     private func slot(of key: Int64) -> (index: Int, found: Bool) {
-        let mask = keys.count - 1
-        var index = home(key)
-        while occupied[index] {
-            if keys[index] == key { return (index, true) }
-            index = (index + 1) & mask
+        slots.withUnsafeBufferPointer { slots in
+            let mask = slots.count - 1
+            var index = home(key)
+            while true {
+                if case .none = slots[index].value { return (index, false) }
+                if slots[index].key == key { return (index, true) }
+                index = (index + 1) & mask
+            }
         }
-        return (index, false)
     }
 
     subscript(key: Int64) -> Value? {
         get {
             let (index, found) = slot(of: key)
-            return found ? values[index] : nil
+            return found ? slots[index].value : nil
         }
         set {
             if let newValue {
                 let (index, found) = slot(of: key)
                 if found {
-                    values[index] = newValue
+                    slots[index].value = newValue
                     return
                 }
-                keys[index] = key
-                values[index] = newValue
-                occupied[index] = true
+                slots[index] = Slot(key: key, value: newValue)
                 count += 1
-                if count * 2 > keys.count { grow() }
+                if count * 2 > slots.count { grow() }
             } else {
                 remove(key)
             }
         }
     }
 
+    private func isOccupied(_ index: Int) -> Bool {
+        if case .none = slots[index].value { return false }
+        return true
+    }
+
     private mutating func remove(_ key: Int64) {
         let (found, isThere) = slot(of: key)
         guard isThere else { return }
-        let mask = keys.count - 1
+        let mask = slots.count - 1
         var hole = found
         var next = (hole + 1) & mask
-        while occupied[next] {
-            let ideal = home(keys[next])
+        while isOccupied(next) {
+            let ideal = home(slots[next].key)
             // Move the entry back if the hole lies on its probe path.
             let distanceToHole = (hole - ideal) & mask
             let distanceToNext = (next - ideal) & mask
             if distanceToHole < distanceToNext {
-                keys[hole] = keys[next]
-                values[hole] = values[next]
+                slots[hole] = slots[next]
                 hole = next
             }
             next = (next + 1) & mask
         }
-        occupied[hole] = false
-        values[hole] = nil
+        slots[hole] = Slot(key: 0, value: nil)
         count -= 1
     }
 
     private mutating func grow() {
-        let oldKeys = keys, oldValues = values, oldOccupied = occupied
-        let size = keys.count * 2
-        keys = [Int64](repeating: 0, count: size)
-        values = [Value?](repeating: nil, count: size)
-        occupied = [Bool](repeating: false, count: size)
+        let old = slots
+        slots = [Slot](repeating: Slot(key: 0, value: nil), count: old.count * 2)
         shift -= 1
         count = 0
-        for index in oldKeys.indices where oldOccupied[index] {
-            self[oldKeys[index]] = oldValues[index]
+        for slot in old {
+            if let value = slot.value { self[slot.key] = value }
         }
     }
 
@@ -105,9 +108,9 @@ struct IntMap<Value> {
     /// multiplier.
     func first(where predicate: (Value) -> Bool) -> (key: Int64, value: Value)? {
         var best: (key: Int64, value: Value)?
-        for index in keys.indices where occupied[index] {
-            if let value = values[index], predicate(value), best.map({ keys[index] < $0.key }) ?? true {
-                best = (keys[index], value)
+        for slot in slots {
+            if let value = slot.value, predicate(value), best.map({ slot.key < $0.key }) ?? true {
+                best = (slot.key, value)
             }
         }
         return best
@@ -116,8 +119,8 @@ struct IntMap<Value> {
     /// Every entry, in key order.
     func sortedEntries() -> [(key: Int64, value: Value)] {
         var entries: [(key: Int64, value: Value)] = []
-        for index in keys.indices where occupied[index] {
-            if let value = values[index] { entries.append((keys[index], value)) }
+        for slot in slots {
+            if let value = slot.value { entries.append((slot.key, value)) }
         }
         return entries.sorted { $0.key < $1.key }
     }

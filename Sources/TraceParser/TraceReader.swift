@@ -43,6 +43,8 @@ public final class TraceReader {
     private var spill: (number: UInt64, batch: BatchInput.RawBatch, data: [UInt8])?
     private var spillFailure: Located?
     private var spillFailureSynced = false
+    /// The shared table's ID positions, kept here to skip the `swift_once` of each shared read.
+    private let idPositions = TimedEventTable.shared.idPositions
 
     /// Starts reading the trace in `source` and reads its header.
     public init(source: some ByteSource) throws {
@@ -175,7 +177,8 @@ public final class TraceReader {
         let thread = frontier.cursors[slot].thread
         orderingQuestions += 1
         do {
-            if try !ordering.advance(&frontier.cursors[slot].event, generation, thread: thread) {
+            if try !ordering.advance(&frontier.cursors[slot].event, generation, thread: thread,
+                                     known: &frontier.cursors[slot].threadRecord) {
                 let event = frontier.cursors[slot].event
                 waiting.wait(slot, type: event.type, args: event.args, context: ordering.lastContext, thread: thread)
                 return false
@@ -389,9 +392,9 @@ public final class TraceReader {
     // MARK: Table checks
 
     /// Every stack and string ID the spec lists for the event must be defined.
-    private func validateIDs(_ event: Event) throws {
-        guard let generation = event.generation else { return }
-        let positions = TimedEventTable.shared.idPositions + Int(event.code) * 8
+    private func validateIDs(_ event: borrowing Event) throws {
+        guard event.generation != nil else { return }
+        let positions = idPositions + Int(event.code) * 8
         for slot in 0..<8 {
             let position = Int(positions[slot])
             if position == 0 {
@@ -401,10 +404,11 @@ public final class TraceReader {
             }
             let id = event.args[position - 1]
             let isStack = slot < 4
-            let known = isStack ? generation.stacks.contains(id) : generation.strings.contains(id)
+            let known = isStack ? event.generation.unsafelyUnwrapped.definesStack(id)
+                : event.generation.unsafelyUnwrapped.definesString(id)
             if !known {
                 throw Located(.broken("found invalid \(isStack ? "stack" : "string") ID \(id) for event \(eventName(event.code))"),
-                              generation: generation.number, offset: event.offset == 0 ? nil : event.offset,
+                              generation: event.generation?.number, offset: event.offset == 0 ? nil : event.offset,
                               event: "\(eventName(event.code)) on M \(event.thread)")
             }
         }
