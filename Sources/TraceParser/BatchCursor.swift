@@ -93,8 +93,8 @@ struct BatchCursor {
     var dataOffset = 0
     /// The event read last, waiting for its turn.
     var event = BaseEvent()
-    /// The ordering's record of the thread, once it has one (see ``Ordering/advance``).
-    var threadRecord: ThreadRecord?
+    /// Where the ordering keeps the thread's record, once known, or -1 (see ``Ordering/advance``).
+    var threadRecord: Int32 = -1
     /// The shared table's argument counts, kept here to skip the `swift_once` of each shared read.
     private let argCounts = TimedEventTable.shared.argCounts
     /// The current batch's bytes (in the generation's chunks), their count, and the

@@ -67,6 +67,22 @@ struct IntMap<Value> {
         }
     }
 
+    /// Where the value of `key` sits, for reading and changing it in place with
+    /// ``subscript(slot:)``; nil when the key is absent. A slot stays valid until the next
+    /// insertion or removal.
+    @inline(__always)
+    func slot(for key: Int64) -> Int? {
+        let (index, found) = slot(of: key)
+        return found ? index : nil
+    }
+
+    /// The value in a slot that ``slot(for:)`` gave, read or changed where it is, so a value
+    /// holding arrays is neither copied nor retained.
+    subscript(slot index: Int) -> Value {
+        _read { yield slots[index].value! }
+        _modify { yield &slots[index].value! }
+    }
+
     private func isOccupied(_ index: Int) -> Bool {
         if case .none = slots[index].value { return false }
         return true

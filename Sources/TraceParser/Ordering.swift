@@ -73,13 +73,16 @@ func eventName(_ type: UInt8) -> String {
     EventType(rawValue: type)?.name ?? ""
 }
 
-/// What the ordering keeps of a goroutine or a P: its status, its last sequence number and its
-/// open ranges.
-class ResourceRecord {
-    // Exclusivity unchecked: +46% instructions checked, measured with ``Ordering``'s (see there).
-    @exclusivity(unchecked) final var status: UInt8
-    @exclusivity(unchecked) final var sequence: Sequence
-    final var ranges = OpenRanges()
+/// What the ordering keeps of a goroutine or a P: its status, its last sequence number, its
+/// open ranges and, for a goroutine, its open user regions (innermost last).
+///
+/// A value kept inside its ``IntMap`` and changed there through a slot: as classes, the records
+/// cost a retain and a release on every lookup, three or four per event.
+struct ResourceRecord {
+    var status: UInt8
+    var sequence: Sequence
+    var ranges = OpenRanges()
+    var regions: [(task: UInt64, name: [UInt8])] = []
 
     init(status: UInt8, sequence: Sequence) {
         self.status = status
@@ -87,33 +90,23 @@ class ResourceRecord {
     }
 }
 
-final class GoroutineRecord: ResourceRecord {
-    var regions: [(task: UInt64, name: [UInt8])] = []
+/// The goroutine and P a thread holds.
+struct ThreadRecord {
+    var goroutine: GoID
+    var proc: ProcID
 }
 
-final class ProcRecord: ResourceRecord {}
-
-final class ThreadRecord {
-    // Exclusivity unchecked: +46% instructions checked, measured with ``Ordering``'s (see there).
-    @exclusivity(unchecked) var goroutine: GoID
-    @exclusivity(unchecked) var proc: ProcID
-
-    init(goroutine: GoID, proc: ProcID) {
-        self.goroutine = goroutine
-        self.proc = proc
-    }
-}
-
-/// The records the first steps of one event looked up, kept for the event's later passes.
-private struct FoundRecords {
+/// The slots the first steps of one event found their records in, kept for the event's later
+/// passes.
+private struct FoundSlots {
     static let capacity = 4
-    private var first: ResourceRecord?
-    private var second: ResourceRecord?
-    private var third: ResourceRecord?
-    private var fourth: ResourceRecord?
+    private var first: Int?
+    private var second: Int?
+    private var third: Int?
+    private var fourth: Int?
 
     /// Beyond ``capacity`` nothing is kept and nil is read.
-    subscript(index: Int) -> ResourceRecord? {
+    subscript(index: Int) -> Int? {
         @inline(__always) get {
             switch index {
             case 0: first
@@ -150,9 +143,14 @@ final class Ordering {
     // the file's other properties, which measured nothing and go unmarked), `gotrace parsed
     // --decode-only` runs 46% more instructions (callgrind on a 2.7 MB trace of Go 1.27.3: 1,754M
     // against 1,205M; `parsed` 27%).
-    @exclusivity(unchecked) private(set) var goroutines = IntMap<GoroutineRecord>()
-    @exclusivity(unchecked) private(set) var procs = IntMap<ProcRecord>()
-    @exclusivity(unchecked) private(set) var threads = IntMap<ThreadRecord>()
+    @exclusivity(unchecked) private(set) var goroutines = IntMap<ResourceRecord>()
+    @exclusivity(unchecked) private(set) var procs = IntMap<ResourceRecord>()
+    /// Every thread seen, by ID: where its record is in ``threadRecords``. A thread's record is
+    /// never removed, so the index a cursor keeps stays its thread's.
+    @exclusivity(unchecked) private var threadIndex = IntMap<Int32>()
+    @exclusivity(unchecked) private(set) var threadRecords: [ThreadRecord] = []
+    /// The thread of each of ``threadRecords``.
+    private(set) var threadIDs: [ThreadID] = []
     private var tasks: [TaskID: (name: [UInt8], parent: TaskID)] = [:]
     private(set) var gcSequence: UInt64 = 0
     enum GCState { case undetermined, notRunning, running }
@@ -218,20 +216,37 @@ final class Ordering {
         }
     }
 
-    /// The goroutine an event runs on; the trace is broken if the parser has never seen it.
-    private func goroutine(of context: SchedContext, during type: UInt8) throws -> GoroutineRecord {
-        guard let state = goroutines[context.goroutine] else {
+    /// The slot of the goroutine an event runs on; the trace is broken if the parser has never
+    /// seen it.
+    private func goroutine(of context: SchedContext, during type: UInt8) throws -> Int {
+        guard let slot = goroutines.slot(for: context.goroutine) else {
             throw Failure.broken("event \(name(type)) for goroutine (\(context.goroutine)) that doesn't exist")
         }
-        return state
+        return slot
     }
 
-    /// The P an event runs on, which must already have a state.
-    private func initializedProc(of context: SchedContext, during type: UInt8) throws -> ProcRecord {
-        guard let proc = procs[context.proc] else {
-            throw Failure.broken("uninitialized proc \(context.proc) found during \(name(type))")
+    /// Where a thread's record is, made on first sight.
+    private func threadSlot(_ thread: ThreadID) -> Int {
+        if let index = threadIndex[thread] { return Int(index) }
+        threadIndex[thread] = Int32(threadRecords.count)
+        threadIDs.append(thread)
+        threadRecords.append(ThreadRecord(goroutine: NoResource.goroutine, proc: NoResource.proc))
+        return threadRecords.count - 1
+    }
+
+    /// The thread with the smallest ID whose record satisfies `predicate`: the smallest, so the
+    /// answer does not depend on the order threads were seen in.
+    private func firstThread(where predicate: (ThreadRecord) -> Bool) -> (id: ThreadID, record: ThreadRecord)? {
+        var best: (id: ThreadID, record: ThreadRecord)?
+        for (index, record) in threadRecords.enumerated() where predicate(record) {
+            if best.map({ threadIDs[index] < $0.id }) ?? true { best = (threadIDs[index], record) }
         }
-        return proc
+        return best
+    }
+
+    /// Every thread's record, by ID.
+    func sortedThreads() -> [(id: ThreadID, record: ThreadRecord)] {
+        zip(threadIDs, threadRecords).map { (id: $0, record: $1) }.sorted { $0.id < $1.id }
     }
 
     /// The usual requirement of events a running goroutine emits: thread, proc and goroutine.
@@ -241,29 +256,19 @@ final class Ordering {
 
     /// Tries to let the event through. Returns false when it has to wait for another thread.
     ///
-    /// `known` is the caller's copy of the thread's record, if it has one: a cursor keeps it
-    /// across its events, which saves a lookup per event. Records of threads are never removed,
-    /// so a kept one stays the thread's.
+    /// `known` is where the caller last found the thread's record, or -1: a cursor keeps it
+    /// across its events, which saves a lookup per event.
     func advance(_ event: inout BaseEvent, _ generation: Generation, thread: ThreadID,
-                 known: inout ThreadRecord?) throws -> Bool {
+                 known: inout Int32) throws -> Bool {
         let gen = generation.number
         if firstGeneration == 0 { firstGeneration = gen }
         var current = SchedContext(goroutine: NoResource.goroutine, proc: NoResource.proc, thread: thread)
-        var record: ThreadRecord?
+        var record = -1
         if thread != NoResource.thread {
-            if let known {
-                record = known
-            } else if let found = threads[thread] {
-                record = found
-                known = found
-            } else {
-                let made = ThreadRecord(goroutine: NoResource.goroutine, proc: NoResource.proc)
-                threads[thread] = made
-                record = made
-                known = made
-            }
-            current.proc = record!.proc
-            current.goroutine = record!.goroutine
+            if known < 0 { known = Int32(threadSlot(thread)) }
+            record = Int(known)
+            current.proc = threadRecords[record].proc
+            current.goroutine = threadRecords[record].goroutine
         }
         lastContext = current
         let plan = rows[Int(event.type)].ordering
@@ -276,9 +281,9 @@ final class Ordering {
         case .handler(let handler):
             (next, ready) = try handle(handler, &event, generation, gen, current)
         }
-        if ready, let record {
-            record.proc = next.proc
-            record.goroutine = next.goroutine
+        if ready && record >= 0 {
+            threadRecords[record].proc = next.proc
+            threadRecords[record].goroutine = next.goroutine
         }
         return ready
     }
@@ -292,9 +297,29 @@ final class Ordering {
         return step.resource == .proc ? context.proc : context.goroutine
     }
 
+    /// Where the record of a goroutine or P is, if it has one.
     @inline(__always)
-    private func record(_ resource: EventType.Ordering.Resource, _ id: Int64) -> ResourceRecord? {
-        resource == .proc ? procs[id] : goroutines[id]
+    private func slot(_ resource: EventType.Ordering.Resource, _ id: Int64) -> Int? {
+        resource == .proc ? procs.slot(for: id) : goroutines.slot(for: id)
+    }
+
+    /// The status in a record's slot.
+    @inline(__always)
+    private func status(_ resource: EventType.Ordering.Resource, _ slot: Int) -> UInt8 {
+        resource == .proc ? procs[slot: slot].status : goroutines[slot: slot].status
+    }
+
+    /// Changes the record in a slot where it is.
+    @inline(__always)
+    private func change<Result>(_ resource: EventType.Ordering.Resource, _ slot: Int,
+                                _ body: (inout ResourceRecord) throws -> Result) rethrows -> Result {
+        resource == .proc ? try body(&procs[slot: slot]) : try body(&goroutines[slot: slot])
+    }
+
+    /// A copy of the record in a slot, for an error message.
+    private func record(_ resource: EventType.Ordering.Resource, _ slot: Int?) -> ResourceRecord? {
+        guard let slot else { return nil }
+        return resource == .proc ? procs[slot: slot] : goroutines[slot: slot]
     }
 
     @inline(__always)
@@ -329,44 +354,52 @@ final class Ordering {
         if plan.requirements.0 == .waitForNone && context.thread != NoResource.thread { return (context, false) }
         // Each step's record is looked up once and kept for the later passes, as long as no
         // step of this event has created or ended a record since.
-        var found = FoundRecords()
+        var found = FoundSlots()
         for index in 0..<count where steps[index].decidesReadiness {
             let step = steps[index]
             let id = Self.id(step, ev, context)
             if step.sequence >= 0 && step.sequenceWaits {
                 let sequence = Sequence(generation: gen, value: ev.args[Int(step.sequence)])
-                guard let state = record(step.resource, id), Self.accepts(step.from, state.status),
-                      sequence.follows(state.sequence) else {
+                guard let slot = slot(step.resource, id), Self.accepts(step.from, status(step.resource, slot)),
+                      sequence.follows(step.resource == .proc ? procs[slot: slot].sequence : goroutines[slot: slot].sequence) else {
                     return (context, false)
                 }
-                found[index] = state
+                found[index] = slot
             } else {
                 if step.isOptional && id == -1 { continue }
-                guard let state = record(step.resource, id) else {
+                guard let slot = slot(step.resource, id) else {
                     throw failure(.unknown, plan, index, ev, id: id)
                 }
-                if step.waitWhile & (1 << UInt64(state.status & 63)) != 0 { return (context, false) }
-                found[index] = state
+                if step.waitWhile & (1 << UInt64(status(step.resource, slot) & 63)) != 0 { return (context, false) }
+                found[index] = slot
             }
         }
         if plan.checksContext && !plan.checksContextLast { try check(context, plan) }
         for index in 0..<count where !steps[index].decidesReadiness {
             let step = steps[index]
             let id = Self.id(step, ev, context)
-            let state = record(step.resource, id)
-            found[index] = state
+            let slot = slot(step.resource, id)
+            found[index] = slot
             if step.creates {
-                if state != nil { throw failure(.exists, plan, index, ev, id: id) }
+                if slot != nil { throw failure(.exists, plan, index, ev, id: id) }
                 continue
             }
             if step.isOptional {
-                if let state, !Self.accepts(step.from, state.status) { throw failure(.status, plan, index, ev, id: id, state: state) }
+                if let slot, !Self.accepts(step.from, status(step.resource, slot)) {
+                    throw failure(.status, plan, index, ev, id: id, state: record(step.resource, slot))
+                }
                 continue
             }
-            guard let state else { throw failure(.unknown, plan, index, ev, id: id) }
-            if !Self.accepts(step.from, state.status) { throw failure(.status, plan, index, ev, id: id, state: state) }
-            if step.sequence >= 0 && !Sequence(generation: gen, value: ev.args[Int(step.sequence)]).follows(state.sequence) {
-                throw failure(.sequence, plan, index, ev, id: id, state: state, got: Sequence(generation: gen, value: ev.args[Int(step.sequence)]))
+            guard let slot else { throw failure(.unknown, plan, index, ev, id: id) }
+            if !Self.accepts(step.from, status(step.resource, slot)) {
+                throw failure(.status, plan, index, ev, id: id, state: record(step.resource, slot))
+            }
+            if step.sequence >= 0 {
+                let got = Sequence(generation: gen, value: ev.args[Int(step.sequence)])
+                let have = step.resource == .proc ? procs[slot: slot].sequence : goroutines[slot: slot].sequence
+                if !got.follows(have) {
+                    throw failure(.sequence, plan, index, ev, id: id, state: record(step.resource, slot), got: got)
+                }
             }
         }
         if plan.checksContext && plan.checksContextLast { try check(context, plan) }
@@ -376,37 +409,22 @@ final class Ordering {
         for index in 0..<count where !steps[index].isOptional {
             let step = steps[index]
             let id = Self.id(step, ev, context)
-            let sequence = step.sequence >= 0 ? Sequence(generation: gen, value: ev.args[Int(step.sequence)]) : nil
             if step.creates {
-                let made = Sequence(generation: gen, value: 0)
-                let status = UInt8(truncatingIfNeeded: max(step.outcome, 0))
-                if step.resource == .proc {
-                    procs[id] = ProcRecord(status: status, sequence: made)
-                } else {
-                    goroutines[id] = GoroutineRecord(status: status, sequence: made)
-                }
+                let made = ResourceRecord(status: UInt8(truncatingIfNeeded: max(step.outcome, 0)),
+                                          sequence: Sequence(generation: gen, value: 0))
+                if step.resource == .proc { procs[id] = made } else { goroutines[id] = made }
                 tablesChanged = true
-            } else if let state = tablesChanged || index >= FoundRecords.capacity ? record(step.resource, id) : found[index] {
+            } else if let slot = tablesChanged || index >= FoundSlots.capacity ? slot(step.resource, id) : found[index] {
                 if step.outcome == -2 {
+                    if step.range != 0 { try changeRange(step, slot, &ev, gen) }
                     if step.resource == .proc { procs[id] = nil } else { goroutines[id] = nil }
                     tablesChanged = true
                 } else {
-                    if step.outcome >= 0 { state.status = UInt8(step.outcome) }
-                    if let sequence { state.sequence = sequence }
-                }
-                switch step.range {
-                case 1:
-                    // A range whose name refers to a string (stop-the-world's reason) keeps it
-                    // for its end.
-                    let detail = KindTable.shared.ranges[Int(ev.type)]?.firstStringArgument.map { ev.args[$0] } ?? 0
-                    try state.ranges.begin(OpenRange(type: rangeStart(of: ev.type), detail: detail))
-                case 2:
-                    try state.ranges.markActive(OpenRange(type: rangeStart(of: ev.type), detail: 0),
-                                                firstGeneration: gen == firstGeneration)
-                case 3:
-                    let detail = try state.ranges.end(ev.type)
-                    if let argument = KindTable.shared.ranges[Int(ev.type)]?.firstStringArgument { ev.args[argument] = detail }
-                default: break
+                    change(step.resource, slot) { state in
+                        if step.outcome >= 0 { state.status = UInt8(step.outcome) }
+                        if step.sequence >= 0 { state.sequence = Sequence(generation: gen, value: ev.args[Int(step.sequence)]) }
+                    }
+                    if step.range != 0 { try changeRange(step, slot, &ev, gen) }
                 }
             }
             if step.binds >= 0 {
@@ -416,6 +434,26 @@ final class Ordering {
         }
         push(ev, context, generation)
         return (next, true)
+    }
+
+    /// Opens, confirms or closes the range a step names on the record in `slot`.
+    private func changeRange(_ step: OrderingStep, _ slot: Int, _ ev: inout BaseEvent, _ gen: UInt64) throws {
+        let type = ev.type
+        switch step.range {
+        case 1:
+            // A range whose name refers to a string (stop-the-world's reason) keeps it for its end.
+            let detail = KindTable.shared.ranges[Int(type)]?.firstStringArgument.map { ev.args[$0] } ?? 0
+            try change(step.resource, slot) { try $0.ranges.begin(OpenRange(type: rangeStart(of: type), detail: detail)) }
+        case 2:
+            let isFirst = gen == firstGeneration
+            try change(step.resource, slot) {
+                try $0.ranges.markActive(OpenRange(type: rangeStart(of: type), detail: 0), firstGeneration: isFirst)
+            }
+        case 3:
+            let detail = try change(step.resource, slot) { try $0.ranges.end(type) }
+            if let argument = KindTable.shared.ranges[Int(type)]?.firstStringArgument { ev.args[argument] = detail }
+        default: break
+        }
     }
 
     /// The error of a failed check, from the spec's text for it with its placeholders filled.
@@ -465,19 +503,20 @@ final class Ordering {
                 throw Failure.broken("invalid status for proc \(pid): \(status)")
             }
             var old = ProcState(wire: status)
-            if let known = procs[pid] {
-                if status == ProcStatus.syscallAbandoned.rawValue && known.status == ProcStatus.syscall.rawValue {
+            if let known = procs.slot(for: pid) {
+                let knownStatus = procs[slot: known].status
+                if status == ProcStatus.syscallAbandoned.rawValue && knownStatus == ProcStatus.syscall.rawValue {
                     old = .running
                     ev.args[1] = UInt64(ProcStatus.syscall.rawValue)
-                } else if status == ProcStatus.syscallAbandoned.rawValue && known.status == ProcStatus.syscallAbandoned.rawValue {
+                } else if status == ProcStatus.syscallAbandoned.rawValue && knownStatus == ProcStatus.syscallAbandoned.rawValue {
                     old = .idle
                     ev.args[1] = UInt64(ProcStatus.syscallAbandoned.rawValue)
-                } else if known.status != status {
-                    throw Failure.broken("inconsistent status for proc \(pid): old \(ProcStatus.displayName(forRawValue: UInt64(known.status))) vs. new \(ProcStatus.displayName(forRawValue: UInt64(status)))")
+                } else if knownStatus != status {
+                    throw Failure.broken("inconsistent status for proc \(pid): old \(ProcStatus.displayName(forRawValue: UInt64(knownStatus))) vs. new \(ProcStatus.displayName(forRawValue: UInt64(status)))")
                 }
-                known.sequence = Sequence(generation: gen, value: 0)
+                procs[slot: known].sequence = Sequence(generation: gen, value: 0)
             } else {
-                procs[pid] = ProcRecord(status: status, sequence: Sequence(generation: gen, value: 0))
+                procs[pid] = ResourceRecord(status: status, sequence: Sequence(generation: gen, value: 0))
                 old = isFirst ? .undetermined : .notExist
             }
             ev.args[2] = UInt64(old.rawValue)
@@ -487,7 +526,7 @@ final class Ordering {
             }
             if status == ProcStatus.syscallAbandoned.rawValue && old == .running {
                 // The event belongs to the thread that had the proc in its system call.
-                guard let (owner, ownerRecord) = threads.first(where: { $0.proc == pid }) else {
+                guard let (owner, ownerRecord) = firstThread(where: { $0.proc == pid }) else {
                     throw Failure.broken("failed to find sched context for proc \(pid) that's about to be stolen")
                 }
                 context = SchedContext(goroutine: ownerRecord.goroutine, proc: pid, thread: owner)
@@ -498,16 +537,16 @@ final class Ordering {
         case .procSteal:
             let pid = ProcID(bitPattern: ev.args[0])
             let sequence = Sequence(generation: gen, value: ev.args[1])
-            guard let state = procs[pid],
-                  state.status == ProcStatus.syscall.rawValue || state.status == ProcStatus.syscallAbandoned.rawValue,
-                  sequence.follows(state.sequence) else {
+            guard let state = procs.slot(for: pid),
+                  procs[slot: state].status == ProcStatus.syscall.rawValue || procs[slot: state].status == ProcStatus.syscallAbandoned.rawValue,
+                  sequence.follows(procs[slot: state].sequence) else {
                 return (context, false)
             }
             try check(context, thread: .present, proc: .any, goroutine: .any)
-            let oldStatus = state.status
+            let oldStatus = procs[slot: state].status
             ev.args[3] = UInt64(oldStatus)
-            state.status = ProcStatus.idle.rawValue
-            state.sequence = sequence
+            procs[slot: state].status = ProcStatus.idle.rawValue
+            procs[slot: state].sequence = sequence
             if oldStatus == ProcStatus.syscallAbandoned.rawValue {
                 push(ev, context, generation)
                 return (context, true)
@@ -522,13 +561,13 @@ final class Ordering {
                 push(ev, context, generation)
                 return (next, true)
             }
-            guard let victimRecord = threads[victim] else {
+            guard let victimIndex = threadIndex[victim].map(Int.init) else {
                 throw Failure.broken("stole proc from non-existent thread \(victim)")
             }
-            if victimRecord.proc != pid {
-                throw Failure.broken("tried to steal proc \(pid) from thread \(victim), but got proc \(victimRecord.proc) instead")
+            if threadRecords[victimIndex].proc != pid {
+                throw Failure.broken("tried to steal proc \(pid) from thread \(victim), but got proc \(threadRecords[victimIndex].proc) instead")
             }
-            victimRecord.proc = NoResource.proc
+            threadRecords[victimIndex].proc = NoResource.proc
             push(ev, context, generation)
             return (next, true)
 
@@ -540,13 +579,14 @@ final class Ordering {
                 throw Failure.broken("invalid status for goroutine \(gid): \(status)")
             }
             var old = GoState(wire: status)
-            if let known = goroutines[gid] {
-                if known.status != status {
-                    throw Failure.broken("inconsistent status for goroutine \(gid): old \(GoStatus.displayName(forRawValue: UInt64(known.status))) vs. new \(GoStatus.displayName(forRawValue: UInt64(status)))")
+            if let known = goroutines.slot(for: gid) {
+                let knownStatus = goroutines[slot: known].status
+                if knownStatus != status {
+                    throw Failure.broken("inconsistent status for goroutine \(gid): old \(GoStatus.displayName(forRawValue: UInt64(knownStatus))) vs. new \(GoStatus.displayName(forRawValue: UInt64(status)))")
                 }
-                known.sequence = Sequence(generation: gen, value: 0)
+                goroutines[slot: known].sequence = Sequence(generation: gen, value: 0)
             } else if isFirst {
-                goroutines[gid] = GoroutineRecord(status: status, sequence: Sequence(generation: gen, value: 0))
+                goroutines[gid] = ResourceRecord(status: status, sequence: Sequence(generation: gen, value: 0))
                 old = .undetermined
             } else {
                 throw Failure.broken("found goroutine status for new goroutine after the first generation: id=\(gid) status=\(GoStatus.displayName(forRawValue: UInt64(status)))")
@@ -565,13 +605,13 @@ final class Ordering {
                     }
                     next.goroutine = gid
                 } else {
-                    if let other = threads[onThread] {
-                        if other.goroutine != gid {
-                            throw Failure.broken("inconsistent thread for syscalling goroutine \(gid): thread has goroutine \(other.goroutine)")
+                    if let other = threadIndex[onThread].map(Int.init) {
+                        if threadRecords[other].goroutine != gid {
+                            throw Failure.broken("inconsistent thread for syscalling goroutine \(gid): thread has goroutine \(threadRecords[other].goroutine)")
                         }
-                        context.goroutine = other.goroutine
+                        context.goroutine = threadRecords[other].goroutine
                     } else {
-                        threads[onThread] = ThreadRecord(goroutine: gid, proc: NoResource.proc)
+                        threadRecords[threadSlot(onThread)].goroutine = gid
                     }
                     context.thread = onThread
                 }
@@ -582,25 +622,26 @@ final class Ordering {
         case .goSwitch:
             try checkUser(context)
             let state = try goroutine(of: context, during: ev.type)
-            guard state.status == GoStatus.running.rawValue else {
+            guard goroutines[slot: state].status == GoStatus.running.rawValue else {
                 throw Failure.broken("\(name(ev.type)) event for goroutine that's not Running")
             }
             let nextID = GoID(bitPattern: ev.args[0])
             let sequence = Sequence(generation: gen, value: ev.args[1])
-            guard let target = goroutines[nextID], target.status == GoStatus.waiting.rawValue,
-                  sequence.follows(target.sequence) else {
+            guard let target = goroutines.slot(for: nextID), goroutines[slot: target].status == GoStatus.waiting.rawValue,
+                  sequence.follows(goroutines[slot: target].sequence) else {
                 return (context, false)
             }
             push(ev, context, generation)
+            goroutines[slot: target].status = GoStatus.running.rawValue
+            goroutines[slot: target].sequence = sequence
             if ev.type == EventType.goSwitch.rawValue {
-                state.status = GoStatus.waiting.rawValue
+                goroutines[slot: state].status = GoStatus.waiting.rawValue
                 pushMade(.goBlock, ev.time, context, generation, offset: ev.offset)
             } else {
+                // Removal moves other records between slots: the target's was changed first.
                 goroutines[context.goroutine] = nil
                 pushMade(.goDestroy, ev.time, context, generation, offset: ev.offset)
             }
-            target.status = GoStatus.running.rawValue
-            target.sequence = sequence
             var next = context
             next.goroutine = nextID
             var starting = context
@@ -611,20 +652,20 @@ final class Ordering {
         case .goDestroySyscall:
             try check(context, thread: .present, proc: .any, goroutine: .present)
             let state = try goroutine(of: context, during: ev.type)
-            guard state.status == GoStatus.syscall.rawValue else {
+            guard goroutines[slot: state].status == GoStatus.syscall.rawValue else {
                 throw Failure.broken("\(name(ev.type)) event for goroutine that's not Syscall")
             }
             goroutines[context.goroutine] = nil
             var next = context
             next.goroutine = NoResource.goroutine
             if context.proc != NoResource.proc {
-                guard let proc = procs[context.proc] else {
+                guard let proc = procs.slot(for: context.proc) else {
                     throw Failure.broken("found invalid proc \(context.proc) during \(name(ev.type))")
                 }
-                guard proc.status == ProcStatus.syscall.rawValue else {
-                    throw Failure.broken("proc \(context.proc) in unexpected state \(ProcStatus.displayName(forRawValue: UInt64(proc.status))) during \(name(ev.type))")
+                guard procs[slot: proc].status == ProcStatus.syscall.rawValue else {
+                    throw Failure.broken("proc \(context.proc) in unexpected state \(ProcStatus.displayName(forRawValue: UInt64(procs[slot: proc].status))) during \(name(ev.type))")
                 }
-                proc.status = ProcStatus.syscallAbandoned.rawValue
+                procs[slot: proc].status = ProcStatus.syscallAbandoned.rawValue
                 next.proc = NoResource.proc
                 // The proc leaves with the thread: record that as a steal by the thread itself.
                 var steal = EventArgs()
@@ -676,16 +717,16 @@ final class Ordering {
             }
             let regionName = generation.string(nameID)
             let isBegin = handler == .userRegionBegin
-            guard let state = goroutines[context.goroutine] else {
+            guard let state = goroutines.slot(for: context.goroutine) else {
                 throw Failure.broken("encountered \(isBegin ? "EvUserRegionBegin" : "EvUserRegionEnd") without known state for current goroutine \(context.goroutine)")
             }
             if isBegin {
-                state.regions.append((task, regionName))
-            } else if let innermost = state.regions.last {
+                goroutines[slot: state].regions.append((task, regionName))
+            } else if let innermost = goroutines[slot: state].regions.last {
                 guard innermost.task == task && innermost.name == regionName else {
                     throw Failure.broken("misuse of region in goroutine \(context.goroutine): region end {\(task) \(String(decoding: regionName, as: UTF8.self))} when the inner-most active region start event is {\(innermost.task) \(String(decoding: innermost.name, as: UTF8.self))}")
                 }
-                state.regions.removeLast()
+                goroutines[slot: state].regions.removeLast()
             }
             push(ev, context, generation)
             return (context, true)

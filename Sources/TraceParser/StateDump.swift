@@ -14,7 +14,7 @@ extension Ordering {
             text += "P \(id) [status=\(ProcStatus.displayName(forRawValue: UInt64(state.status))) seq=\(Self.describe(state.sequence))]\n"
         }
         text += "\n"
-        for (id, state) in threads.sortedEntries() {
+        for (id, state) in sortedThreads() {
             text += "M \(id) [g=\(state.goroutine) p=\(state.proc)]\n"
         }
         text += "\n"
