@@ -64,25 +64,28 @@ final class Guarded<State: Sendable>: @unchecked Sendable {
     }
 }
 
-/// What the two threads of ``ParsedPrinter/printConcurrently(_:to:)`` share: formatted text, in
-/// pieces of up to the sink's buffer size, and how the reading ended.
+/// What the two threads of ``ParsedPrinter/printConcurrently(_:to:)`` share: ordered events, in
+/// chunks, and how the reading ended.
 private struct Handoff: Sendable {
-    var pieces: [[UInt8]] = []
-    /// The reading thread has handed over its last piece.
+    var chunks: [[Event]] = []
+    /// The reading thread has handed over its last chunk.
     var finished = false
     /// Why the reading stopped early, when it did.
     var failure: (any Error)?
-    /// How many events were printed, once finished.
+    /// How many events were read, once finished.
     var events = 0
-    /// The writing thread gave up (its output failed); the reading thread stops at its next piece.
+    /// The printing thread gave up (its output failed); the reading thread stops at its next chunk.
     var stopped = false
 
-    /// At most this many pieces wait, so memory stays bounded however fast the reading.
+    /// Events per chunk: few enough that a chunk stays in the cache, enough that the lock is
+    /// taken rarely.
+    static let chunkSize = 2048
+    /// At most this many chunks wait, so memory stays bounded however fast the reading.
     static let limit = 4
 }
 
-/// Thrown inside the reading thread once the writing thread has stopped.
-private struct WriterStopped: Error {}
+/// Thrown inside the reading thread once the printing thread has stopped.
+private struct PrinterStopped: Error {}
 
 /// The reading thread's work and all it owns: the reader is handed over whole, and the thread that
 /// started it does not touch it again.
@@ -95,31 +98,27 @@ private final class Producer {
         self.handoff = handoff
     }
 
-    /// Reads, orders and formats every event, handing the text over a buffer at a time.
+    /// Reads and orders every event, handing them over a chunk at a time.
     func run() {
-        let handoff = handoff
-        let sink = ByteSink { bytes in
-            let piece = [UInt8](bytes)
-            let queued = handoff.update(when: { $0.pieces.count < Handoff.limit || $0.stopped }) { state in
-                if state.stopped { return false }
-                state.pieces.append(piece)
-                return true
-            }
-            if !queued { throw WriterStopped() }
-        }
+        var chunk: [Event] = []
+        chunk.reserveCapacity(Handoff.chunkSize)
         var events = 0
         var failure: (any Error)?
         do {
             while let event = try reader.next() {
-                try ParsedPrinter.write(event, to: sink)
+                chunk.append(event)
                 events += 1
+                if chunk.count == Handoff.chunkSize {
+                    try hand(chunk)
+                    chunk.removeAll(keepingCapacity: true)
+                }
             }
         } catch {
             failure = error
         }
-        // What was formatted before a failure is printed too, as Go's tool leaves it.
-        if !(failure is WriterStopped) {
-            do { try sink.flush() } catch { failure = failure ?? error }
+        // The events before a failure are printed too, as Go's tool leaves them.
+        if !(failure is PrinterStopped) && !chunk.isEmpty {
+            do { try hand(chunk) } catch { failure = failure ?? error }
         }
         handoff.update { state in
             state.finished = true
@@ -127,12 +126,21 @@ private final class Producer {
             state.events = events
         }
     }
+
+    private func hand(_ chunk: [Event]) throws {
+        let queued = handoff.update(when: { $0.chunks.count < Handoff.limit || $0.stopped }) { state in
+            if state.stopped { return false }
+            state.chunks.append(chunk)
+            return true
+        }
+        if !queued { throw PrinterStopped() }
+    }
 }
 
 extension ParsedPrinter {
-    /// Prints like ``print(_:to:progress:)``, with the reading, ordering and formatting on a
-    /// second thread while this one writes the text out: the same output, with the writes off the
-    /// reading thread.
+    /// Prints like ``print(_:to:progress:)``, with the reading and ordering on a second thread
+    /// while this one formats and writes: the same output, in about the time of the slower half.
+    /// Events cross between the threads as `Sendable` values.
     ///
     /// - Returns: The number of events printed.
     @discardableResult
@@ -148,24 +156,29 @@ extension ParsedPrinter {
             Unmanaged<Producer>.fromOpaque(context).release()
             return try print(reader, to: output)
         }
+        let sink = ByteSink(output: output)
+        let texts = PrintedTexts()
         do {
-            while let piece = handoff.update(when: { !$0.pieces.isEmpty || $0.finished }, { state in
-                state.pieces.isEmpty ? nil : state.pieces.removeFirst()
+            while let chunk = handoff.update(when: { !$0.chunks.isEmpty || $0.finished }, { state in
+                state.chunks.isEmpty ? nil : state.chunks.removeFirst()
             }) {
-                try output.write(piece)
+                for event in chunk { try write(event, to: sink, texts: texts) }
             }
         } catch {
             handoff.update { $0.stopped = true }
             pthread_join(thread, nil)
+            try? sink.flush()
             try? output.flush()
             throw error
         }
         pthread_join(thread, nil)
         let (failure, events) = handoff.update { ($0.failure, $0.events) }
         if let failure {
+            try? sink.flush()
             try? output.flush()
             throw failure
         }
+        try sink.flush()
         try output.flush()
         return events
     }

@@ -2,7 +2,7 @@ import TraceV2
 
 /// One event of the ordered, validated stream: what happened, when, and on which thread, proc
 /// and goroutine, with its details resolved through its generation's tables.
-public struct Event {
+public struct Event: Sendable {
     /// The wire event type, or the parser's own code for Sync events.
     let code: UInt8
     /// Nanoseconds, on the trace's clock; strictly increasing along the stream.
@@ -10,11 +10,11 @@ public struct Event {
     let context: SchedContext
     var args: EventArgs
     /// The generation whose tables the event's IDs refer to; nil for the last Sync events.
-    let generation: Generation?
+    let generation: GenerationTables?
     /// The trace offset of the event in its batch (0 for events the parser makes up).
     let offset: Int
 
-    init(code: UInt8, time: Int64, context: SchedContext, args: EventArgs, generation: Generation?, offset: Int) {
+    init(code: UInt8, time: Int64, context: SchedContext, args: EventArgs, generation: GenerationTables?, offset: Int) {
         self.code = code
         self.time = time
         self.context = context
@@ -88,7 +88,7 @@ public struct Event {
         case .userTaskBegin:
             return Task(id: args[0], parent: args[1], type: text(args[2]))
         case .userTaskEnd:
-            let name = generation?.extraString(args[3]) ?? []
+            let name = generation?.madeUpString(args[3]) ?? []
             return Task(id: args[0], parent: args[2], type: String(decoding: name, as: UTF8.self))
         default:
             return nil
@@ -122,10 +122,10 @@ public struct Event {
     public var sync: Sync? {
         guard code == syncEventCode else { return nil }
         var snapshot: ClockSnapshot?
-        if let generation, generation.hasClockSnapshot {
-            snapshot = ClockSnapshot(trace: generation.nanoseconds(generation.snapshotTime), mono: generation.snapshotMono,
-                                     wallSeconds: Int64(bitPattern: generation.snapshotSeconds),
-                                     wallNanoseconds: Int64(bitPattern: generation.snapshotNanoseconds))
+        if let generation, let taken = generation.snapshot {
+            snapshot = ClockSnapshot(trace: generation.nanoseconds(taken.time), mono: taken.mono,
+                                     wallSeconds: Int64(bitPattern: taken.seconds),
+                                     wallNanoseconds: Int64(bitPattern: taken.nanoseconds))
         }
         return Sync(n: Int(truncatingIfNeeded: args[0]), clockSnapshot: snapshot)
     }
@@ -211,9 +211,9 @@ public struct Event {
 }
 
 /// A stack of an event, resolved on demand.
-public struct Stack {
+public struct Stack: Sendable {
     let id: UInt64
-    let generation: Generation?
+    let generation: GenerationTables?
 
     /// The frames, innermost first; a PC the generation has no frame for keeps its PC, with no
     /// function, file or line.

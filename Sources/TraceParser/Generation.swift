@@ -1,3 +1,4 @@
+import Synchronization
 import TraceV2
 import TraceWire
 
@@ -55,6 +56,8 @@ struct IDTable<Value> {
         return entries
     }
 }
+
+extension IDTable: Sendable where Value: Sendable {}
 
 /// Memory of a fixed capacity that batch bytes are appended to.
 struct ByteChunk {
@@ -140,9 +143,8 @@ final class Generation {
     // Checked, the frames alone cost 1.1% more instructions for `parsed --decode-only` on
     // Tests/Fixtures/traces/go1.27/generations.trace, whose many generations each bring a stack table.
     @exclusivity(unchecked) var frames: [UInt64: Frame] = [:]
-    /// Strings the parser makes up itself (task names carried to task ends), IDs from 1.
-    var extraStrings: [[UInt8]] = []
-    var extraStringIDs: [[UInt8]: UInt64] = [:]
+    /// What the events of this generation keep of it, made once the generation is read.
+    private(set) var tables: GenerationTables?
 
     var cpuSamples: [CPUSample] = []
     // Exclusivity unchecked: +7.9% instructions checked, measured with the class (see `frequency`);
@@ -174,11 +176,6 @@ final class Generation {
     var threads: [ThreadID] = []
     var listIndex: [ThreadID: Int] = [:]
 
-    /// Formatted text cached for printing (quoted strings, stack frame lines), kept in one pool
-    /// per generation and found by ID: small IDs (all of them in traces the runtime writes)
-    /// index arrays of pool ranges, others a dictionary.
-    let textCache = TextCache()
-
     init(number: UInt64) {
         self.number = number
     }
@@ -190,35 +187,78 @@ final class Generation {
         goInt64(Double(timestamp) * frequency)
     }
 
-    /// Guards the made-up strings: the reader adds them while a printer on another thread may
-    /// read earlier ones.
-    private let extraLock = Monitor()
+    /// The string of an ID; empty for 0 and for IDs the reader has already rejected.
+    func string(_ id: UInt64) -> [UInt8] {
+        id == 0 ? [] : strings[id] ?? []
+    }
+}
 
-    /// Looks a made-up string up, or adds it; the empty string is ID 0.
-    func extraStringID(_ bytes: [UInt8]) -> UInt64 {
-        if bytes.isEmpty { return 0 }
-        return extraLock.locked {
-            if let id = extraStringIDs[bytes] { return id }
-            extraStrings.append(bytes)
-            let id = UInt64(extraStrings.count)
-            extraStringIDs[bytes] = id
-            return id
-        }
+/// What the events of one generation keep of it: its number, clock, string and stack tables,
+/// frames and clock snapshot, fixed once the generation is read. Nothing in it changes after,
+/// except the made-up strings, which a mutex guards; so events that carry it can be handed to
+/// another thread.
+final class GenerationTables: Sendable {
+    let number: UInt64
+    /// Nanoseconds per timestamp unit.
+    let frequency: Double
+    /// The earliest batch time, in timestamp units.
+    let minTime: UInt64
+    let strings: IDTable<[UInt8]>
+    let stacks: IDTable<[UInt64]>
+    let frames: [UInt64: Frame]
+    /// The clock snapshot (trace time in timestamp units, monotonic clock, wall clock seconds and
+    /// nanoseconds), if the generation has one.
+    let snapshot: (time: UInt64, mono: UInt64, seconds: UInt64, nanoseconds: UInt64)?
+    /// Strings the parser makes up itself (task names carried to task ends), IDs from 1. The
+    /// reader adds them while the events of earlier ones may be read on other threads.
+    private let madeUp = Mutex<(strings: [[UInt8]], ids: [[UInt8]: UInt64])>(([], [:]))
+
+    init(_ generation: Generation) {
+        number = generation.number
+        frequency = generation.frequency
+        minTime = generation.minTime
+        strings = generation.strings
+        stacks = generation.stacks
+        frames = generation.frames
+        snapshot = generation.hasClockSnapshot
+            ? (generation.snapshotTime, generation.snapshotMono, generation.snapshotSeconds, generation.snapshotNanoseconds)
+            : nil
     }
 
-    func extraString(_ id: UInt64) -> [UInt8] {
-        extraLock.locked { id == 0 || id > UInt64(extraStrings.count) ? [] : extraStrings[Int(id - 1)] }
+    /// A time in timestamp units in nanoseconds, as ``Generation/nanoseconds(_:)`` converts it.
+    @inline(__always)
+    func nanoseconds(_ timestamp: UInt64) -> Int64 {
+        goInt64(Double(timestamp) * frequency)
     }
 
     /// The string of an ID; empty for 0 and for IDs the reader has already rejected.
+    func string(_ id: UInt64) -> [UInt8] {
+        id == 0 ? [] : strings[id] ?? []
+    }
+
     /// Whether the generation defines stack `id` (0 always is), asked of the table in place.
     func definesStack(_ id: UInt64) -> Bool { stacks.contains(id) }
 
     /// Whether the generation defines string `id` (0 always is).
     func definesString(_ id: UInt64) -> Bool { strings.contains(id) }
 
-    func string(_ id: UInt64) -> [UInt8] {
-        id == 0 ? [] : strings[id] ?? []
+    /// Looks a made-up string up, or adds it; the empty string is ID 0.
+    func madeUpStringID(_ bytes: [UInt8]) -> UInt64 {
+        if bytes.isEmpty { return 0 }
+        return madeUp.withLock { table in
+            if let id = table.ids[bytes] { return id }
+            table.strings.append(bytes)
+            let id = UInt64(table.strings.count)
+            table.ids[bytes] = id
+            return id
+        }
+    }
+
+    /// A made-up string; empty for 0 and unknown IDs.
+    func madeUpString(_ id: UInt64) -> [UInt8] {
+        madeUp.withLock { table in
+            id == 0 || id > UInt64(table.strings.count) ? [] : table.strings[Int(id - 1)]
+        }
     }
 }
 
@@ -446,5 +486,6 @@ extension Generation {
             cpuSamples[index].time = nanoseconds(UInt64(bitPattern: cpuSamples[index].time))
         }
         GoSort.sort(&cpuSamples) { $0.time < $1.time }
+        tables = GenerationTables(self)
     }
 }

@@ -184,13 +184,13 @@ final class Ordering {
         KindTable.name(type, in: version)
     }
 
-    private func push(_ base: BaseEvent, _ context: SchedContext, _ generation: Generation) {
+    private func push(_ base: BaseEvent, _ context: SchedContext, _ generation: GenerationTables) {
         queue.append(Event(code: base.type, time: base.time, context: context, args: base.args,
                            generation: generation, offset: base.offset))
     }
 
     /// Makes an event the parser adds itself (the halves of a goroutine switch, say).
-    private func pushMade(_ type: EventType, _ time: Int64, _ context: SchedContext, _ generation: Generation,
+    private func pushMade(_ type: EventType, _ time: Int64, _ context: SchedContext, _ generation: GenerationTables,
                           _ args: [UInt64] = [], offset: Int) {
         var values = EventArgs()
         for (index, value) in args.enumerated() { values[index] = value }
@@ -258,7 +258,7 @@ final class Ordering {
     ///
     /// `known` is where the caller last found the thread's record, or -1: a cursor keeps it
     /// across its events, which saves a lookup per event.
-    func advance(_ event: inout BaseEvent, _ generation: Generation, thread: ThreadID,
+    func advance(_ event: inout BaseEvent, _ generation: GenerationTables, thread: ThreadID,
                  known: inout Int32) throws -> Bool {
         let gen = generation.number
         if firstGeneration == 0 { firstGeneration = gen }
@@ -345,7 +345,7 @@ final class Ordering {
     /// must not hold yet, a sequence number that must be the next one, a status to wait out),
     /// then the context, then each step's lookup and checks, then the changes, in the entry's order.
     // swiftlint:disable:next cyclomatic_complexity function_body_length
-    private func interpret(_ plan: OrderingPlan, _ ev: inout BaseEvent, _ generation: Generation, _ gen: UInt64,
+    private func interpret(_ plan: OrderingPlan, _ ev: inout BaseEvent, _ generation: GenerationTables, _ gen: UInt64,
                            _ context: SchedContext) throws -> (SchedContext, Bool) {
         let steps = self.steps + Int(plan.firstStep)
         let count = Int(plan.stepCount)
@@ -491,7 +491,7 @@ final class Ordering {
 
     /// Orders an event whose ordering is code: one case per handler the spec names.
     // swiftlint:disable:next cyclomatic_complexity function_body_length
-    private func handle(_ handler: EventType.Ordering.Handler, _ ev: inout BaseEvent, _ generation: Generation, _ gen: UInt64,
+    private func handle(_ handler: EventType.Ordering.Handler, _ ev: inout BaseEvent, _ generation: GenerationTables, _ gen: UInt64,
                         _ current: SchedContext) throws -> (SchedContext, Bool) {
         var context = current
         let isFirst = gen == firstGeneration
@@ -698,11 +698,11 @@ final class Ordering {
             let id = ev.args[0]
             if let task = tasks[id] {
                 ev.args[2] = task.parent
-                ev.args[3] = generation.extraStringID(task.name)
+                ev.args[3] = generation.madeUpStringID(task.name)
                 tasks[id] = nil
             } else {
                 ev.args[2] = NoResource.task
-                ev.args[3] = generation.extraStringID([])
+                ev.args[3] = generation.madeUpStringID([])
             }
             try checkUser(context)
             push(ev, context, generation)

@@ -15,10 +15,11 @@ package enum ParsedPrinter {
     @discardableResult
     package static func print(_ reader: TraceReader, to output: OutputBuffer, progress: ((Int) -> Void)? = nil) throws -> Int {
         let sink = ByteSink(output: output)
+        let texts = PrintedTexts()
         var count = 0
         do {
             while let event = try reader.next() {
-                try write(event, to: sink)
+                try write(event, to: sink, texts: texts)
                 count += 1
                 if let progress, count & 0xffff == 0 { progress(count) }
             }
@@ -51,7 +52,7 @@ package enum ParsedPrinter {
 
     // MARK: One event
 
-    static func write(_ event: Event, to sink: ByteSink) throws {
+    static func write(_ event: Event, to sink: ByteSink, texts: PrintedTexts) throws {
         try sink.ensure(128)
         sink.byte(UInt8(ascii: "M"))
         sink.byte(UInt8(ascii: "="))
@@ -70,14 +71,14 @@ package enum ParsedPrinter {
         case .sync:
             try sink.literal(" N=")
             try sink.decimal(event.args[0])
-            if let generation, generation.hasClockSnapshot {
+            if let generation, let taken = generation.snapshot {
                 try sink.literal(" Trace=")
-                try sink.decimal(generation.nanoseconds(generation.snapshotTime))
+                try sink.decimal(generation.nanoseconds(taken.time))
                 try sink.literal(" Mono=")
-                try sink.decimal(generation.snapshotMono)
+                try sink.decimal(taken.mono)
                 try sink.literal(" Wall=")
-                try sink.text(WallClock.rfc3339(seconds: Int64(bitPattern: generation.snapshotSeconds),
-                                                nanoseconds: Int64(bitPattern: generation.snapshotNanoseconds)))
+                try sink.text(WallClock.rfc3339(seconds: Int64(bitPattern: taken.seconds),
+                                                nanoseconds: Int64(bitPattern: taken.nanoseconds)))
             }
         case .metric:
             try sink.literal(" Name=\"")
@@ -86,7 +87,7 @@ package enum ParsedPrinter {
             try value(event.args[0], sink)
         case .label:
             try sink.literal(" Label=")
-            try quoted(event.args[0], generation, sink)
+            try quoted(event.args[0], generation, sink, texts)
             try sink.literal(" Resource=Goroutine(")
             try sink.decimal(event.context.goroutine)
             sink.byte(UInt8(ascii: ")"))
@@ -100,22 +101,22 @@ package enum ParsedPrinter {
             try sink.decimal(isBegin ? event.args[1] : event.args[2])
             try sink.literal(" Type=")
             if isBegin {
-                try quoted(event.args[2], generation, sink)
+                try quoted(event.args[2], generation, sink, texts)
             } else {
-                try sink.text(GoQuote.quote(generation?.extraString(event.args[3]) ?? []))
+                try sink.text(GoQuote.quote(generation?.madeUpString(event.args[3]) ?? []))
             }
         case .regionBegin, .regionEnd:
             try sink.literal(" Task=")
             try sink.decimal(event.args[0])
             try sink.literal(" Type=")
-            try quoted(event.args[1], generation, sink)
+            try quoted(event.args[1], generation, sink, texts)
         case .log:
             try sink.literal(" Task=")
             try sink.decimal(event.args[0])
             try sink.literal(" Category=")
-            try quoted(event.args[1], generation, sink)
+            try quoted(event.args[1], generation, sink, texts)
             try sink.literal(" Message=")
-            try quoted(event.args[2], generation, sink)
+            try quoted(event.args[2], generation, sink, texts)
         case .stateTransition:
             guard let transition = event.rawTransition else { break }
             try sink.ensure(64)
@@ -136,13 +137,13 @@ package enum ParsedPrinter {
             }
             try sink.literal(" Reason=")
             if let reason = transition.reason {
-                try quoted(reason, generation, sink)
+                try quoted(reason, generation, sink, texts)
             } else {
                 try sink.literal("\"\"")
             }
             if let stack = transition.stack {
                 try sink.literal("\nTransitionStack=\n")
-                try frames(stack, generation, sink)
+                try frames(stack, generation, sink, texts)
             }
         case .experimental:
             try writeExperimental(event, generation, sink)
@@ -151,7 +152,7 @@ package enum ParsedPrinter {
         }
         if let stack = event.stackID {
             try sink.literal("\nStack=\n")
-            try frames(stack, generation, sink)
+            try frames(stack, generation, sink, texts)
         }
         try sink.ensure(1)
         sink.byte(UInt8(ascii: "\n"))
@@ -213,7 +214,7 @@ package enum ParsedPrinter {
         try sink.literal(")}")
     }
 
-    private static func writeRange(_ event: Event, _ generation: Generation?, _ sink: ByteSink) throws {
+    private static func writeRange(_ event: Event, _ generation: GenerationTables?, _ sink: ByteSink) throws {
         guard let range = KindTable.shared.ranges[Int(event.code)] else { return }
         try sink.literal(" Name=")
         if let quoted = range.quotedName {
@@ -247,7 +248,7 @@ package enum ParsedPrinter {
         }
     }
 
-    private static func writeExperimental(_ event: Event, _ generation: Generation?, _ sink: ByteSink) throws {
+    private static func writeExperimental(_ event: Event, _ generation: GenerationTables?, _ sink: ByteSink) throws {
         guard let spec = EventType(rawValue: event.code)?.spec else { return }
         try sink.literal(" Name=")
         try sink.text(spec.name)
@@ -266,24 +267,26 @@ package enum ParsedPrinter {
     }
 
     /// A string of the generation's table in `%q` form, quoted once per generation.
-    private static func quoted(_ id: UInt64, _ generation: Generation?, _ sink: ByteSink) throws {
+    private static func quoted(_ id: UInt64, _ generation: GenerationTables?, _ sink: ByteSink, _ texts: PrintedTexts) throws {
         guard let generation else {
             try sink.literal("\"\"")
             return
         }
-        if let cached = generation.textCache.text(id, isStack: false) {
+        let cache = texts.cache(for: generation)
+        if let cached = cache.text(id, isStack: false) {
             try sink.bytes(cached)
             return
         }
         let made = Array(GoQuote.quote(generation.string(id)).utf8)
-        generation.textCache.store(made, for: id, isStack: false)
+        cache.store(made, for: id, isStack: false)
         try sink.bytes(made)
     }
 
     /// The frame lines of a stack, formatted once per generation.
-    private static func frames(_ id: UInt64, _ generation: Generation?, _ sink: ByteSink) throws {
+    private static func frames(_ id: UInt64, _ generation: GenerationTables?, _ sink: ByteSink, _ texts: PrintedTexts) throws {
         guard id != 0, let generation else { return }
-        if let cached = generation.textCache.text(id, isStack: true) {
+        let cache = texts.cache(for: generation)
+        if let cached = cache.text(id, isStack: true) {
             try sink.bytes(cached)
             return
         }
@@ -299,7 +302,25 @@ package enum ParsedPrinter {
             text += generation.string(frame.file)
             text += Array(":\(frame.line)\n".utf8)
         }
-        generation.textCache.store(text, for: id, isStack: true)
+        cache.store(text, for: id, isStack: true)
         try sink.bytes(text)
+    }
+}
+
+/// One printer's cache of formatted text (quoted strings, stack frame lines) for the generation
+/// it is printing: IDs are per generation, so the cache starts over when the generation changes.
+/// It belongs to the thread that formats, not to the generation, which events share.
+final class PrintedTexts {
+    private var owner: GenerationTables?
+    private var texts = TextCache()
+
+    /// The cache for `generation`'s IDs.
+    @inline(__always)
+    func cache(for generation: GenerationTables) -> TextCache {
+        if owner !== generation {
+            owner = generation
+            texts = TextCache()
+        }
+        return texts
     }
 }

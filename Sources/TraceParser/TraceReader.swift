@@ -24,6 +24,8 @@ public final class TraceReader {
     // instructions (callgrind on a 2.7 MB trace of Go 1.27.3: 1,560M against 1,205M; `parsed` 18%).
     @exclusivity(unchecked) private var lastTime: Int64 = 0
     @exclusivity(unchecked) private var generation: Generation?
+    /// What the events of ``generation`` keep of it.
+    @exclusivity(unchecked) private var tables: GenerationTables?
     /// Whether a generation was installed and not dropped on a failure (Go's "current generation
     /// is set"); ``generation`` itself is released early to save memory.
     private var haveGeneration = false
@@ -116,6 +118,7 @@ public final class TraceReader {
             cpuSamples = []
             nextSample = 0
             generation = nil
+            tables = nil
             if version < .go1_26 { return try nextGenerationWithSpill() }
             if let pendingFailure { throw pendingFailure }
             let read: Generation?
@@ -128,7 +131,7 @@ public final class TraceReader {
             }
             return try install(read)
         }
-        guard let generation else { return nil }
+        guard let generation, let tables else { return nil }
         if nextSample < cpuSamples.count, frontier.isEmpty || cpuSamples[nextSample].time < frontier.earliestTime {
             let sample = cpuSamples[nextSample]
             nextSample += 1
@@ -142,9 +145,9 @@ public final class TraceReader {
             args[0] = sample.stack
             return Event(code: EventType.cpuSample.rawValue, time: sample.time,
                          context: SchedContext(goroutine: sample.goroutine, proc: sample.proc, thread: sample.thread),
-                         args: args, generation: generation, offset: 0)
+                         args: args, generation: tables, offset: 0)
         }
-        if try !tryAdvance(0, generation) {
+        if try !tryAdvance(0, generation, tables) {
             // Try the other threads in time order, as Go does: its sort decides the order of
             // equal times and leaves the array rearranged for later events, so it is kept even
             // when every waiting thread is skipped; sorting keeps the heap a heap.
@@ -155,7 +158,7 @@ public final class TraceReader {
                 // Step over the waiting cursors in one tight loop.
                 index = waiting.withMarks { frontier.firstIndex(from: index, notMarkedIn: $0) }
                 if index == frontier.count { break }
-                if try tryAdvance(index, generation) {
+                if try tryAdvance(index, generation, tables) {
                     advanced = true
                     break
                 }
@@ -171,13 +174,13 @@ public final class TraceReader {
 
     /// Tries the event of the cursor at `index` in the heap; a cursor known to wait is not asked
     /// again until what it waits for changes.
-    private func tryAdvance(_ index: Int, _ generation: Generation) throws -> Bool {
+    private func tryAdvance(_ index: Int, _ generation: Generation, _ tables: GenerationTables) throws -> Bool {
         let slot = frontier.slot(at: index)
         if waiting.isWaiting(slot) { return false }
         let thread = frontier.cursors[slot].thread
         orderingQuestions += 1
         do {
-            if try !ordering.advance(&frontier.cursors[slot].event, generation, thread: thread,
+            if try !ordering.advance(&frontier.cursors[slot].event, tables, thread: thread,
                                      known: &frontier.cursors[slot].threadRecord) {
                 let event = frontier.cursors[slot].event
                 waiting.wait(slot, type: event.type, args: event.args, context: ordering.lastContext, thread: thread)
@@ -221,7 +224,7 @@ public final class TraceReader {
         }.joined()
     }
 
-    private func makeSync(_ generation: Generation?) -> Event {
+    private func makeSync(_ generation: GenerationTables?) -> Event {
         syncCount += 1
         var args = EventArgs()
         args[0] = UInt64(syncCount)
@@ -241,6 +244,7 @@ public final class TraceReader {
             return sync
         }
         generation = read
+        tables = read.tables
         haveGeneration = true
         cpuSamples = read.cpuSamples
         nextSample = 0
@@ -250,7 +254,7 @@ public final class TraceReader {
             var cursor = BatchCursor(thread: thread, list: list)
             if try advanceCursor(&cursor, read) { frontier.insert(cursor) }
         }
-        return makeSync(read)
+        return makeSync(read.tables)
     }
 
     private func nextGenerationWithSpill() throws -> Event? {
