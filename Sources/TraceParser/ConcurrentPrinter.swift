@@ -68,6 +68,10 @@ final class Guarded<State: Sendable>: @unchecked Sendable {
 /// chunks, and how the reading ended.
 private struct Handoff: Sendable {
     var chunks: [[Event]] = []
+    /// Chunks printed and handed back, for the reading thread to empty: every event holds its
+    /// generation's tables, and releasing them on the thread that retained them keeps the two
+    /// cores from passing the count's cache line back and forth twice per event.
+    var spent: [[Event]] = []
     /// The reading thread has handed over its last chunk.
     var finished = false
     /// Why the reading stopped early, when it did.
@@ -128,11 +132,14 @@ private final class Producer {
     }
 
     private func hand(_ chunk: [Event]) throws {
+        var spent: [[Event]] = []
         let queued = handoff.update(when: { $0.chunks.count < Handoff.limit || $0.stopped }) { state in
+            swap(&spent, &state.spent)
             if state.stopped { return false }
             state.chunks.append(chunk)
             return true
         }
+        spent.removeAll()
         if !queued { throw PrinterStopped() }
     }
 }
@@ -157,12 +164,18 @@ extension ParsedPrinter {
             return try print(reader, to: output)
         }
         let sink = ByteSink(output: output)
-        let texts = PrintedTexts()
+        let texts = TextCache()
         do {
+            var printed: [Event]?
             while let chunk = handoff.update(when: { !$0.chunks.isEmpty || $0.finished }, { state in
-                state.chunks.isEmpty ? nil : state.chunks.removeFirst()
+                if let printed = printed.take() { state.spent.append(printed) }
+                return state.chunks.isEmpty ? nil : state.chunks.removeFirst()
             }) {
-                for event in chunk { try write(event, to: sink, texts: texts) }
+                // Borrowed in place: a copy of each event would retain its tables on this thread.
+                try chunk.withUnsafeBufferPointer { events in
+                    for index in events.indices { try write(events[index], to: sink, texts: texts) }
+                }
+                printed = chunk
             }
         } catch {
             handoff.update { $0.stopped = true }

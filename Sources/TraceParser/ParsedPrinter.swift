@@ -15,7 +15,7 @@ package enum ParsedPrinter {
     @discardableResult
     package static func print(_ reader: TraceReader, to output: OutputBuffer, progress: ((Int) -> Void)? = nil) throws -> Int {
         let sink = ByteSink(output: output)
-        let texts = PrintedTexts()
+        let texts = TextCache()
         var count = 0
         do {
             while let event = try reader.next() {
@@ -52,7 +52,7 @@ package enum ParsedPrinter {
 
     // MARK: One event
 
-    static func write(_ event: Event, to sink: ByteSink, texts: PrintedTexts) throws {
+    static func write(_ event: Event, to sink: ByteSink, texts: TextCache) throws {
         try sink.ensure(128)
         sink.byte(UInt8(ascii: "M"))
         sink.byte(UInt8(ascii: "="))
@@ -267,26 +267,26 @@ package enum ParsedPrinter {
     }
 
     /// A string of the generation's table in `%q` form, quoted once per generation.
-    private static func quoted(_ id: UInt64, _ generation: GenerationTables?, _ sink: ByteSink, _ texts: PrintedTexts) throws {
+    private static func quoted(_ id: UInt64, _ generation: GenerationTables?, _ sink: ByteSink, _ texts: TextCache) throws {
         guard let generation else {
             try sink.literal("\"\"")
             return
         }
-        let cache = texts.cache(for: generation)
-        if let cached = cache.text(id, isStack: false) {
+        texts.use(for: generation)
+        if let cached = texts.text(id, isStack: false) {
             try sink.bytes(cached)
             return
         }
         let made = Array(GoQuote.quote(generation.string(id)).utf8)
-        cache.store(made, for: id, isStack: false)
+        texts.store(made, for: id, isStack: false)
         try sink.bytes(made)
     }
 
     /// The frame lines of a stack, formatted once per generation.
-    private static func frames(_ id: UInt64, _ generation: GenerationTables?, _ sink: ByteSink, _ texts: PrintedTexts) throws {
+    private static func frames(_ id: UInt64, _ generation: GenerationTables?, _ sink: ByteSink, _ texts: TextCache) throws {
         guard id != 0, let generation else { return }
-        let cache = texts.cache(for: generation)
-        if let cached = cache.text(id, isStack: true) {
+        texts.use(for: generation)
+        if let cached = texts.text(id, isStack: true) {
             try sink.bytes(cached)
             return
         }
@@ -302,25 +302,8 @@ package enum ParsedPrinter {
             text += generation.string(frame.file)
             text += Array(":\(frame.line)\n".utf8)
         }
-        cache.store(text, for: id, isStack: true)
+        texts.store(text, for: id, isStack: true)
         try sink.bytes(text)
     }
 }
 
-/// One printer's cache of formatted text (quoted strings, stack frame lines) for the generation
-/// it is printing: IDs are per generation, so the cache starts over when the generation changes.
-/// It belongs to the thread that formats, not to the generation, which events share.
-final class PrintedTexts {
-    private var owner: GenerationTables?
-    private var texts = TextCache()
-
-    /// The cache for `generation`'s IDs.
-    @inline(__always)
-    func cache(for generation: GenerationTables) -> TextCache {
-        if owner !== generation {
-            owner = generation
-            texts = TextCache()
-        }
-        return texts
-    }
-}

@@ -1,5 +1,6 @@
-/// Byte strings stored back to back in one growing pool, found by a key: the printer's cache of
-/// quoted strings and formatted stacks for one generation. Looking text up costs no reference
+/// Byte strings stored back to back in one growing pool, found by a key: a printer's cache of
+/// quoted strings and formatted stacks for the generation it is printing. It belongs to the
+/// thread that formats, not to the generation, which events on other threads share. Looking text up costs no reference
 /// counting: the pool is plain memory that lives as long as the cache.
 ///
 /// The pool stops growing at ``budget``: the text of a stack repeats the names of all its
@@ -25,8 +26,29 @@ final class TextCache {
     /// runtime writes take a few MiB at most per generation.
     static let budget = 4 << 20
 
+    /// The generation whose IDs the cached text belongs to, held so that its identity cannot
+    /// pass to another; compared by ``ownerID``, which reading costs no reference counting.
+    private var owner: GenerationTables?
+    private var ownerID: ObjectIdentifier?
+
     init() {
         pool = .allocate(capacity: poolCapacity)
+    }
+
+    /// Makes the cache hold `generation`'s text: IDs are per generation, so it starts over
+    /// when the generation changes.
+    @inline(__always)
+    func use(for generation: GenerationTables) {
+        if ownerID != ObjectIdentifier(generation) { startOver(for: generation) }
+    }
+
+    private func startOver(for generation: GenerationTables) {
+        owner = generation
+        ownerID = ObjectIdentifier(generation)
+        poolCount = 0
+        strings.removeAll(keepingCapacity: true)
+        stacks.removeAll(keepingCapacity: true)
+        others.removeAll()
     }
 
     deinit {
