@@ -13,14 +13,18 @@ public struct Event: Sendable {
     let generation: GenerationTables?
     /// The trace offset of the event in its batch (0 for events the parser makes up).
     let offset: Int
+    /// What the ordering learned about the event that its arguments do not say.
+    let note: OrderingNote
 
-    init(code: UInt8, time: Int64, context: SchedContext, args: EventArgs, generation: GenerationTables?, offset: Int) {
+    init(code: UInt8, time: Int64, context: SchedContext, args: EventArgs, generation: GenerationTables?, offset: Int,
+         note: OrderingNote = .none) {
         self.code = code
         self.time = time
         self.context = context
         self.args = args
         self.generation = generation
         self.offset = offset
+        self.note = note
     }
 
     /// What kind of event this is.
@@ -88,8 +92,10 @@ public struct Event: Sendable {
         case .userTaskBegin:
             return Task(id: args[0], parent: args[1], type: text(args[2]))
         case .userTaskEnd:
-            let name = generation?.madeUpString(args[3]) ?? []
-            return Task(id: args[0], parent: args[2], type: String(decoding: name, as: UTF8.self))
+            guard case .endedTask(let parent, let name) = note else {
+                return Task(id: args[0], parent: NoResource.task, type: "")
+            }
+            return Task(id: args[0], parent: parent, type: String(decoding: name, as: UTF8.self))
         default:
             return nil
         }
@@ -185,29 +191,39 @@ public struct Event: Sendable {
         isProc ? (ProcState(state) ?? .undetermined).rawValue : (GoState(state) ?? .undetermined).rawValue
     }
 
-    /// The transitions that the events of a handler report, from what the handler recorded in
-    /// their argument slots while it ordered them.
+    /// The transitions that the events of a handler report, from what the handler noted while
+    /// it ordered them.
     private func handlerTransition(_ handler: EventType.Ordering.Handler) -> RawTransition? {
-        switch handler {
-        case .procStatus:
-            // The handler keeps the state it found the P in after the status.
-            return RawTransition(isProc: true, id: Int64(bitPattern: args[0]), from: UInt8(truncatingIfNeeded: args[2]),
+        switch (handler, note) {
+        case (.procStatus, .previousState(let before)):
+            return RawTransition(isProc: true, id: Int64(bitPattern: args[0]), from: before,
                                  to: ProcState(wire: UInt8(truncatingIfNeeded: args[1])).rawValue)
-        case .procSteal:
-            // The handler keeps the status the P had; one seen only as abandoned was reported idle.
-            let before: ProcState = args[3] == UInt64(ProcStatus.syscallAbandoned.rawValue) ? .idle : .running
+        case (.procSteal, .stolenStatus(let status)):
+            // A P seen only as abandoned in its system call was already reported idle.
+            let before: ProcState = status == ProcStatus.syscallAbandoned.rawValue ? .idle : .running
             return RawTransition(isProc: true, id: Int64(bitPattern: args[0]), from: before.rawValue, to: ProcState.idle.rawValue)
-        case .goStatus:
-            // The handler packs the state it found the goroutine in above the status.
-            let packed = args[2]
-            var raw = RawTransition(isProc: false, id: Int64(bitPattern: args[0]), from: UInt8(truncatingIfNeeded: packed >> 32),
-                                    to: GoState(wire: UInt8(truncatingIfNeeded: packed & 0xffff_ffff)).rawValue)
+        case (.goStatus, .previousState(let before)):
+            var raw = RawTransition(isProc: false, id: Int64(bitPattern: args[0]), from: before,
+                                    to: GoState(wire: UInt8(truncatingIfNeeded: args[2])).rawValue)
             raw.stack = stackID
             return raw
         default:
             return nil
         }
     }
+}
+
+/// What the ordering learned about an event that its wire arguments do not say.
+enum OrderingNote: Sendable {
+    case none
+    /// The state (a `ProcState` or `GoState` raw value) in which a ProcStatus or GoStatus event
+    /// found its P or goroutine.
+    case previousState(UInt8)
+    /// The wire status a stolen P had: in a system call, or abandoned in one.
+    case stolenStatus(UInt8)
+    /// A task end's parent and name, carried from the task's begin (empty when the begin was
+    /// not seen).
+    case endedTask(parent: UInt64, name: [UInt8])
 }
 
 /// A stack of an event, resolved on demand.

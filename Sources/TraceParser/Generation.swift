@@ -1,4 +1,3 @@
-import Synchronization
 import TraceV2
 import TraceWire
 
@@ -194,9 +193,8 @@ final class Generation {
 }
 
 /// What the events of one generation keep of it: its number, clock, string and stack tables,
-/// frames and clock snapshot, fixed once the generation is read. Nothing in it changes after,
-/// except the made-up strings, which a mutex guards; so events that carry it can be handed to
-/// another thread.
+/// frames and clock snapshot, fixed once the generation is read. Nothing in it changes after, so
+/// events that carry it can be handed to another thread.
 final class GenerationTables: Sendable {
     let number: UInt64
     /// Nanoseconds per timestamp unit.
@@ -209,9 +207,6 @@ final class GenerationTables: Sendable {
     /// The clock snapshot (trace time in timestamp units, monotonic clock, wall clock seconds and
     /// nanoseconds), if the generation has one.
     let snapshot: (time: UInt64, mono: UInt64, seconds: UInt64, nanoseconds: UInt64)?
-    /// Strings the parser makes up itself (task names carried to task ends), IDs from 1. The
-    /// reader adds them while the events of earlier ones may be read on other threads.
-    private let madeUp = Mutex<(strings: [[UInt8]], ids: [[UInt8]: UInt64])>(([], [:]))
 
     init(_ generation: Generation) {
         number = generation.number
@@ -241,25 +236,6 @@ final class GenerationTables: Sendable {
 
     /// Whether the generation defines string `id` (0 always is).
     func definesString(_ id: UInt64) -> Bool { strings.contains(id) }
-
-    /// Looks a made-up string up, or adds it; the empty string is ID 0.
-    func madeUpStringID(_ bytes: [UInt8]) -> UInt64 {
-        if bytes.isEmpty { return 0 }
-        return madeUp.withLock { table in
-            if let id = table.ids[bytes] { return id }
-            table.strings.append(bytes)
-            let id = UInt64(table.strings.count)
-            table.ids[bytes] = id
-            return id
-        }
-    }
-
-    /// A made-up string; empty for 0 and unknown IDs.
-    func madeUpString(_ id: UInt64) -> [UInt8] {
-        madeUp.withLock { table in
-            id == 0 || id > UInt64(table.strings.count) ? [] : table.strings[Int(id - 1)]
-        }
-    }
 }
 
 /// Go's float-to-integer conversion on amd64: truncation, and the minimum value for NaN and

@@ -184,9 +184,10 @@ final class Ordering {
         KindTable.name(type, in: version)
     }
 
-    private func push(_ base: BaseEvent, _ context: SchedContext, _ generation: GenerationTables) {
+    private func push(_ base: BaseEvent, _ context: SchedContext, _ generation: GenerationTables,
+                      note: OrderingNote = .none) {
         queue.append(Event(code: base.type, time: base.time, context: context, args: base.args,
-                           generation: generation, offset: base.offset))
+                           generation: generation, offset: base.offset, note: note))
     }
 
     /// Makes an event the parser adds itself (the halves of a goroutine switch, say).
@@ -519,7 +520,6 @@ final class Ordering {
                 procs[pid] = ResourceRecord(status: status, sequence: Sequence(generation: gen, value: 0))
                 old = isFirst ? .undetermined : .notExist
             }
-            ev.args[2] = UInt64(old.rawValue)
             var next = context
             if status == ProcStatus.running.rawValue || status == ProcStatus.syscall.rawValue {
                 next.proc = pid
@@ -531,7 +531,7 @@ final class Ordering {
                 }
                 context = SchedContext(goroutine: ownerRecord.goroutine, proc: pid, thread: owner)
             }
-            push(ev, context, generation)
+            push(ev, context, generation, note: .previousState(old.rawValue))
             return (next, true)
 
         case .procSteal:
@@ -544,11 +544,11 @@ final class Ordering {
             }
             try check(context, thread: .present, proc: .any, goroutine: .any)
             let oldStatus = procs[slot: state].status
-            ev.args[3] = UInt64(oldStatus)
+            let note = OrderingNote.stolenStatus(oldStatus)
             procs[slot: state].status = ProcStatus.idle.rawValue
             procs[slot: state].sequence = sequence
             if oldStatus == ProcStatus.syscallAbandoned.rawValue {
-                push(ev, context, generation)
+                push(ev, context, generation, note: note)
                 return (context, true)
             }
             let victim = ThreadID(bitPattern: ev.args[2])
@@ -558,7 +558,7 @@ final class Ordering {
                     throw Failure.broken("tried to self-steal proc \(pid) (thread \(victim)), but got proc \(context.proc) instead")
                 }
                 next.proc = NoResource.proc
-                push(ev, context, generation)
+                push(ev, context, generation, note: note)
                 return (next, true)
             }
             guard let victimIndex = threadIndex[victim].map(Int.init) else {
@@ -568,7 +568,7 @@ final class Ordering {
                 throw Failure.broken("tried to steal proc \(pid) from thread \(victim), but got proc \(threadRecords[victimIndex].proc) instead")
             }
             threadRecords[victimIndex].proc = NoResource.proc
-            push(ev, context, generation)
+            push(ev, context, generation, note: note)
             return (next, true)
 
         case .goStatus:
@@ -591,7 +591,6 @@ final class Ordering {
             } else {
                 throw Failure.broken("found goroutine status for new goroutine after the first generation: id=\(gid) status=\(GoStatus.displayName(forRawValue: UInt64(status)))")
             }
-            ev.args[2] = UInt64(old.rawValue) << 32 | UInt64(status)
             var next = context
             if status == GoStatus.running.rawValue {
                 next.goroutine = gid
@@ -616,7 +615,7 @@ final class Ordering {
                     context.thread = onThread
                 }
             }
-            push(ev, context, generation)
+            push(ev, context, generation, note: .previousState(old.rawValue))
             return (next, true)
 
         case .goSwitch:
@@ -670,9 +669,8 @@ final class Ordering {
                 // The proc leaves with the thread: record that as a steal by the thread itself.
                 var steal = EventArgs()
                 steal[0] = UInt64(bitPattern: context.proc)
-                steal[3] = UInt64(ProcStatus.syscall.rawValue)
                 queue.append(Event(code: EventType.procSteal.rawValue, time: ev.time, context: context, args: steal,
-                                   generation: generation, offset: ev.offset))
+                                   generation: generation, offset: ev.offset, note: .stolenStatus(ProcStatus.syscall.rawValue)))
             }
             push(ev, context, generation)
             return (next, true)
@@ -696,16 +694,15 @@ final class Ordering {
 
         case .userTaskEnd:
             let id = ev.args[0]
+            let note: OrderingNote
             if let task = tasks[id] {
-                ev.args[2] = task.parent
-                ev.args[3] = generation.madeUpStringID(task.name)
+                note = .endedTask(parent: task.parent, name: task.name)
                 tasks[id] = nil
             } else {
-                ev.args[2] = NoResource.task
-                ev.args[3] = generation.madeUpStringID([])
+                note = .endedTask(parent: NoResource.task, name: [])
             }
             try checkUser(context)
-            push(ev, context, generation)
+            push(ev, context, generation, note: note)
             return (context, true)
 
         case .userRegionBegin, .userRegionEnd:

@@ -97,13 +97,17 @@ package enum ParsedPrinter {
             try sink.literal(" ID=")
             try sink.decimal(event.args[0])
             try sink.literal(" Parent=")
-            let isBegin = kind == .taskBegin
-            try sink.decimal(isBegin ? event.args[1] : event.args[2])
-            try sink.literal(" Type=")
-            if isBegin {
+            if kind == .taskBegin {
+                try sink.decimal(event.args[1])
+                try sink.literal(" Type=")
                 try quoted(event.args[2], generation, sink, texts)
+            } else if case .endedTask(let parent, let name) = event.note {
+                try sink.decimal(parent)
+                try sink.literal(" Type=")
+                try sink.text(GoQuote.quote(name))
             } else {
-                try sink.text(GoQuote.quote(generation?.madeUpString(event.args[3]) ?? []))
+                try sink.decimal(NoResource.task)
+                try sink.literal(" Type=\"\"")
             }
         case .regionBegin, .regionEnd:
             try sink.literal(" Task=")

@@ -196,8 +196,8 @@ public final class TraceReader {
                           event: "\(eventName(event.type)) on M \(thread)")
         }
         if waiting.count != 0 {
-            // The ordering may have rewritten some arguments, but never the first, a GoStatus's
-            // thread or a ProcSteal's victim: what it left can only wake a cursor needlessly.
+            // The ordering rewrites at most a ProcStatus's status and a task begin's parent,
+            // neither of which a waiting cursor is filed under.
             let event = frontier.cursors[slot].event
             waiting.wake(type: event.type, args: event.args, context: ordering.lastContext, thread: thread)
         }
