@@ -1,34 +1,8 @@
 import TraceV2
 
-/// The four argument slots an event carries after its timestamp.
-///
-/// Events use the slots their spec lists; the parser keeps what it works out while ordering
-/// (old states, task parents and names) in the slots after those, as Go's parser does.
-struct EventArgs {
-    var a0: UInt64 = 0
-    var a1: UInt64 = 0
-    var a2: UInt64 = 0
-    var a3: UInt64 = 0
-
-    subscript(index: Int) -> UInt64 {
-        @inline(__always) get {
-            switch index {
-            case 0: a0
-            case 1: a1
-            case 2: a2
-            default: a3
-            }
-        }
-        @inline(__always) set {
-            switch index {
-            case 0: a0 = newValue
-            case 1: a1 = newValue
-            case 2: a2 = newValue
-            default: a3 = newValue
-            }
-        }
-    }
-}
+/// The arguments an event carries after its timestamp, as many as the spec's limit allows
+/// (generated with the limit), in the positions its spec lists.
+typealias EventArgs = TraceLimits.TimedEventArguments
 
 /// A timed event as read from a batch, before ordering: type, time, raw arguments.
 struct BaseEvent {

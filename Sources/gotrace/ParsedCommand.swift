@@ -30,7 +30,7 @@ struct ParsedCommand: ParsableCommand {
     @Flag(help: "Order and check every event without printing; print the event count and the speed instead.")
     var decodeOnly = false
 
-    @Flag(help: "Read, order and format on a second thread while this one writes the text out: faster when writing is slow (a file, a pipe) and a core is free; holds up to about 10 MB of text in memory.")
+    @Flag(help: "Read and order on a second thread while this one formats and writes: faster when a core is free; holds up to about 10,000 events in memory.")
     var parallel = false
 
     func run() throws {

@@ -482,7 +482,10 @@ func signature(_ change: SpecChange) -> String {
 
 /// Fields that have no rule of their own, or whose rule depends on more than the field itself.
 @Suite struct DiffFieldTests {
-    static let withRoles = edited(diffBaseSpec, [("groups:\n", "roles:\n  batch: Batch\n  timedArgsLimit: MaxStringSize\ngroups:\n")])
+    /// The base spec with roles; the constant that becomes the argument limit drops to a value a
+    /// limit may have.
+    static let withRoles = edited(diffBaseSpec, [("groups:\n", "roles:\n  batch: Batch\n  timedArgsLimit: MaxStringSize\ngroups:\n"),
+                                                 ("    value: 1024\n", "    value: 8\n")])
 
     @Test func theTitleIsDocumentation() throws {
         let marker = MarkedText(edited(diffBaseSpec, [("title: Test format\n", "title: ‸Test trace format\n")]))

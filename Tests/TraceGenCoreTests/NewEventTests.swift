@@ -5,13 +5,20 @@ import TestSupport
 
 /// A runtime author adds an event to the spec, regenerates, and rebuilds: both parsers order
 /// it, and report it, with no code written. The new event is a copy of GoBlock under a new name
-/// and the next free ID. Real traces whose GoBlock events are rewritten as the new event (through
-/// `gotrace wire --header` and `gotrace encode`) must print exactly what Go prints for the
-/// originals: once through `gotrace parsed` built in a copy of this package, once through Go's
-/// own `cmd/trace`, built from a GOROOT copy with the regenerated Go dropped in.
+/// and the next free ID, with three more arguments around its stack: five after the time delta,
+/// one more than the format allows, so the spec raises its limit on timed event arguments too.
+/// The stack is fourth and an extra argument fifth, so storage that kept only four would lose the
+/// stack to the argument after it, and the stack lookup would fail. Real traces whose
+/// GoBlock events are rewritten as the new event (through `gotrace wire --header` and `gotrace
+/// encode`) must print exactly what Go prints for the originals: once through `gotrace parsed`
+/// built in a copy of this package, once through Go's own `cmd/trace`, built from a GOROOT copy
+/// with the regenerated Go dropped in.
 @Suite(.serialized) struct NewEventTests {
     static let copied = "GoBlock"
     static let added = "GoPark"
+    /// The arguments the new event has beyond GoBlock's, with the values the rewritten traces
+    /// give them: two before its stack, one after.
+    static let extraArguments = [("first_value", 7), ("second_value", 300), ("third_value", 1 << 40)]
 
     /// The Go 1.27 fixtures with GoBlock events, and Go's own `-d=parsed` output for each.
     static func fixtures() throws -> [(trace: URL, parsed: String)] {
@@ -25,9 +32,13 @@ import TestSupport
         }
     }
 
-    /// Specs/v2.yaml with GoBlock's entry copied under the new name and the next free ID.
+    /// Specs/v2.yaml with GoBlock's entry copied under the new name and the next free ID, with
+    /// the extra arguments around its stack, and the argument limit raised to fit them.
     static func extendedSpec() throws -> (text: String, id: Int) {
-        let text = try String(contentsOfFile: Repo.path("Specs/v2.yaml"), encoding: .utf8)
+        let limit = "  - name: MaxTimedEventArgs\n    value: 5\n"
+        let source = try String(contentsOfFile: Repo.path("Specs/v2.yaml"), encoding: .utf8)
+        try #require(source.components(separatedBy: limit).count == 2, "MaxTimedEventArgs in Specs/v2.yaml changed shape")
+        let text = source.replacingOccurrences(of: limit, with: "  - name: MaxTimedEventArgs\n    value: 6\n")
         let model = try TraceGen.loadSpec(data: Data(text.utf8), file: "v2.yaml").model
         let original = try #require(model.events.first { $0.name == copied })
         let id = try #require(model.events.filter { $0.experiment == nil }.map(\.id).max()) + 1
@@ -42,6 +53,10 @@ import TestSupport
             .replacingOccurrences(of: "- id: \(original.id)\n", with: "- id: \(id)\n")
             .replacingOccurrences(of: "name: \(copied)\n", with: "name: \(added)\n")
             .replacingOccurrences(of: "description: The running goroutine blocked.", with: "description: The running goroutine parked, as GoBlock does.")
+            .replacingOccurrences(of: "args: [dt, reason_string, stack]\n",
+                                  with: "args: [dt, reason_string, first_value, second_value, stack, third_value]\n")
+            .replacingOccurrences(of: "stackIDs: [2]\n", with: "stackIDs: [4]\n")
+        try #require(copy.contains("third_value") && copy.contains("stackIDs: [4]"), "GoBlock's arguments in Specs/v2.yaml changed shape")
         return (parts[0] + entry + copy + rest[end.lowerBound...].dropFirst(), id)
     }
 
@@ -52,24 +67,57 @@ import TestSupport
         let original = try #require(model.events.first { $0.name == Self.copied })
         let copy = try #require(model.events.first { $0.name == Self.added })
         #expect(copy.id == id && copy.id != original.id)
-        #expect(copy.ordering == original.ordering)
+        #expect(copy.args == ["dt", "reason_string"] + Self.extraArguments.prefix(2).map(\.0) + ["stack", Self.extraArguments[2].0])
+        #expect(copy.ordering?.transition == original.ordering?.transition)
         #expect(copy.ordering?.transition?.reason?.name == "reason_string")
         let files = TraceGen.render(model, sourceName: "extended.yaml")
         let transitions = try #require(files.first { $0.path == "Go/trace/statetransition.go" }).contents
         #expect(transitions.contains("case tracev2.EvGoBlock, tracev2.EvGoPark:"))
         let ordering = try #require(files.first { $0.path == "Go/trace/ordering.go" }).contents
         #expect(ordering.contains("func (o *ordering) advanceGoPark("))
+        let limits = try #require(files.first { $0.path.hasSuffix("/TraceLimits.swift") }).contents
+        #expect(limits.contains("static let capacity = 5") && limits.contains("case 4: argument4"))
     }
 
-    /// Every GoBlock line of a wire dump, renamed; the count of renamed lines comes back too.
+    /// Every GoBlock line of a wire dump, renamed, with the extra arguments around its stack (its
+    /// last field), and each batch's `size=` grown by the bytes they add; the count of renamed
+    /// lines comes back too.
     static func rename(_ dump: String) -> (String, Int) {
         var count = 0
-        let lines = dump.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-            guard line.hasPrefix("\(copied) ") else { return String(line) }
+        let before = extraArguments.prefix(2).map { " \($0.0)=\($0.1)" }.joined()
+        let after = " \(extraArguments[2].0)=\(extraArguments[2].1)"
+        let added = extraArguments.map { varintSize(UInt64($0.1)) }.reduce(0, +)
+        var lines = dump.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var batch: Int?
+        var grown: [Int: Int] = [:]
+        for index in lines.indices {
+            let line = lines[index]
+            if line.hasPrefix("EventBatch ") { batch = index }
+            guard line.hasPrefix("\(copied) "), let stack = line.range(of: " stack=") else { continue }
             count += 1
-            return added + line.dropFirst(copied.count)
+            lines[index] = Self.added + line[line.index(line.startIndex, offsetBy: copied.count)..<stack.lowerBound] + before
+                + line[stack.lowerBound...] + after
+            if let batch { grown[batch, default: 0] += added }
+        }
+        for (index, bytes) in grown {
+            var fields = lines[index].split(separator: " ").map(String.init)
+            if let at = fields.firstIndex(where: { $0.hasPrefix("size=") }), let size = Int(fields[at].dropFirst(5)) {
+                fields[at] = "size=\(size + bytes)"
+            }
+            lines[index] = fields.joined(separator: " ")
         }
         return (lines.joined(separator: "\n"), count)
+    }
+
+    /// The bytes of an unsigned LEB128 varint.
+    static func varintSize(_ value: UInt64) -> Int {
+        var size = 1
+        var rest = value >> 7
+        while rest != 0 {
+            size += 1
+            rest >>= 7
+        }
+        return size
     }
 
     /// Rewrites each fixture's GoBlock events as the new event with `gotrace`, built from the

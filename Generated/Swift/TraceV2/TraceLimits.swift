@@ -13,4 +13,42 @@ public enum TraceLimits: Sendable {
 
     /// The largest number of arguments a timed event may carry, its time delta included.
     public static let maxTimedEventArgs = 5
+
+    /// The arguments of one timed event after its time delta, held inline: as many as
+    /// `maxTimedEventArgs` allows, less the time delta.
+    public struct TimedEventArguments: Hashable, Sendable {
+        /// How many arguments fit.
+        public static let capacity = 4
+
+        private var argument0: UInt64 = 0
+        private var argument1: UInt64 = 0
+        private var argument2: UInt64 = 0
+        private var argument3: UInt64 = 0
+
+        /// No arguments: every one reads as zero.
+        public init() {}
+
+        /// The argument at `index`, zero beyond ``capacity``. Setting one beyond it is a
+        /// programming error.
+        public subscript(index: Int) -> UInt64 {
+            @inline(__always) get {
+                switch index {
+                case 0: argument0
+                case 1: argument1
+                case 2: argument2
+                case 3: argument3
+                default: 0
+                }
+            }
+            @inline(__always) set {
+                switch index {
+                case 0: argument0 = newValue
+                case 1: argument1 = newValue
+                case 2: argument2 = newValue
+                case 3: argument3 = newValue
+                default: preconditionFailure("argument \(index) is beyond the format's limit of \(Self.capacity)")
+                }
+            }
+        }
+    }
 }

@@ -47,6 +47,10 @@ struct Check {
         }
     }
 
+    /// The largest limit on a timed event's arguments: readers keep that many in every event they
+    /// hold (Go's parser in an array, the generated Swift in stored properties).
+    static let largestTimedArgsLimit = 32
+
     mutating func run() {
         checkText()
         checkOutput()
@@ -198,6 +202,10 @@ struct Check {
         checkUnique(events, "event", \.name, \.locations)
         checkUnique(events, "event", \.id, \.locations, field: "id")
         let timedLimit = document.roles.constants[.timedArgsLimit].flatMap { name in document.constants.first { $0.name == name } }
+        if let timedLimit, !(1...Self.largestTimedArgsLimit).contains(timedLimit.value) {
+            error("\(timedLimit.name), the limit on a timed event's arguments, is \(timedLimit.value); it must be 1 to \(Self.largestTimedArgsLimit), since readers keep that many arguments in every event",
+                  at: timedLimit.locations["value"])
+        }
         let dataEventNames = EventRole.allCases.filter(\.carriesData).compactMap { document.roles.events[$0] }
         let dataEvents = Set(dataEventNames)
         let stackEvent = document.roles.events[.stackEntry]

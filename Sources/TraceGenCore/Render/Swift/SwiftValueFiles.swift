@@ -150,6 +150,48 @@ struct SwiftLimitsFile: FileGenerator {
                 p.docComment(constant.description)
                 p.line("\(access) static let \(constant.swiftName) = \(constant.value)")
             }
+            if let limit = model.constants.first(where: { $0.role == .timedArgsLimit }) {
+                p.line()
+                timedArguments(&p, limit)
+            }
+        }
+    }
+
+    /// Inline storage for a timed event's arguments after its time delta, as many as the spec's
+    /// limit allows: one stored property each, so a reader keeps them without allocating.
+    private func timedArguments(_ p: inout CodePrinter, _ limit: TraceModel.Constant) {
+        let capacity = max(limit.value - 1, 0)
+        p.docComment("""
+            The arguments of one timed event after its time delta, held inline: as many as \
+            `\(limit.swiftName)` allows, less the time delta.
+            """)
+        p.block("\(access) struct TimedEventArguments: Hashable, Sendable {") { p in
+            p.docComment("How many arguments fit.")
+            p.line("\(access) static let capacity = \(capacity)")
+            p.line()
+            for index in 0..<capacity {
+                p.line("private var argument\(index): UInt64 = 0")
+            }
+            if capacity > 0 { p.line() }
+            p.docComment("No arguments: every one reads as zero.")
+            p.line("\(access) init() {}")
+            p.line()
+            p.docComment("The argument at `index`, zero beyond ``capacity``. Setting one beyond it is a programming error.")
+            p.block("\(access) subscript(index: Int) -> UInt64 {") { p in
+                // Cases sit at the switch's own indentation, as Swift code is written.
+                p.block("@inline(__always) get {") { p in
+                    p.line("switch index {")
+                    for index in 0..<capacity { p.line("case \(index): argument\(index)") }
+                    p.line("default: 0")
+                    p.line("}")
+                }
+                p.block("@inline(__always) set {") { p in
+                    p.line("switch index {")
+                    for index in 0..<capacity { p.line("case \(index): argument\(index) = newValue") }
+                    p.line("default: preconditionFailure(\"argument \\(index) is beyond the format's limit of \\(Self.capacity)\")")
+                    p.line("}")
+                }
+            }
         }
     }
 }
