@@ -42,9 +42,9 @@ public final class UtilizationBuilder {
     public init(flags: UtilizationFlags) { self.flags = flags }
 
     private var perProc: Bool { flags.contains(.perProc) }
-    private func isSTW(_ r: Range) -> Bool { flags.contains(.stw) && r.name.hasPrefix("stop-the-world") && r.name.contains("GC") }
-    private func isAssist(_ r: Range) -> Bool { flags.contains(.assist) && r.name == "GC mark assist" }
-    private func isSweep(_ r: Range) -> Bool { flags.contains(.sweep) && r.name == "GC incremental sweep" }
+    private func isSTW(_ r: Event.Range) -> Bool { flags.contains(.stw) && r.name.hasPrefix("stop-the-world") && r.name.contains("GC") }
+    private func isAssist(_ r: Event.Range) -> Bool { flags.contains(.assist) && r.name == "GC mark assist" }
+    private func isSweep(_ r: Event.Range) -> Bool { flags.contains(.sweep) && r.name == "GC incremental sweep" }
     private static func executing(_ state: GoState?) -> Bool { state == .running || state == .syscall }
 
     /// Adds to (or takes from) the GC count of the event's proc; an event without a valid proc

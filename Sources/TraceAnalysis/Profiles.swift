@@ -26,7 +26,7 @@ public enum ProfileKind: String, CaseIterable, Sendable {
 /// One sample of a profile: a stack (innermost frame first), how many periods ended there and
 /// their total time in nanoseconds.
 public struct ProfileRecord: Sendable {
-    public var frames: [StackFrame]
+    public var frames: [Event.Stack.Frame]
     public var count: UInt64
     public var nanoseconds: Int64
 }
@@ -53,11 +53,11 @@ public final class ProfileBuilder {
 
     /// The sample of each stack of the current generation; emptied at every Sync, so that no
     /// generation's tables are held past its end.
-    @exclusivity(unchecked) private var stackSamples: [Stack: StackSample] = [:]
+    @exclusivity(unchecked) private var stackSamples: [Event.Stack: StackSample] = [:]
     private var noStackSample: StackSample?
     /// Go merges stacks whose first 128 PCs agree; a "variant" is a stack as it will be printed.
     private var keyIndex: [[UInt64]: Int32] = [:]
-    private var variantIndex: [[StackFrame]: Int32] = [:]
+    private var variantIndex: [[Event.Stack.Frame]: Int32] = [:]
     @exclusivity(unchecked) private var variants: [StackSample.Variant] = []
 
     @exclusivity(unchecked) private var goroutines: [GoID: GoroutineState] = [:]
@@ -110,7 +110,7 @@ public final class ProfileBuilder {
     }
 
     /// The sample of a stack, resolved to frames once per stack and generation.
-    private func sample(of stack: Stack?) -> Int32 {
+    private func sample(of stack: Event.Stack?) -> Int32 {
         guard let stack else {
             if let sample = noStackSample { return sample.variant }
             let sample = intern([])
@@ -123,7 +123,7 @@ public final class ProfileBuilder {
         return sample.variant
     }
 
-    private func intern(_ frames: [StackFrame]) -> StackSample {
+    private func intern(_ frames: [Event.Stack.Frame]) -> StackSample {
         if let variant = variantIndex[frames] { return StackSample(variant: variant) }
         // Go compares zero-padded arrays of 128 PCs, so trailing zeros do not count.
         var pcs = frames.map(\.pc)
@@ -169,7 +169,7 @@ public final class ProfileBuilder {
 /// A stack's place among the samples.
 private struct StackSample {
     struct Variant {
-        var frames: [StackFrame]
+        var frames: [Event.Stack.Frame]
         var key: Int32
     }
 

@@ -252,7 +252,7 @@ public final class Summarizer {
         }
     }
 
-    private func goroutineTransition(_ event: Event, _ transition: StateTransition, from: GoState, to: GoState) {
+    private func goroutineTransition(_ event: Event, _ transition: Event.StateTransition, from: GoState, to: GoState) {
         guard from != to else { return }
         let id = transition.resource.id
         let now = event.time

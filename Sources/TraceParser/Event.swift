@@ -226,91 +226,134 @@ enum OrderingNote: Sendable {
     case endedTask(parent: UInt64, name: [UInt8])
 }
 
-/// A stack of an event, resolved on demand.
-public struct Stack: Sendable {
-    let id: UInt64
-    let generation: GenerationTables?
+extension Event {
+    /// A stack of an event, resolved on demand.
+    public struct Stack: Sendable {
+        let id: UInt64
+        let generation: GenerationTables?
 
-    /// The frames, innermost first; a PC the generation has no frame for keeps its PC, with no
-    /// function, file or line.
-    public var frames: [StackFrame] { resolved(unknownPC: { $0 }) }
+        /// One frame of a stack: the program counter, and the function, file and line the
+        /// generation's frame table gives for it.
+        public struct Frame: Hashable, Sendable {
+            public var pc: UInt64
+            public var function: String
+            public var file: String
+            public var line: UInt64
+        }
 
-    /// The frames, with `unknownPC` deciding the PC of a frame the generation does not define.
-    func resolved(unknownPC: (UInt64) -> UInt64) -> [StackFrame] {
-        guard id != 0, let generation, let pcs = generation.stacks[id] else { return [] }
-        return pcs.map { pc in
-            let frame = generation.frames[pc] ?? Frame(pc: unknownPC(pc), function: 0, file: 0, line: 0)
-            return StackFrame(pc: frame.pc, function: String(decoding: generation.string(frame.function), as: UTF8.self),
-                              file: String(decoding: generation.string(frame.file), as: UTF8.self), line: frame.line)
+        /// The frames, innermost first; a PC the generation has no frame for keeps its PC, with no
+        /// function, file or line.
+        public var frames: [Frame] { resolved(unknownPC: { $0 }) }
+
+        /// The frames, with `unknownPC` deciding the PC of a frame the generation does not define.
+        func resolved(unknownPC: (UInt64) -> UInt64) -> [Frame] {
+            guard id != 0, let generation, let pcs = generation.stacks[id] else { return [] }
+            return pcs.map { pc in
+                let frame = generation.frames[pc] ?? FrameRecord(pc: unknownPC(pc), function: 0, file: 0, line: 0)
+                return Frame(pc: frame.pc, function: String(decoding: generation.string(frame.function), as: UTF8.self),
+                                  file: String(decoding: generation.string(frame.file), as: UTF8.self), line: frame.line)
+            }
         }
     }
-}
 
-public struct StackFrame: Hashable, Sendable {
-    public var pc: UInt64
-    public var function: String
-    public var file: String
-    public var line: UInt64
-}
-
-public struct Metric: Hashable, Sendable {
-    public var name: String
-    public var value: UInt64
-}
-
-public struct Label: Hashable, Sendable {
-    public var label: String
-    public var resource: ResourceID
-}
-
-public struct Range: Hashable, Sendable {
-    public var name: String
-    public var scope: ResourceID
-}
-
-public struct Task: Hashable, Sendable {
-    public var id: TaskID
-    /// ``NoResource/task`` when unknown or when the parent is the background task.
-    public var parent: TaskID
-    public var type: String
-}
-
-public struct Region: Hashable, Sendable {
-    public var task: TaskID
-    public var type: String
-}
-
-public struct Log: Hashable, Sendable {
-    public var task: TaskID
-    public var category: String
-    public var message: String
-}
-
-/// A change of state of one goroutine or P: which one, the state it left and the one it entered,
-/// and, where the trace gives them, why and where in the code.
-public struct StateTransition {
-    /// The goroutine or P whose state changed.
-    public var resource: ResourceID
-    /// The state it left.
-    public var from: ResourceState
-    /// The state it entered.
-    public var to: ResourceState
-    /// Why, for a goroutine that stopped or blocked (`chan receive`, `sleep`, ...); empty otherwise.
-    public var reason: String
-    /// Where the change happened, or for a new goroutine where it will start; nil when the trace
-    /// gives no stack.
-    public var stack: Stack?
-
-    /// For a goroutine's transition, the states it left and entered.
-    public var goroutineStates: (from: GoState, to: GoState)? {
-        guard case .goroutine(let from) = from, case .goroutine(let to) = to else { return nil }
-        return (from, to)
+    /// A metric event's sample: the metric's name, such as `/gc/heap/goal:bytes`, and its value.
+    public struct Metric: Hashable, Sendable {
+        public var name: String
+        public var value: UInt64
     }
 
-    /// For a P's transition, the states it left and entered.
-    public var procStates: (from: ProcState, to: ProcState)? {
-        guard case .proc(let from) = from, case .proc(let to) = to else { return nil }
-        return (from, to)
+    /// A goroutine label event: the label given to the goroutine.
+    public struct Label: Hashable, Sendable {
+        public var label: String
+        public var resource: ResourceID
+    }
+
+    /// A range event: the range's name and the goroutine or P it applies to (``ResourceKind/none``
+    /// for a range of the whole program, such as a GC).
+    public struct Range: Hashable, Sendable {
+        public var name: String
+        public var scope: ResourceID
+    }
+
+    /// A user task's begin or end: its ID, its parent's and its type.
+    public struct Task: Hashable, Sendable {
+        public var id: TaskID
+        /// ``NoResource/task`` when unknown or when the parent is the background task.
+        public var parent: TaskID
+        public var type: String
+    }
+
+    /// A user region's begin or end: the task it belongs to and its type.
+    public struct Region: Hashable, Sendable {
+        public var task: TaskID
+        public var type: String
+    }
+
+    /// A user log message: its task, category and text.
+    public struct Log: Hashable, Sendable {
+        public var task: TaskID
+        public var category: String
+        public var message: String
+    }
+
+    /// A change of state of one goroutine or P: which one, the state it left and the one it entered,
+    /// and, where the trace gives them, why and where in the code.
+    public struct StateTransition {
+        /// The goroutine or P whose state changed.
+        public var resource: ResourceID
+        /// The state it left.
+        public var from: ResourceState
+        /// The state it entered.
+        public var to: ResourceState
+        /// Why, for a goroutine that stopped or blocked (`chan receive`, `sleep`, ...); empty otherwise.
+        public var reason: String
+        /// Where the change happened, or for a new goroutine where it will start; nil when the trace
+        /// gives no stack.
+        public var stack: Stack?
+
+        /// For a goroutine's transition, the states it left and entered.
+        public var goroutineStates: (from: GoState, to: GoState)? {
+            guard case .goroutine(let from) = from, case .goroutine(let to) = to else { return nil }
+            return (from, to)
+        }
+
+        /// For a P's transition, the states it left and entered.
+        public var procStates: (from: ProcState, to: ProcState)? {
+            guard case .proc(let from) = from, case .proc(let to) = to else { return nil }
+            return (from, to)
+        }
+    }
+
+    /// A reading of the trace clock beside the monotonic and wall clocks, taken once per generation.
+    public struct ClockSnapshot: Hashable, Sendable {
+        /// The snapshot's time on the trace clock, in nanoseconds.
+        public var trace: Int64
+        /// The monotonic clock reading.
+        public var mono: UInt64
+        /// The wall clock reading, as Unix seconds and nanoseconds.
+        public var wallSeconds: Int64
+        public var wallNanoseconds: Int64
+    }
+
+    /// A Sync event, which opens each generation and closes the trace.
+    public struct Sync: Hashable, Sendable {
+        /// The Sync events counted from 1.
+        public var n: Int
+        public var clockSnapshot: ClockSnapshot?
+    }
+
+    /// One argument of an experimental event: a number, or a string the trace's table resolves.
+    public enum ExperimentalValue: Hashable, Sendable {
+        case uint64(UInt64)
+        case string(String)
+    }
+
+    /// An experimental event: its name, its experiment, and its arguments by name.
+    public struct Experimental: Hashable, Sendable {
+        public var name: String
+        public var experiment: String
+        public var argNames: [String]
+        public var values: [ExperimentalValue]
     }
 }
 
@@ -328,30 +371,3 @@ public enum ResourceState: Hashable, Sendable, CustomStringConvertible {
     }
 }
 
-public struct ClockSnapshot: Hashable, Sendable {
-    /// The snapshot's time on the trace clock, in nanoseconds.
-    public var trace: Int64
-    /// The monotonic clock reading.
-    public var mono: UInt64
-    /// The wall clock reading, as Unix seconds and nanoseconds.
-    public var wallSeconds: Int64
-    public var wallNanoseconds: Int64
-}
-
-public struct Sync: Hashable, Sendable {
-    /// The Sync events counted from 1.
-    public var n: Int
-    public var clockSnapshot: ClockSnapshot?
-}
-
-public enum ExperimentalValue: Hashable, Sendable {
-    case uint64(UInt64)
-    case string(String)
-}
-
-public struct Experimental: Hashable, Sendable {
-    public var name: String
-    public var experiment: String
-    public var argNames: [String]
-    public var values: [ExperimentalValue]
-}

@@ -90,7 +90,7 @@ struct ByteChunk {
 }
 
 /// One stack frame of a generation's stack table.
-struct Frame {
+struct FrameRecord {
     var pc: UInt64
     var function: UInt64
     var file: UInt64
@@ -141,7 +141,7 @@ final class Generation {
     @exclusivity(unchecked) var stacks = IDTable<[UInt64]>()
     // Checked, the frames alone cost 1.1% more instructions for `parsed --decode-only` on
     // Tests/Fixtures/traces/go1.27/generations.trace, whose many generations each bring a stack table.
-    @exclusivity(unchecked) var frames: [UInt64: Frame] = [:]
+    @exclusivity(unchecked) var frames: [UInt64: FrameRecord] = [:]
     /// What the events of this generation keep of it, made once the generation is read.
     private(set) var tables: GenerationTables?
 
@@ -203,7 +203,7 @@ final class GenerationTables: Sendable {
     let minTime: UInt64
     let strings: IDTable<[UInt8]>
     let stacks: IDTable<[UInt64]>
-    let frames: [UInt64: Frame]
+    let frames: [UInt64: FrameRecord]
     /// The clock snapshot (trace time in timestamp units, monotonic clock, wall clock seconds and
     /// nanoseconds), if the generation has one.
     let snapshot: (time: UInt64, mono: UInt64, seconds: UInt64, nanoseconds: UInt64)?
@@ -377,7 +377,7 @@ extension Generation {
                 pcs.append(pc)
                 // The first frame seen for a PC describes it for the whole generation.
                 if frames[pc] == nil {
-                    frames[pc] = Frame(pc: pc, function: function, file: file, line: line)
+                    frames[pc] = FrameRecord(pc: pc, function: function, file: file, line: line)
                 }
             }
             let (taken, existing) = stacks.insert(id, pcs)

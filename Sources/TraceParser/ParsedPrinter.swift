@@ -299,7 +299,7 @@ package enum ParsedPrinter {
         }
         var text: [UInt8] = []
         for pc in pcs {
-            let frame = generation.frames[pc] ?? Frame(pc: pc, function: 0, file: 0, line: 0)
+            let frame = generation.frames[pc] ?? FrameRecord(pc: pc, function: 0, file: 0, line: 0)
             text.append(UInt8(ascii: "\t"))
             text += generation.string(frame.function)
             text += Array(" @ 0x\(String(pc, radix: 16))\n\t\t".utf8)

@@ -1,9 +1,9 @@
 /// Two stacks are the same when they are the same ID of the same generation, as Go's
-/// `trace.Stack` values compare. Stacks of different generations are different even when their
+/// `trace.Event.Stack` values compare. Stacks of different generations are different even when their
 /// frames agree, and a stack keeps its generation's tables alive: keep one as a key only while
 /// its generation is current (a Sync event begins the next one).
-extension Stack: Hashable {
-    public static func == (a: Stack, b: Stack) -> Bool {
+extension Event.Stack: Hashable {
+    public static func == (a: Event.Stack, b: Event.Stack) -> Bool {
         a.id == b.id && a.generation === b.generation
     }
 
@@ -12,7 +12,7 @@ extension Stack: Hashable {
         hasher.combine(generation.map(ObjectIdentifier.init))
     }
 
-    /// The frames as Go's `Stack.Frames` gives them, innermost first: a PC the generation has no
+    /// The frames as Go's `Event.Stack.Frames` gives them, innermost first: a PC the generation has no
     /// frame for comes out as an empty frame with PC 0, where ``frames`` keeps the PC.
-    public var goFrames: [StackFrame] { resolved(unknownPC: { _ in 0 }) }
+    public var goFrames: [Event.Stack.Frame] { resolved(unknownPC: { _ in 0 }) }
 }
