@@ -14,71 +14,6 @@ import TraceWire
 // reach (``KindTable/versionTableLimit(_:)``), the byte of the parser's Sync events and the
 // attribute names of a sweep end.
 
-/// What an ordered event is, as Go's `trace.EventKind` names it: the spec's kinds
-/// (`TraceV2.EventKind`) plus ``bad`` for bytes that are no event.
-public enum EventKind: UInt8, CaseIterable, Sendable, CustomStringConvertible {
-    case bad = 0
-    case sync
-    case metric
-    case label
-    case stackSample
-    case rangeBegin
-    case rangeActive
-    case rangeEnd
-    case taskBegin
-    case taskEnd
-    case regionBegin
-    case regionEnd
-    case log
-    case stateTransition
-    case experimental
-
-    /// The parser's kind for a kind of the spec. This and ``specKind`` are the only places the
-    /// two enums meet.
-    public init(_ kind: TraceV2.EventKind) {
-        switch kind {
-        case .sync: self = .sync
-        case .metric: self = .metric
-        case .label: self = .label
-        case .stackSample: self = .stackSample
-        case .rangeBegin: self = .rangeBegin
-        case .rangeActive: self = .rangeActive
-        case .rangeEnd: self = .rangeEnd
-        case .taskBegin: self = .taskBegin
-        case .taskEnd: self = .taskEnd
-        case .regionBegin: self = .regionBegin
-        case .regionEnd: self = .regionEnd
-        case .log: self = .log
-        case .stateTransition: self = .stateTransition
-        case .experimental: self = .experimental
-        }
-    }
-
-    /// The spec's kind; nil for ``bad``.
-    public var specKind: TraceV2.EventKind? {
-        switch self {
-        case .bad: nil
-        case .sync: .sync
-        case .metric: .metric
-        case .label: .label
-        case .stackSample: .stackSample
-        case .rangeBegin: .rangeBegin
-        case .rangeActive: .rangeActive
-        case .rangeEnd: .rangeEnd
-        case .taskBegin: .taskBegin
-        case .taskEnd: .taskEnd
-        case .regionBegin: .regionBegin
-        case .regionEnd: .regionEnd
-        case .log: .log
-        case .stateTransition: .stateTransition
-        case .experimental: .experimental
-        }
-    }
-
-    /// Go's name for the kind: the spec's, or `Bad`.
-    public var description: String { specKind?.rawValue ?? "Bad" }
-}
-
 /// One change of an event's generated ordering entry (`EventType.Ordering.Change` of `TraceV2`),
 /// flattened into plain values so that ordering an event reads no arrays and retains nothing.
 struct OrderingStep {
@@ -238,7 +173,9 @@ struct RangeName {
 /// Unchecked `Sendable`: the rows, steps and messages are filled in `init` and only read after.
 struct KindTable: @unchecked Sendable {
     struct Row: Sendable {
-        var kind: EventKind = .bad
+        /// The spec's kind of the type; nil for types that are no event of the stream (the
+        /// ordering refuses those, so every event handed out has one).
+        var kind: EventKind?
         var ordering = OrderingPlan()
     }
 
@@ -268,7 +205,7 @@ struct KindTable: @unchecked Sendable {
         var stepMessages: [[EventType.Ordering.Message: String]] = []
         for type in EventType.allCases {
             let code = Int(type.rawValue)
-            rows[code] = Row(kind: type.kind.map(EventKind.init) ?? .bad,
+            rows[code] = Row(kind: type.kind,
                              ordering: Self.plan(type.ordering, timed: type.spec.isTimedEvent, firstStep: steps.count))
             steps += type.ordering.changes.map { OrderingStep($0, timed: type.spec.isTimedEvent) }
             stepMessages += type.ordering.changes.map(\.messages)

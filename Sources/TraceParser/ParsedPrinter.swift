@@ -151,7 +151,7 @@ package enum ParsedPrinter {
             }
         case .experimental:
             try writeExperimental(event, generation, sink)
-        case .stackSample, .bad:
+        case .stackSample:
             break
         }
         if let stack = event.stackID {
@@ -168,7 +168,6 @@ package enum ParsedPrinter {
     @inline(__always)
     static func name(of kind: EventKind) -> StaticString {
         switch kind {
-        case .bad: "Bad"
         case .sync: "Sync"
         case .metric: "Metric"
         case .label: "Label"

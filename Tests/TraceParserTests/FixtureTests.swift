@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TraceParser
+import TraceV2
 import TraceWire
 
 #if canImport(Glibc)
