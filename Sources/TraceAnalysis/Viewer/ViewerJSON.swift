@@ -1,0 +1,307 @@
+/// The text of the Catapult trace-event JSON, written the way Go's `encoding/json` writes it
+/// (Go 1.27.3): the same key order, the same omitted empty fields, the same number and string
+/// forms. Events stream out one per line as they are finished; the `stackFrames` table, which
+/// holds only frames that written events refer to, closes the document.
+final class ViewerJSONWriter {
+    private var buffer: [UInt8] = []
+    private let sink: ([UInt8]) throws -> Void
+    private var eventCount = 0
+    /// Bytes collected before they are handed to the sink.
+    private static let chunkSize = 1 << 16
+
+    init(sink: @escaping ([UInt8]) throws -> Void) {
+        self.sink = sink
+        buffer.reserveCapacity(Self.chunkSize + 4096)
+        append("{\"displayTimeUnit\":\"ns\"\n,")
+    }
+
+    /// Writes one event of the `traceEvents` array.
+    func write(_ event: ViewerEvent) throws {
+        append(eventCount == 0 ? "\"traceEvents\": [" : ",")
+        eventCount += 1
+        append("{")
+        if !event.name.isEmpty {
+            append("\"name\":")
+            appendString(event.name)
+            append(",")
+        }
+        append("\"ph\":\"")
+        buffer.append(event.phase.rawValue)
+        append("\"")
+        if let scope = event.scope {
+            append(",\"s\":")
+            appendString(scope)
+        }
+        append(",\"ts\":")
+        appendMicroseconds(event.time)
+        if event.duration != 0 {
+            append(",\"dur\":")
+            appendMicroseconds(event.duration)
+        }
+        append(",\"pid\":")
+        appendInteger(event.section.rawValue)
+        append(",\"tid\":")
+        appendInteger(event.track)
+        if event.id != 0 {
+            append(",\"id\":")
+            appendInteger(event.id)
+        }
+        if event.stack != 0 {
+            append(",\"sf\":")
+            appendInteger(UInt64(event.stack))
+        }
+        if event.endStack != 0 {
+            append(",\"esf\":")
+            appendInteger(UInt64(event.endStack))
+        }
+        if let arguments = event.arguments {
+            append(",\"args\":")
+            appendArguments(arguments)
+        }
+        if let category = event.category {
+            append(",\"cat\":")
+            appendString(category)
+        }
+        append("}\n")
+        if buffer.count >= Self.chunkSize { try flush() }
+    }
+
+    /// Closes the array, writes the frame table (keys in the order Go sorts a map's string keys)
+    /// and the closing brace, and hands everything to the sink.
+    func finish(frames: [(id: Int, name: String, parent: Int)]) throws {
+        append("], \"stackFrames\":{")
+        let sorted = frames.map { (key: String($0.id), frame: $0) }.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+        for (index, entry) in sorted.enumerated() {
+            if index > 0 { append(",") }
+            appendString(entry.key)
+            append(":{\"name\":")
+            appendString(entry.frame.name)
+            if entry.frame.parent != 0 {
+                append(",\"parent\":")
+                appendInteger(UInt64(entry.frame.parent))
+            }
+            append("}")
+            if buffer.count >= Self.chunkSize { try flush() }
+        }
+        append("}\n}")
+        try flush()
+    }
+
+    private func flush() throws {
+        guard !buffer.isEmpty else { return }
+        try sink(buffer)
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    private func append(_ text: StaticString) {
+        text.withUTF8Buffer { buffer.append(contentsOf: $0) }
+    }
+
+    private func appendInteger(_ value: UInt64) {
+        if value < 10 {
+            buffer.append(UInt8(ascii: "0") + UInt8(value))
+            return
+        }
+        buffer.append(contentsOf: String(value).utf8)
+    }
+
+    private func appendInteger(_ value: Int64) {
+        buffer.append(contentsOf: String(value).utf8)
+    }
+
+    private func appendArguments(_ arguments: ViewerEvent.Arguments) {
+        switch arguments {
+        case .name(let name):
+            append("{\"name\":")
+            appendString(name)
+            append("}")
+        case .sortIndex(let index):
+            append("{\"sort_index\":")
+            appendInteger(index)
+            append("}")
+        case .blocked(let blocked):
+            append(blocked ? "{\"blocked\":\"yes\"}" : "{\"blocked\":\"no\"}")
+        case .schedulingContext(let thread, let proc):
+            // Both fields are left out when zero, as Go's `omitempty` does.
+            append("{")
+            if thread != 0 {
+                append("\"thread\":")
+                appendInteger(thread)
+            }
+            if proc != 0 {
+                if thread != 0 { append(",") }
+                append("\"proc\":")
+                appendInteger(proc)
+            }
+            append("}")
+        case .goroutineCounts(let running, let runnable, let gcWaiting):
+            append("{\"Running\":")
+            appendInteger(running)
+            append(",\"Runnable\":")
+            appendInteger(runnable)
+            append(",\"GCWaiting\":")
+            appendInteger(gcWaiting)
+            append("}")
+        case .threadCounts(let running, let inSyscall):
+            append("{\"Running\":")
+            appendInteger(running)
+            append(",\"InSyscall\":")
+            appendInteger(inSyscall)
+            append("}")
+        case .heap(let allocated, let nextGC):
+            append("{\"Allocated\":")
+            appendInteger(allocated)
+            append(",\"NextGC\":")
+            appendInteger(nextGC)
+            append("}")
+        }
+    }
+
+    /// Nanoseconds as Go prints `float64(ns)/1000`: the shortest decimal that reads back as the
+    /// same double, without an exponent in the range traces use.
+    private func appendMicroseconds(_ nanoseconds: Int64) {
+        buffer.append(contentsOf: Self.microsecondText(nanoseconds).utf8)
+    }
+
+    /// The JSON number Go's encoder writes for `float64(ns) / 1e3`.
+    static func microsecondText(_ nanoseconds: Int64) -> String {
+        let value = Double(nanoseconds) / 1000
+        return goFloatText(value)
+    }
+
+    /// Go's `encoding/json` form of a float64: `strconv` shortest digits, in plain notation
+    /// unless the magnitude is below 1e-6 or at least 1e21.
+    static func goFloatText(_ value: Double) -> String {
+        if value == 0 { return "0" }
+        let magnitude = abs(value)
+        // Swift's description has the same shortest digits; only the layout differs.
+        let (digits, exponent) = shortestDigits(magnitude)
+        let sign = value < 0 ? "-" : ""
+        if magnitude < 1e-6 || magnitude >= 1e21 {
+            // d.ddde±XX with the exponent unpadded, as Go's encoder leaves it.
+            var text = String(digits.first!)
+            if digits.count > 1 { text += "." + digits.dropFirst() }
+            let power = exponent - 1
+            text += power < 0 ? "e-" + String(-power) : "e+" + (power < 10 ? "0" : "") + String(power)
+            return sign + text
+        }
+        // The value is 0.digits × 10^exponent.
+        if exponent <= 0 {
+            return sign + "0." + String(repeating: "0", count: -exponent) + digits
+        }
+        if exponent >= digits.count {
+            return sign + digits + String(repeating: "0", count: exponent - digits.count)
+        }
+        let split = digits.index(digits.startIndex, offsetBy: exponent)
+        return sign + digits[..<split] + "." + digits[split...]
+    }
+
+    /// The shortest round-tripping decimal digits of a positive double and the exponent that
+    /// makes the value `0.DIGITS × 10^exponent`.
+    private static func shortestDigits(_ value: Double) -> (String, Int) {
+        // `description` gives the shortest round-trip digits, as plain text or with `e`.
+        let text = value.description
+        var mantissa = Substring(text)
+        var power = 0
+        if let e = text.firstIndex(where: { $0 == "e" || $0 == "E" }) {
+            mantissa = text[..<e]
+            power = Int(text[text.index(after: e)...]) ?? 0
+        }
+        var integral = mantissa
+        var fraction: Substring = ""
+        if let dot = mantissa.firstIndex(of: ".") {
+            integral = mantissa[..<dot]
+            fraction = mantissa[mantissa.index(after: dot)...]
+        }
+        var digits = String(integral) + fraction
+        var exponent = integral.count + power
+        // Strip leading zeros (each moves the point) and trailing zeros.
+        while digits.hasPrefix("0") && digits.count > 1 {
+            digits.removeFirst()
+            exponent -= 1
+        }
+        while digits.hasSuffix("0") && digits.count > 1 { digits.removeLast() }
+        return (digits, exponent)
+    }
+
+    /// A JSON string as Go's encoder writes it with HTML escaping on: `<`, `>` and `&` as
+    /// `\u003c` and so on, U+2028 and U+2029 escaped, other control characters as `\uXXXX`.
+    private func appendString(_ text: String) {
+        buffer.append(UInt8(ascii: "\""))
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": append("\\\"")
+            case "\\": append("\\\\")
+            case "\u{8}": append("\\b")
+            case "\u{C}": append("\\f")
+            case "\n": append("\\n")
+            case "\r": append("\\r")
+            case "\t": append("\\t")
+            case "<", ">", "&", "\u{2028}", "\u{2029}":
+                appendUnicodeEscape(scalar.value)
+            default:
+                if scalar.value < 0x20 {
+                    appendUnicodeEscape(scalar.value)
+                } else if scalar.value < 0x80 {
+                    buffer.append(UInt8(scalar.value))
+                } else {
+                    buffer.append(contentsOf: String(scalar).utf8)
+                }
+            }
+        }
+        buffer.append(UInt8(ascii: "\""))
+    }
+
+    private func appendUnicodeEscape(_ value: UInt32) {
+        let hex = Array("0123456789abcdef".utf8)
+        append("\\u")
+        for shift in stride(from: 12, through: 0, by: -4) {
+            buffer.append(hex[Int((value >> UInt32(shift)) & 0xf)])
+        }
+    }
+}
+
+/// One entry of `traceEvents`, with Go's field meanings: times are nanoseconds since the start
+/// of the trace (written as microseconds), `track` is Catapult's `tid`.
+struct ViewerEvent {
+    enum Phase: UInt8 {
+        case slice = 0x58 // X
+        case instant = 0x49 // I
+        case counter = 0x43 // C
+        case metadata = 0x4D // M
+        case flowStart = 0x73 // s
+        case flowStep = 0x74 // t
+    }
+
+    /// Catapult's `pid`: the three sections Go's viewer lays out.
+    enum Section: UInt64 {
+        /// Procs, threads or goroutines, with the GC, network, timer and syscall tracks.
+        case timelines = 0
+        /// The goroutine, thread and heap counters.
+        case statistics = 1
+    }
+
+    /// The `args` object of the kinds Go writes.
+    enum Arguments {
+        case name(String)
+        case sortIndex(Int64)
+        case blocked(Bool)
+        case schedulingContext(thread: UInt64, proc: UInt64)
+        case goroutineCounts(running: UInt64, runnable: UInt64, gcWaiting: UInt64)
+        case threadCounts(running: Int64, inSyscall: Int64)
+        case heap(allocated: UInt64, nextGC: UInt64)
+    }
+
+    var name: String
+    var phase: Phase
+    var scope: String? = nil
+    var time: Int64 = 0
+    var duration: Int64 = 0
+    var section: Section = .timelines
+    var track: UInt64 = 0
+    var id: UInt64 = 0
+    var stack = 0
+    var endStack = 0
+    var arguments: Arguments? = nil
+    var category: String? = nil
+}
