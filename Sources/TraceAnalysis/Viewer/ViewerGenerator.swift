@@ -57,7 +57,7 @@ public final class ViewerGenerator {
     /// Proc view: the goroutine in a system call on each proc.
     private var inSyscall: [ProcID: ViewerGoroutine] = [:]
     private var maxProc: ProcID = 0
-    /// Thread view: the threads seen, in the order they first appeared.
+    /// Thread view: the threads seen.
     private var threads: Set<ThreadID> = []
     private let focus: ViewerFocus?
 
@@ -116,24 +116,25 @@ public final class ViewerGenerator {
     }
 
     /// Draws what is still open as ending at the last event, names the tracks, and closes
-    /// the document.
+    /// the document. Goroutines, threads and ranges are visited in a fixed order, so the same
+    /// trace always gives the same bytes.
     public func finish() throws {
         switch mode {
         case .proc:
             emitter.resourceType = "PROCS"
             try finishProcRanges()
             try finishGlobalRanges()
-            for goroutine in goroutines.values { try goroutine.finish(context) }
+            for id in goroutines.keys.sorted() { try goroutines[id]!.finish(context) }
             for proc in 0...max(maxProc, 0) { emitter.name(track: UInt64(proc), "Proc \(proc)") }
         case .thread:
             emitter.resourceType = "OS THREADS"
             try finishGlobalRanges()
-            for goroutine in goroutines.values { try goroutine.finish(context) }
-            for thread in threads { emitter.name(track: UInt64(bitPattern: thread), "Thread \(thread)") }
+            for id in goroutines.keys.sorted() { try goroutines[id]!.finish(context) }
+            for thread in threads.sorted() { emitter.name(track: UInt64(bitPattern: thread), "Thread \(thread)") }
         case .goroutine:
             emitter.resourceType = "G"
             try finishGlobalRanges()
-            for (id, goroutine) in goroutines {
+            for (id, goroutine) in goroutines.sorted(by: { $0.key < $1.key }) {
                 try goroutine.finish(context)
                 emitter.name(track: UInt64(bitPattern: id), goroutine.name)
             }
