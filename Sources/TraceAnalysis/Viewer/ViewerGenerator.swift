@@ -330,6 +330,11 @@ public final class ViewerGenerator {
         }
         let assisting = g.isInMarkAssist
         try emitter.goroutineTransition(at: context.elapsed(time), from: Self.counted(from, assisting), to: Self.counted(to, assisting))
+        // A goroutine that ended has nothing more to draw (goroutine IDs are never reused), so
+        // memory follows the live goroutines. A goroutine view still names its related ones.
+        if to == .notExist && !(focus?.related.contains(id) ?? false) {
+            goroutines[id] = nil
+        }
     }
 
     private static func counted(_ state: GoState, _ inMarkAssist: Bool) -> ViewerGoroutineState {
