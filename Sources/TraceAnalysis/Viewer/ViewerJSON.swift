@@ -102,11 +102,22 @@ final class ViewerJSONWriter {
             buffer.append(UInt8(ascii: "0") + UInt8(value))
             return
         }
-        buffer.append(contentsOf: String(value).utf8)
+        var digits: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0) // 32 bytes: room for 20 digits
+        var count = 0
+        var rest = value
+        withUnsafeMutableBytes(of: &digits) { scratch in
+            while rest > 0 {
+                scratch[31 - count] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+                count += 1
+            }
+            buffer.append(contentsOf: scratch[(32 - count)...])
+        }
     }
 
     private func appendInteger(_ value: Int64) {
-        buffer.append(contentsOf: String(value).utf8)
+        if value < 0 { buffer.append(UInt8(ascii: "-")) }
+        appendInteger(value.magnitude)
     }
 
     private func appendArguments(_ arguments: ViewerEvent.Arguments) {
@@ -160,8 +171,32 @@ final class ViewerJSONWriter {
     /// Nanoseconds as Go prints `float64(ns)/1000`: the shortest decimal that reads back as the
     /// same double, without an exponent in the range traces use.
     private func appendMicroseconds(_ nanoseconds: Int64) {
-        buffer.append(contentsOf: Self.microsecondText(nanoseconds).utf8)
+        // Below about 11 days, doubles are dense enough that the shortest form of ns/1000 is
+        // the exact decimal: whole microseconds, then up to three digits without trailing zeros.
+        guard nanoseconds.magnitude < Self.exactLimit else {
+            buffer.append(contentsOf: Self.microsecondText(nanoseconds).utf8)
+            return
+        }
+        if nanoseconds < 0 { buffer.append(UInt8(ascii: "-")) }
+        let magnitude = nanoseconds.magnitude
+        appendInteger(magnitude / 1000)
+        var fraction = magnitude % 1000
+        guard fraction != 0 else { return }
+        buffer.append(UInt8(ascii: "."))
+        var width = 3
+        while fraction % 10 == 0 {
+            fraction /= 10
+            width -= 1
+        }
+        var divisor: UInt64 = width == 3 ? 100 : width == 2 ? 10 : 1
+        while divisor > 0 {
+            buffer.append(UInt8(ascii: "0") + UInt8(fraction / divisor % 10))
+            divisor /= 10
+        }
     }
+
+    /// Where ``appendMicroseconds(_:)`` stops trusting the exact decimal: 1e15 ns.
+    private static let exactLimit: UInt64 = 1_000_000_000_000_000
 
     /// The JSON number Go's encoder writes for `float64(ns) / 1e3`.
     static func microsecondText(_ nanoseconds: Int64) -> String {
