@@ -197,7 +197,7 @@ public final class ViewerGenerator {
             if syncCount < 2 { openGlobalRange(range.name, (context.startTime, emitter.frames.id(of: event.stack))) }
         default:
             let open = globalRanges[range.name] ?? (0, 0)
-            if range.name.contains("GC") {
+            if range.name.utf8.firstRange(of: "GC".utf8) != nil {
                 try emitter.slice(range.name, start: context.elapsed(open.time), duration: event.time &- open.time,
                                   track: ViewerTrack.gc, stack: open.stack, endStack: emitter.frames.id(of: event.stack))
             }
@@ -211,7 +211,7 @@ public final class ViewerGenerator {
     }
 
     private func finishGlobalRanges() throws {
-        for name in globalRangeOrder where name.contains("GC") {
+        for name in globalRangeOrder where name.utf8.firstRange(of: "GC".utf8) != nil {
             guard let open = globalRanges[name] else { continue }
             try emitter.slice(name, start: context.elapsed(open.time), duration: context.endTime &- open.time,
                               track: ViewerTrack.gc, stack: open.stack)
@@ -330,9 +330,11 @@ public final class ViewerGenerator {
         }
         let assisting = g.isInMarkAssist
         try emitter.goroutineTransition(at: context.elapsed(time), from: Self.counted(from, assisting), to: Self.counted(to, assisting))
-        // A goroutine that ended has nothing more to draw (goroutine IDs are never reused), so
-        // memory follows the live goroutines. A goroutine view still names its related ones.
-        if to == .notExist && !(focus?.related.contains(id) ?? false) {
+        // A goroutine that ended and left its track has nothing more to draw (goroutine IDs are
+        // never reused), so memory follows the live goroutines. One that ended inside a system
+        // call (the proc view keeps it on its proc) is still drawn at the end, and a goroutine
+        // view still names its related goroutines.
+        if to == .notExist && !g.isExecuting && !(focus?.related.contains(id) ?? false) {
             goroutines[id] = nil
         }
     }

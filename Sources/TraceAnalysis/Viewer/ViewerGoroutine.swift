@@ -48,6 +48,9 @@ final class ViewerGoroutine {
 
     var name: String { label.isEmpty ? baseName : "\(baseName) (\(label))" }
 
+    /// Whether it occupies a track now.
+    var isExecuting: Bool { executing != -1 }
+
     var isInMarkAssist: Bool { openRanges.contains { $0.name == "GC mark assist" } }
 
     /// Names it after the outermost function of the first stack seen with it.
@@ -108,7 +111,7 @@ final class ViewerGoroutine {
         var name = "unblock"
         var causeTrack = UInt64(bitPattern: track)
         if !blockReason.isEmpty { name += " (\(blockReason))" }
-        if blockReason.contains("network") {
+        if blockReason.utf8.firstRange(of: "network".utf8) != nil {
             // Outside the thread view, the track that saw the wakeup says little: the Network track does.
             if view.mode != .thread { causeTrack = ViewerTrack.network }
             try view.emitter.instant(name, at: view.elapsed(time), track: causeTrack, stack: stack)

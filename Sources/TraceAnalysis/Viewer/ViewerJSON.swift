@@ -3,7 +3,9 @@
 /// forms. Events stream out one per line as they are finished; the `stackFrames` table, which
 /// holds only frames that written events refer to, closes the document.
 final class ViewerJSONWriter {
-    private var buffer: [UInt8] = []
+    // The text lives in a struct so that one event is one (checked) access to it, rather than
+    // one per byte appended: the per-access exclusivity checks took a third of the time.
+    private var text = ViewerJSONText()
     private let sink: ([UInt8]) throws -> Void
     private var eventCount = 0
     /// Bytes collected before they are handed to the sink.
@@ -11,14 +13,48 @@ final class ViewerJSONWriter {
 
     init(sink: @escaping ([UInt8]) throws -> Void) {
         self.sink = sink
-        buffer.reserveCapacity(Self.chunkSize + 4096)
-        append("{\"displayTimeUnit\":\"ns\"\n,")
+        text.bytes.reserveCapacity(Self.chunkSize + 4096)
+        text.append("{\"displayTimeUnit\":\"ns\"\n,")
     }
 
     /// Writes one event of the `traceEvents` array.
     func write(_ event: ViewerEvent) throws {
-        append(eventCount == 0 ? "\"traceEvents\": [" : ",")
+        text.appendEvent(event, first: eventCount == 0)
         eventCount += 1
+        if text.bytes.count >= Self.chunkSize { try flush() }
+    }
+
+    /// Closes the array, writes the frame table (keys in the order Go sorts a map's string keys)
+    /// and the closing brace, and hands everything to the sink.
+    func finish(frames: [(id: Int, name: String, parent: Int)]) throws {
+        text.append("], \"stackFrames\":{")
+        let sorted = frames.map { (key: String($0.id), frame: $0) }.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+        for (index, entry) in sorted.enumerated() {
+            text.appendFrame(key: entry.key, name: entry.frame.name, parent: entry.frame.parent, first: index == 0)
+            if text.bytes.count >= Self.chunkSize { try flush() }
+        }
+        text.append("}\n}")
+        try flush()
+    }
+
+    private func flush() throws {
+        guard !text.bytes.isEmpty else { return }
+        try sink(text.bytes)
+        text.bytes.removeAll(keepingCapacity: true)
+    }
+
+    /// The JSON number Go's encoder writes for `float64(ns) / 1e3`.
+    static func microsecondText(_ nanoseconds: Int64) -> String {
+        ViewerJSONText.microsecondText(nanoseconds)
+    }
+}
+
+/// The bytes of the document, with Go's way of writing each part.
+struct ViewerJSONText {
+    var bytes: [UInt8] = []
+
+    mutating func appendEvent(_ event: ViewerEvent, first: Bool) {
+        append(first ? "\"traceEvents\": [" : ",")
         append("{")
         if !event.name.isEmpty {
             append("\"name\":")
@@ -26,7 +62,7 @@ final class ViewerJSONWriter {
             append(",")
         }
         append("\"ph\":\"")
-        buffer.append(event.phase.rawValue)
+        bytes.append(event.phase.rawValue)
         append("\"")
         if let scope = event.scope {
             append(",\"s\":")
@@ -63,43 +99,27 @@ final class ViewerJSONWriter {
             appendString(category)
         }
         append("}\n")
-        if buffer.count >= Self.chunkSize { try flush() }
     }
 
-    /// Closes the array, writes the frame table (keys in the order Go sorts a map's string keys)
-    /// and the closing brace, and hands everything to the sink.
-    func finish(frames: [(id: Int, name: String, parent: Int)]) throws {
-        append("], \"stackFrames\":{")
-        let sorted = frames.map { (key: String($0.id), frame: $0) }.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
-        for (index, entry) in sorted.enumerated() {
-            if index > 0 { append(",") }
-            appendString(entry.key)
-            append(":{\"name\":")
-            appendString(entry.frame.name)
-            if entry.frame.parent != 0 {
-                append(",\"parent\":")
-                appendInteger(UInt64(entry.frame.parent))
-            }
-            append("}")
-            if buffer.count >= Self.chunkSize { try flush() }
+    mutating func appendFrame(key: String, name: String, parent: Int, first: Bool) {
+        if !first { append(",") }
+        appendString(key)
+        append(":{\"name\":")
+        appendString(name)
+        if parent != 0 {
+            append(",\"parent\":")
+            appendInteger(UInt64(parent))
         }
-        append("}\n}")
-        try flush()
+        append("}")
     }
 
-    private func flush() throws {
-        guard !buffer.isEmpty else { return }
-        try sink(buffer)
-        buffer.removeAll(keepingCapacity: true)
+    mutating func append(_ text: StaticString) {
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
-    private func append(_ text: StaticString) {
-        text.withUTF8Buffer { buffer.append(contentsOf: $0) }
-    }
-
-    private func appendInteger(_ value: UInt64) {
+    private mutating func appendInteger(_ value: UInt64) {
         if value < 10 {
-            buffer.append(UInt8(ascii: "0") + UInt8(value))
+            bytes.append(UInt8(ascii: "0") + UInt8(value))
             return
         }
         var digits: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0) // 32 bytes: room for 20 digits
@@ -111,16 +131,16 @@ final class ViewerJSONWriter {
                 rest /= 10
                 count += 1
             }
-            buffer.append(contentsOf: scratch[(32 - count)...])
+            bytes.append(contentsOf: scratch[(32 - count)...])
         }
     }
 
-    private func appendInteger(_ value: Int64) {
-        if value < 0 { buffer.append(UInt8(ascii: "-")) }
+    private mutating func appendInteger(_ value: Int64) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
         appendInteger(value.magnitude)
     }
 
-    private func appendArguments(_ arguments: ViewerEvent.Arguments) {
+    private mutating func appendArguments(_ arguments: ViewerEvent.Arguments) {
         switch arguments {
         case .name(let name):
             append("{\"name\":")
@@ -170,19 +190,19 @@ final class ViewerJSONWriter {
 
     /// Nanoseconds as Go prints `float64(ns)/1000`: the shortest decimal that reads back as the
     /// same double, without an exponent in the range traces use.
-    private func appendMicroseconds(_ nanoseconds: Int64) {
+    private mutating func appendMicroseconds(_ nanoseconds: Int64) {
         // Below about 11 days, doubles are dense enough that the shortest form of ns/1000 is
         // the exact decimal: whole microseconds, then up to three digits without trailing zeros.
         guard nanoseconds.magnitude < Self.exactLimit else {
-            buffer.append(contentsOf: Self.microsecondText(nanoseconds).utf8)
+            bytes.append(contentsOf: Self.microsecondText(nanoseconds).utf8)
             return
         }
-        if nanoseconds < 0 { buffer.append(UInt8(ascii: "-")) }
+        if nanoseconds < 0 { bytes.append(UInt8(ascii: "-")) }
         let magnitude = nanoseconds.magnitude
         appendInteger(magnitude / 1000)
         var fraction = magnitude % 1000
         guard fraction != 0 else { return }
-        buffer.append(UInt8(ascii: "."))
+        bytes.append(UInt8(ascii: "."))
         var width = 3
         while fraction % 10 == 0 {
             fraction /= 10
@@ -190,7 +210,7 @@ final class ViewerJSONWriter {
         }
         var divisor: UInt64 = width == 3 ? 100 : width == 2 ? 10 : 1
         while divisor > 0 {
-            buffer.append(UInt8(ascii: "0") + UInt8(fraction / divisor % 10))
+            bytes.append(UInt8(ascii: "0") + UInt8(fraction / divisor % 10))
             divisor /= 10
         }
     }
@@ -261,37 +281,47 @@ final class ViewerJSONWriter {
 
     /// A JSON string as Go's encoder writes it with HTML escaping on: `<`, `>` and `&` as
     /// `\u003c` and so on, U+2028 and U+2029 escaped, other control characters as `\uXXXX`.
-    private func appendString(_ text: String) {
-        buffer.append(UInt8(ascii: "\""))
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": append("\\\"")
-            case "\\": append("\\\\")
-            case "\u{8}": append("\\b")
-            case "\u{C}": append("\\f")
-            case "\n": append("\\n")
-            case "\r": append("\\r")
-            case "\t": append("\\t")
-            case "<", ">", "&", "\u{2028}", "\u{2029}":
-                appendUnicodeEscape(scalar.value)
-            default:
-                if scalar.value < 0x20 {
-                    appendUnicodeEscape(scalar.value)
-                } else if scalar.value < 0x80 {
-                    buffer.append(UInt8(scalar.value))
+    private mutating func appendString(_ text: String) {
+        bytes.append(UInt8(ascii: "\""))
+        var text = text
+        text.withUTF8 { utf8 in
+            var index = 0
+            while index < utf8.count {
+                let byte = utf8[index]
+                if byte >= 0x20 && byte < 0x80 && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\")
+                    && byte != UInt8(ascii: "<") && byte != UInt8(ascii: ">") && byte != UInt8(ascii: "&") {
+                    bytes.append(byte)
+                } else if byte < 0x80 {
+                    switch byte {
+                    case UInt8(ascii: "\""): append("\\\"")
+                    case UInt8(ascii: "\\"): append("\\\\")
+                    case 0x08: append("\\b")
+                    case 0x0C: append("\\f")
+                    case UInt8(ascii: "\n"): append("\\n")
+                    case UInt8(ascii: "\r"): append("\\r")
+                    case UInt8(ascii: "\t"): append("\\t")
+                    default: appendUnicodeEscape(UInt32(byte))
+                    }
+                } else if byte == 0xE2 && index + 2 < utf8.count && utf8[index + 1] == 0x80
+                            && (utf8[index + 2] == 0xA8 || utf8[index + 2] == 0xA9) {
+                    // U+2028 and U+2029, which JavaScript does not allow in strings.
+                    appendUnicodeEscape(utf8[index + 2] == 0xA8 ? 0x2028 : 0x2029)
+                    index += 2
                 } else {
-                    buffer.append(contentsOf: String(scalar).utf8)
+                    // Other UTF-8 is written as it is; a Swift string is always valid UTF-8.
+                    bytes.append(byte)
                 }
+                index += 1
             }
         }
-        buffer.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: "\""))
     }
 
-    private func appendUnicodeEscape(_ value: UInt32) {
+    private mutating func appendUnicodeEscape(_ value: UInt32) {
         let hex = Array("0123456789abcdef".utf8)
         append("\\u")
         for shift in stride(from: 12, through: 0, by: -4) {
-            buffer.append(hex[Int((value >> UInt32(shift)) & 0xf)])
+            bytes.append(hex[Int((value >> UInt32(shift)) & 0xf)])
         }
     }
 }
