@@ -61,7 +61,7 @@ final class ViewerFrames {
 }
 
 /// Where the viewer draws a goroutine in the goroutine counter, as Go's trace viewer counts.
-enum ViewerGoroutineState: Int {
+enum ViewerGoroutineState {
     case dead, runnable, running, waiting, waitingForGC
 }
 
@@ -89,13 +89,44 @@ final class ViewerEmitter {
     var focus: UInt64 = 0
 
     private var arrowSequence: UInt64 = 0
-    private var goroutineCounts = [Int64](repeating: 0, count: 5)
-    private var lastGoroutineCounts = [Int64](repeating: 0, count: 5)
+    /// Goroutines per counted state, now and when last written.
+    private struct GoroutineCounts: Equatable {
+        var dead: Int64 = 0
+        var runnable: Int64 = 0
+        var running: Int64 = 0
+        var waiting: Int64 = 0
+        var waitingForGC: Int64 = 0
+
+        subscript(state: ViewerGoroutineState) -> Int64 {
+            get {
+                switch state {
+                case .dead: dead
+                case .runnable: runnable
+                case .running: running
+                case .waiting: waiting
+                case .waitingForGC: waitingForGC
+                }
+            }
+            set {
+                switch state {
+                case .dead: dead = newValue
+                case .runnable: runnable = newValue
+                case .running: running = newValue
+                case .waiting: waiting = newValue
+                case .waitingForGC: waitingForGC = newValue
+                }
+            }
+        }
+    }
+
+    private var goroutineCounts = GoroutineCounts()
+    private var lastGoroutineCounts = GoroutineCounts()
     private var runningThreads: Int64 = 0
     private var lastRunningThreads: Int64 = 0
     private var heapAllocated: UInt64 = 0
     private var heapGoal: UInt64 = 0
-    private var lastHeap: (UInt64, UInt64) = (0, 0)
+    private var lastHeapAllocated: UInt64 = 0
+    private var lastHeapGoal: UInt64 = 0
     private var resources: [UInt64: String] = [:]
 
     init(sink: @escaping ([UInt8]) throws -> Void) {
@@ -136,14 +167,15 @@ final class ViewerEmitter {
 
     /// One goroutine moved between counted states; the counter is written when the counts changed.
     func goroutineTransition(at time: Int64, from: ViewerGoroutineState, to: ViewerGoroutineState) throws {
-        goroutineCounts[from.rawValue] -= 1
-        goroutineCounts[to.rawValue] += 1
+        goroutineCounts[from] -= 1
+        goroutineCounts[to] += 1
         guard goroutineCounts != lastGoroutineCounts else { return }
         if inWindow(time) {
-            let count = { (state: ViewerGoroutineState) in UInt64(bitPattern: self.goroutineCounts[state.rawValue]) }
+            // Go writes the counts unsigned, so a count below zero comes out as a huge number.
             try write(ViewerEvent(name: "Goroutines", phase: .counter, time: time, section: .statistics,
-                                  arguments: .goroutineCounts(running: count(.running), runnable: count(.runnable),
-                                                              gcWaiting: count(.waitingForGC))))
+                                  arguments: .goroutineCounts(running: UInt64(bitPattern: goroutineCounts.running),
+                                                              runnable: UInt64(bitPattern: goroutineCounts.runnable),
+                                                              gcWaiting: UInt64(bitPattern: goroutineCounts.waitingForGC))))
         }
         lastGoroutineCounts = goroutineCounts
     }
@@ -171,13 +203,14 @@ final class ViewerEmitter {
     }
 
     private func heapCounters(at time: Int64) throws {
-        guard (heapAllocated, heapGoal) != lastHeap else { return }
+        guard heapAllocated != lastHeapAllocated || heapGoal != lastHeapGoal else { return }
         if inWindow(time) {
             let headroom = heapGoal > heapAllocated ? heapGoal - heapAllocated : 0
             try write(ViewerEvent(name: "Heap", phase: .counter, time: time, section: .statistics,
                                   arguments: .heap(allocated: heapAllocated, nextGC: headroom)))
         }
-        lastHeap = (heapAllocated, heapGoal)
+        lastHeapAllocated = heapAllocated
+        lastHeapGoal = heapGoal
     }
 
     /// Names a track of the timelines section.

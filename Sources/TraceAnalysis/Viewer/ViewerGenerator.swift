@@ -197,7 +197,7 @@ public final class ViewerGenerator {
             if syncCount < 2 { openGlobalRange(range.name, (context.startTime, emitter.frames.id(of: event.stack))) }
         default:
             let open = globalRanges[range.name] ?? (0, 0)
-            if range.name.utf8.firstRange(of: "GC".utf8) != nil {
+            if range.name.containsBytes("GC") {
                 try emitter.slice(range.name, start: context.elapsed(open.time), duration: event.time &- open.time,
                                   track: ViewerTrack.gc, stack: open.stack, endStack: emitter.frames.id(of: event.stack))
             }
@@ -211,7 +211,7 @@ public final class ViewerGenerator {
     }
 
     private func finishGlobalRanges() throws {
-        for name in globalRangeOrder where name.utf8.firstRange(of: "GC".utf8) != nil {
+        for name in globalRangeOrder where name.containsBytes("GC") {
             guard let open = globalRanges[name] else { continue }
             try emitter.slice(name, start: context.elapsed(open.time), duration: context.endTime &- open.time,
                               track: ViewerTrack.gc, stack: open.stack)

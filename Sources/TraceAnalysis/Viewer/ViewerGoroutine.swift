@@ -15,6 +15,18 @@ final class ViewerGoroutine {
         var stack: Int
     }
 
+    private struct NamedRange {
+        var name: String
+        var range: OpenRange
+    }
+
+    private struct Cause {
+        var time: Int64
+        var name: String
+        var track: UInt64
+        var stack: Int
+    }
+
     private struct FinishedRange {
         var name: String
         var start: Int64
@@ -32,7 +44,7 @@ final class ViewerGoroutine {
     private(set) var executing: Int64 = -1
     private var lastStopStack = 0
     /// The ranges it is in (GC mark assist, stop-the-world), by name, in the order they began.
-    private var openRanges: [(name: String, range: OpenRange)] = []
+    private var openRanges: [NamedRange] = []
     private var finishedRanges: [FinishedRange] = []
     private var runningSince: Int64 = 0
     private var syscallStart: Int64 = 0
@@ -40,7 +52,7 @@ final class ViewerGoroutine {
     private var inSyscall = false
     private var blockReason = ""
     /// What let it run next, for the arrow drawn when it starts.
-    private var cause: (time: Int64, name: String, track: UInt64, stack: Int)?
+    private var cause: Cause?
 
     init(id: GoID) {
         baseName = "G\(id)"
@@ -61,7 +73,7 @@ final class ViewerGoroutine {
     }
 
     private func setCause(_ time: Int64, _ name: String, track: UInt64, stack: Int) {
-        cause = (time, name, track, stack)
+        cause = Cause(time: time, name: name, track: track, stack: stack)
     }
 
     func created(at time: Int64, by creator: Int64, stack: Int) {
@@ -111,7 +123,7 @@ final class ViewerGoroutine {
         var name = "unblock"
         var causeTrack = UInt64(bitPattern: track)
         if !blockReason.isEmpty { name += " (\(blockReason))" }
-        if blockReason.utf8.firstRange(of: "network".utf8) != nil {
+        if blockReason.containsBytes("network") {
             // Outside the thread view, the track that saw the wakeup says little: the Network track does.
             if view.mode != .thread { causeTrack = ViewerTrack.network }
             try view.emitter.instant(name, at: view.elapsed(time), track: causeTrack, stack: stack)
@@ -140,11 +152,12 @@ final class ViewerGoroutine {
                                    stack: range.startStack, endStack: range.endStack, arguments: range.blocked.map { .blocked($0) })
         }
         finishedRanges.removeAll(keepingCapacity: true)
-        for (name, range) in openRanges {
-            guard range.start != 0 else {
-                throw ViewerError(description: "goroutine \(baseName): range \(name) open without a start (the viewer's state is inconsistent)")
+        for open in openRanges {
+            guard open.range.start != 0 else {
+                throw ViewerError(description: "goroutine \(baseName): range \(open.name) open without a start (the viewer's state is inconsistent)")
             }
-            try view.emitter.slice(name, start: view.elapsed(range.start), duration: time - range.start, track: track, stack: range.stack)
+            try view.emitter.slice(open.name, start: view.elapsed(open.range.start), duration: time - open.range.start, track: track,
+                                   stack: open.range.stack)
         }
         for index in openRanges.indices { openRanges[index].range = OpenRange(start: 0, stack: 0) }
         runningSince = 0
@@ -181,7 +194,27 @@ final class ViewerGoroutine {
         if let index = openRanges.firstIndex(where: { $0.name == name }) {
             openRanges[index].range = range
         } else {
-            openRanges.append((name, range))
+            openRanges.append(NamedRange(name: name, range: range))
+        }
+    }
+}
+
+extension String {
+    /// Whether `part` occurs in the string, compared byte by byte (much faster than the generic
+    /// collection search, and the viewer's tests are plain ASCII words).
+    func containsBytes(_ part: StaticString) -> Bool {
+        var text = self
+        return text.withUTF8 { haystack in
+            part.withUTF8Buffer { needle in
+                guard needle.count <= haystack.count else { return false }
+                if needle.isEmpty { return true }
+                for start in 0...(haystack.count - needle.count) where haystack[start] == needle[0] {
+                    var matched = 1
+                    while matched < needle.count && haystack[start + matched] == needle[matched] { matched += 1 }
+                    if matched == needle.count { return true }
+                }
+                return false
+            }
         }
     }
 }
