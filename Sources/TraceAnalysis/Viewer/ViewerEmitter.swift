@@ -129,7 +129,7 @@ final class ViewerEmitter {
     private var lastHeapGoal: UInt64 = 0
     private var resources: [UInt64: String] = [:]
 
-    init(sink: @escaping ([UInt8]) throws -> Void) {
+    init(sink: @escaping (UnsafeRawBufferPointer) throws -> Void) {
         writer = ViewerJSONWriter(sink: sink)
     }
 

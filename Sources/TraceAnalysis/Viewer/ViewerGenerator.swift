@@ -61,9 +61,10 @@ public final class ViewerGenerator {
     private var threads: Set<ThreadID> = []
     private let focus: ViewerFocus?
 
-    /// A generator that hands the document's bytes to `sink` as they are ready, in chunks.
+    /// A generator that hands the document's bytes to `sink` as they are ready, in chunks; a
+    /// chunk is only valid during the call.
     /// `focus` is required for ``ViewerMode/goroutine`` and ignored otherwise.
-    public init(mode: ViewerMode, focus: ViewerFocus? = nil, sink: @escaping ([UInt8]) throws -> Void) {
+    public init(mode: ViewerMode, focus: ViewerFocus? = nil, sink: @escaping (UnsafeRawBufferPointer) throws -> Void) {
         self.mode = mode
         self.focus = mode == .goroutine ? focus : nil
         let emitter = ViewerEmitter(sink: sink)
