@@ -45,11 +45,6 @@ final class ViewerJSONWriter {
         try sink(text.written)
         text.removeAll()
     }
-
-    /// The JSON number Go's encoder writes for `float64(ns) / 1e3`.
-    static func microsecondText(_ nanoseconds: Int64) -> String {
-        ViewerJSONText.microsecondText(nanoseconds)
-    }
 }
 
 /// The bytes of the document, with Go's way of writing each part. It writes through a pointer
@@ -280,14 +275,14 @@ struct ViewerJSONText {
     private static let exactLimit: UInt64 = 1_000_000_000_000_000
 
     /// The JSON number Go's encoder writes for `float64(ns) / 1e3`.
-    static func microsecondText(_ nanoseconds: Int64) -> String {
+    private static func microsecondText(_ nanoseconds: Int64) -> String {
         let value = Double(nanoseconds) / 1000
         return goFloatText(value)
     }
 
     /// Go's `encoding/json` form of a float64: `strconv` shortest digits, in plain notation
     /// unless the magnitude is below 1e-6 or at least 1e21.
-    static func goFloatText(_ value: Double) -> String {
+    private static func goFloatText(_ value: Double) -> String {
         if value == 0 { return "0" }
         let magnitude = abs(value)
         // Swift's description has the same shortest digits; only the layout differs.
