@@ -14,7 +14,7 @@ struct GoTraceCommand: ParsableCommand {
             existing file keeps its mode, owner and group, and refuses another user's file or one \
             with other hard links.
             """,
-        subcommands: [WireCommand.self, EncodeCommand.self, ParsedCommand.self, FootprintCommand.self, SummaryCommand.self, MMUCommand.self, PprofCommand.self]
+        subcommands: [WireCommand.self, EncodeCommand.self, ParsedCommand.self, FootprintCommand.self, SummaryCommand.self, MMUCommand.self, PprofCommand.self, ViewCommand.self]
     )
 
     static func main() {

@@ -1,0 +1,47 @@
+import TraceParser
+
+/// The first pass of a goroutine view: which goroutines are related to the chosen one, and the
+/// window of its life, as Go 1.27.3's viewer works them out before it draws.
+///
+/// Related goroutines are those that unblocked the chosen one, and those that unblocked them
+/// (two steps back). The window runs from the goroutine's first start to its end, or to the
+/// end of the trace.
+public final class ViewerFocusFinder {
+    private struct Unblock: Hashable {
+        var by: GoID
+        var goroutine: GoID
+    }
+
+    private let summarizer = Summarizer()
+    /// Each distinct "goroutine A unblocked goroutine B" seen.
+    private var unblocks: Set<Unblock> = []
+    private var startTime: Int64?
+    private var endTime: Int64 = 0
+
+    public init() {}
+
+    public func add(_ event: Event) {
+        if startTime == nil { startTime = event.time }
+        endTime = event.time
+        summarizer.add(event)
+        guard event.goroutine != NoResource.goroutine, event.kind == .stateTransition,
+              let transition = event.stateTransition, let (from, to) = transition.goroutineStates,
+              from != to, from == .waiting else { return }
+        unblocks.insert(Unblock(by: event.goroutine, goroutine: transition.resource.id))
+    }
+
+    /// The focus for `goroutine`; nil when the trace has no such goroutine.
+    public func focus(on goroutine: GoID) -> ViewerFocus? {
+        let start = startTime ?? 0
+        guard let summary = summarizer.finish().goroutines.first(where: { $0.id == goroutine }) else { return nil }
+        var related: Set<GoID> = [goroutine]
+        for _ in 0..<2 {
+            var next = related
+            for edge in unblocks where related.contains(edge.goroutine) { next.insert(edge.by) }
+            related = next
+        }
+        return ViewerFocus(goroutine: goroutine, related: related,
+                           windowStart: summary.startTime != 0 ? summary.startTime - start : 0,
+                           windowEnd: (summary.endTime != 0 ? summary.endTime : endTime) - start)
+    }
+}
