@@ -52,8 +52,8 @@ public final class ViewerGenerator {
     private var globalRanges: [String: (time: Int64, stack: Int)] = [:]
     private var globalRangeOrder: [String] = []
     /// The proc ranges (GC sweep) open now.
-    private var procRanges: [TraceParser.Range: (time: Int64, stack: Int)] = [:]
-    private var procRangeOrder: [TraceParser.Range] = []
+    private var procRanges: [Event.Range: (time: Int64, stack: Int)] = [:]
+    private var procRangeOrder: [Event.Range] = []
     /// Proc view: the goroutine in a system call on each proc.
     private var inSyscall: [ProcID: ViewerGoroutine] = [:]
     private var maxProc: ProcID = 0
@@ -189,7 +189,7 @@ public final class ViewerGenerator {
     }
 
     /// GC phases: drawn on the GC track. Only ranges whose name mentions GC have a place.
-    private func globalRange(_ event: Event, _ range: TraceParser.Range) throws {
+    private func globalRange(_ event: Event, _ range: Event.Range) throws {
         switch event.kind {
         case .rangeBegin:
             openGlobalRange(range.name, (event.time, emitter.frames.id(of: event.stack)))
@@ -220,7 +220,7 @@ public final class ViewerGenerator {
     }
 
     /// Proc view: ranges on a proc (GC sweep), drawn on its track.
-    private func procRange(_ event: Event, _ range: TraceParser.Range) throws {
+    private func procRange(_ event: Event, _ range: Event.Range) throws {
         switch event.kind {
         case .rangeBegin:
             openProcRange(range, (event.time, emitter.frames.id(of: event.stack)))
@@ -235,7 +235,7 @@ public final class ViewerGenerator {
         }
     }
 
-    private func openProcRange(_ range: TraceParser.Range, _ value: (time: Int64, stack: Int)) {
+    private func openProcRange(_ range: Event.Range, _ value: (time: Int64, stack: Int)) {
         if procRanges.updateValue(value, forKey: range) == nil { procRangeOrder.append(range) }
     }
 
@@ -249,7 +249,7 @@ public final class ViewerGenerator {
 
     // MARK: Goroutines
 
-    private func goroutineRange(_ event: Event, _ range: TraceParser.Range) throws {
+    private func goroutineRange(_ event: Event, _ range: Event.Range) throws {
         let g = try goroutine(range.scope.id, for: "range")
         switch event.kind {
         case .rangeBegin: g.rangeBegin(at: event.time, range.name, stack: emitter.frames.id(of: event.stack))
@@ -258,7 +258,7 @@ public final class ViewerGenerator {
         }
     }
 
-    private func goroutineTransition(_ event: Event, _ transition: StateTransition) throws {
+    private func goroutineTransition(_ event: Event, _ transition: Event.StateTransition) throws {
         if mode == .thread, event.thread != NoResource.thread { threads.insert(event.thread) }
         guard let (from, to) = transition.goroutineStates else { return }
         let id = transition.resource.id
@@ -351,7 +351,7 @@ public final class ViewerGenerator {
 
     // MARK: Procs
 
-    private func procTransition(_ event: Event, _ transition: StateTransition) throws {
+    private func procTransition(_ event: Event, _ transition: Event.StateTransition) throws {
         guard mode != .goroutine else { return }
         if mode == .thread, event.thread != NoResource.thread { threads.insert(event.thread) }
         let proc = transition.resource.id

@@ -66,7 +66,7 @@ final class ViewerGoroutine {
     var isInMarkAssist: Bool { openRanges.contains { $0.name == "GC mark assist" } }
 
     /// Names it after the outermost function of the first stack seen with it.
-    func nameAfter(_ stack: Stack?) {
+    func nameAfter(_ stack: Event.Stack?) {
         guard !named, let stack else { return }
         baseName += " " + (stack.goFrames.last?.function ?? "")
         named = true
