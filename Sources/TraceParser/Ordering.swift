@@ -310,6 +310,12 @@ final class Ordering {
         resource == .proc ? procs[slot: slot].status : goroutines[slot: slot].status
     }
 
+    /// The last sequence number in a record's slot.
+    @inline(__always)
+    private func sequence(_ resource: EventType.Ordering.Resource, _ slot: Int) -> Sequence {
+        resource == .proc ? procs[slot: slot].sequence : goroutines[slot: slot].sequence
+    }
+
     /// Changes the record in a slot where it is.
     @inline(__always)
     private func change<Result>(_ resource: EventType.Ordering.Resource, _ slot: Int,
@@ -362,7 +368,7 @@ final class Ordering {
             if step.sequence >= 0 && step.sequenceWaits {
                 let sequence = Sequence(generation: gen, value: ev.args[Int(step.sequence)])
                 guard let slot = slot(step.resource, id), Self.accepts(step.from, status(step.resource, slot)),
-                      sequence.follows(step.resource == .proc ? procs[slot: slot].sequence : goroutines[slot: slot].sequence) else {
+                      sequence.follows(self.sequence(step.resource, slot)) else {
                     return (context, false)
                 }
                 found[index] = slot
@@ -397,8 +403,7 @@ final class Ordering {
             }
             if step.sequence >= 0 {
                 let got = Sequence(generation: gen, value: ev.args[Int(step.sequence)])
-                let have = step.resource == .proc ? procs[slot: slot].sequence : goroutines[slot: slot].sequence
-                if !got.follows(have) {
+                if !got.follows(sequence(step.resource, slot)) {
                     throw failure(.sequence, plan, index, ev, id: id, state: record(step.resource, slot), got: got)
                 }
             }
@@ -537,13 +542,13 @@ final class Ordering {
         case .procSteal:
             let pid = ProcID(bitPattern: ev.args[0])
             let sequence = Sequence(generation: gen, value: ev.args[1])
-            guard let state = procs.slot(for: pid),
-                  procs[slot: state].status == ProcStatus.syscall.rawValue || procs[slot: state].status == ProcStatus.syscallAbandoned.rawValue,
+            guard let state = procs.slot(for: pid) else { return (context, false) }
+            let oldStatus = procs[slot: state].status
+            guard oldStatus == ProcStatus.syscall.rawValue || oldStatus == ProcStatus.syscallAbandoned.rawValue,
                   sequence.follows(procs[slot: state].sequence) else {
                 return (context, false)
             }
             try check(context, thread: .present, proc: .any, goroutine: .any)
-            let oldStatus = procs[slot: state].status
             let note = OrderingNote.stolenStatus(oldStatus)
             procs[slot: state].status = ProcStatus.idle.rawValue
             procs[slot: state].sequence = sequence

@@ -1,7 +1,7 @@
 /// Byte strings stored back to back in one growing pool, found by a key: a printer's cache of
 /// quoted strings and formatted stacks for the generation it is printing. It belongs to the
-/// thread that formats, not to the generation, which events on other threads share. Looking text up costs no reference
-/// counting: the pool is plain memory that lives as long as the cache.
+/// thread that formats, not to the generation, which events on other threads share. Looking
+/// text up costs no reference counting: the pool is plain memory that lives as long as the cache.
 ///
 /// The pool stops growing at ``budget``: the text of a stack repeats the names of all its
 /// frames, so a small trace can print far more stack text than it holds (128 frames with

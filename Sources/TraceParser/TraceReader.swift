@@ -131,11 +131,7 @@ public final class TraceReader {
             }
             return try install(read)
         }
-        guard self.generation != nil && self.tables != nil else { return nil }
-        // Borrowed, not retained: the reader keeps both for as long as this call runs, and a
-        // retain and release of each per event were 2% of `parsed`'s instructions.
-        unowned(unsafe) let generation = self.generation.unsafelyUnwrapped
-        unowned(unsafe) let tables = self.tables.unsafelyUnwrapped
+        guard let generation, let tables else { return nil }
         if nextSample < cpuSamples.count, frontier.isEmpty || cpuSamples[nextSample].time < frontier.earliestTime {
             let sample = cpuSamples[nextSample]
             nextSample += 1
