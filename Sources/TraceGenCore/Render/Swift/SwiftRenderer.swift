@@ -51,7 +51,7 @@ public struct SwiftRenderer {
             case .events: common + SwiftEventTypeFile.members + SwiftEventSpecFile.members + SwiftTypedEventFile.members + SwiftEventKindFile.members
             case .experiments: common + SwiftExperimentFile.members
             case .statuses: common + SwiftStatusesFile.members
-            case .constants: common
+            case .constants: common + SwiftLimitsFile.members
             }
         }
     }

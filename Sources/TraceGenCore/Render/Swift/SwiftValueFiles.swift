@@ -136,6 +136,9 @@ struct SwiftVersionFile: FileGenerator {
 
 /// `TraceLimits.swift`: the spec's constants.
 struct SwiftLimitsFile: FileGenerator {
+    /// The members it declares besides the constants, which a constant's name must not take.
+    static let members = ["TimedEventArguments"]
+
     let model: TraceModel
     let names: SwiftTypeNames
     let access: String
