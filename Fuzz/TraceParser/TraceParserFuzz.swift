@@ -35,6 +35,7 @@ public func fuzzTraceParser(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     do {
         let reader = try TraceReader(source: ChunkedSource(bytes: input, chunk: chunk))
         let sink = ByteSink(output: discard)
+        let texts = TextCache()
         var last = Int64.min
         var count = 0
         while let event = try reader.next() {
@@ -44,7 +45,7 @@ public func fuzzTraceParser(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
             // Every event needs at least one byte of input, plus the Sync events around
             // generations and the ones the parser adds for goroutine switches and syscalls.
             precondition(count <= 4 * size + 16, "\(count) events from \(size) bytes")
-            try ParsedPrinter.write(event, to: sink)
+            try ParsedPrinter.write(event, to: sink, texts: texts)
             _ = event.stateTransition
             _ = event.range
             _ = event.task
