@@ -185,11 +185,6 @@ final class Generation {
     func nanoseconds(_ timestamp: UInt64) -> Int64 {
         goInt64(Double(timestamp) * frequency)
     }
-
-    /// The string of an ID; empty for 0 and for IDs the reader has already rejected.
-    func string(_ id: UInt64) -> [UInt8] {
-        id == 0 ? [] : strings[id] ?? []
-    }
 }
 
 /// What the events of one generation keep of it: its number, clock, string and stack tables,
