@@ -24,6 +24,15 @@ enum GoReference {
 
     static var gotrace: String { Repo.gotrace }
 
+    /// Go 1.27's `generations` fixture cut at two thirds, written into `directory`: a trace that
+    /// breaks after some good generations, for the analyses' damaged-input tests.
+    static func cutTrace(in directory: URL) throws -> URL {
+        let whole = try Data(contentsOf: fixtures.appendingPathComponent("go1.27/generations.trace"))
+        let cut = directory.appendingPathComponent("cut.trace")
+        try whole.prefix(whole.count * 2 / 3).write(to: cut)
+        return cut
+    }
+
     /// Every recorded fixture trace, as `go1.NN/name`.
     static let fixtureTraceNames: [String] = {
         let releases = (try? FileManager.default.contentsOfDirectory(atPath: fixtures.path)) ?? []

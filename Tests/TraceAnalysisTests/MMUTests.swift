@@ -64,9 +64,7 @@ import TraceAnalysis
     @Test func damagedTraceLeavesNoFiles() throws {
         let directory = makeTemporaryDirectory("mmu-damaged")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let whole = try Data(contentsOf: GoReference.fixtures.appendingPathComponent("go1.27/generations.trace"))
-        let cut = directory.appendingPathComponent("cut.trace")
-        try whole.prefix(whole.count * 2 / 3).write(to: cut)
+        let cut = try GoReference.cutTrace(in: directory)
         let out = directory.appendingPathComponent("out.json"), svg = directory.appendingPathComponent("out.svg")
         let run = try gotrace(["mmu", "--format", "json", "-o", out.path, "--plot", svg.path, cut.path])
         let parsed = try gotrace(["parsed", cut.path])

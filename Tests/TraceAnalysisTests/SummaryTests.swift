@@ -63,9 +63,7 @@ import TestSupport
     @Test func damagedTraceGetsParsedsVerdictAndNoFile() throws {
         let directory = makeTemporaryDirectory("summary-damaged")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let whole = try Data(contentsOf: GoReference.fixtures.appendingPathComponent("go1.27/generations.trace"))
-        let cut = directory.appendingPathComponent("cut.trace")
-        try whole.prefix(whole.count * 2 / 3).write(to: cut)
+        let cut = try GoReference.cutTrace(in: directory)
         let parsed = try gotrace(["parsed", cut.path])
         let out = directory.appendingPathComponent("out.json")
         let run = try gotrace(["summary", "--format", "json", "-o", out.path, cut.path])
