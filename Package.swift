@@ -69,7 +69,7 @@ let package = Package(
         // .proto file), so only the SwiftProtobuf runtime is needed here.
         .target(
             name: "TraceAnalysis",
-            dependencies: ["TraceParser", "CZlib", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            dependencies: ["TraceV2", "TraceParser", "CZlib", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             exclude: ["Proto/profile.proto"]
         ),
         // The system zlib (libz), which gzips the pprof profiles.

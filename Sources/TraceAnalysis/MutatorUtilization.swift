@@ -32,9 +32,9 @@ public final class UtilizationBuilder {
     private var out: [[MutatorUtil]] = []
     private var stw = 0
     private var procs: [Proc] = []
-    private var inGC: Set<GoID> = []
-    private var states: [GoID: GoState] = [:]
-    private var backgroundMark: Set<GoID> = []
+    private var inGC: Set<RawGoID> = []
+    private var states: [RawGoID: GoState] = [:]
+    private var backgroundMark: Set<RawGoID> = []
     private var procCounts: [(time: Int64, n: Int)] = []
     private var syncCount = 0
     private var lastTime: Int64?
@@ -42,19 +42,19 @@ public final class UtilizationBuilder {
     public init(flags: UtilizationFlags) { self.flags = flags }
 
     private var perProc: Bool { flags.contains(.perProc) }
-    private func isSTW(_ r: Event.Range) -> Bool { flags.contains(.stw) && r.name.hasPrefix("stop-the-world") && r.name.contains("GC") }
-    private func isAssist(_ r: Event.Range) -> Bool { flags.contains(.assist) && r.name == "GC mark assist" }
-    private func isSweep(_ r: Event.Range) -> Bool { flags.contains(.sweep) && r.name == "GC incremental sweep" }
+    private func isSTW(_ r: ParsedEvent.Range) -> Bool { flags.contains(.stw) && r.name.hasPrefix("stop-the-world") && r.name.contains("GC") }
+    private func isAssist(_ r: ParsedEvent.Range) -> Bool { flags.contains(.assist) && r.name == "GC mark assist" }
+    private func isSweep(_ r: ParsedEvent.Range) -> Bool { flags.contains(.sweep) && r.name == "GC incremental sweep" }
     private static func executing(_ state: GoState?) -> Bool { state == .running || state == .syscall }
 
     /// Adds to (or takes from) the GC count of the event's proc; an event without a valid proc
     /// changes nothing.
-    private func changeGC(_ event: Event, by delta: Int) {
-        let p = Int(event.proc)
+    private func changeGC(_ event: ParsedEvent, by delta: Int) {
+        let p = Int(event.rawProc)
         if p >= 0 && p < procs.count { procs[p].gc += delta }
     }
 
-    public func add(_ event: Event) {
+    public func add(_ event: ParsedEvent) {
         let now = event.time
         lastTime = now
         switch event.kind {
@@ -91,7 +91,7 @@ public final class UtilizationBuilder {
                 if syncCount > 1 { break }
                 var lowerWholeSeries = false
                 if isAssist(r) {
-                    lowerWholeSeries = Self.executing(states[event.goroutine]) && !perProc
+                    lowerWholeSeries = Self.executing(states[event.rawGoroutine]) && !perProc
                 } else if isSweep(r) {
                     lowerWholeSeries = !perProc
                 }
@@ -103,7 +103,7 @@ public final class UtilizationBuilder {
                 changeGC(event, by: 1)
             } else if isAssist(r) {
                 changeGC(event, by: 1)
-                if r.scope.kind == .goroutine, r.scope.id != NoResource.goroutine { inGC.insert(r.scope.id) }
+                if r.scope.kind == .goroutine, r.scope.raw != NoResource.goroutine { inGC.insert(r.scope.raw) }
             }
         case .rangeEnd:
             guard let r = event.range else { break }
@@ -113,11 +113,11 @@ public final class UtilizationBuilder {
                 changeGC(event, by: -1)
             } else if isAssist(r) {
                 changeGC(event, by: -1)
-                if r.scope.kind == .goroutine, r.scope.id != NoResource.goroutine { inGC.remove(r.scope.id) }
+                if r.scope.kind == .goroutine, r.scope.raw != NoResource.goroutine { inGC.remove(r.scope.raw) }
             }
         case .stateTransition:
             guard let transition = event.stateTransition, let (from, to) = transition.goroutineStates else { break }
-            let g = transition.resource.id
+            let g = transition.resource.raw
             if inGC.contains(g) || backgroundMark.contains(g) {
                 if !Self.executing(from) && Self.executing(to) {
                     changeGC(event, by: 1)
@@ -129,7 +129,7 @@ public final class UtilizationBuilder {
         case .label:
             guard flags.contains(.background), let label = event.label?.label else { break }
             if label.hasPrefix("GC ") && label != "GC (idle)" && !(perProc && label == "GC (dedicated)") {
-                backgroundMark.insert(event.goroutine)
+                backgroundMark.insert(event.rawGoroutine)
                 changeGC(event, by: 1)
             }
         default:

@@ -26,7 +26,7 @@ public enum ProfileKind: String, CaseIterable, Sendable {
 /// One sample of a profile: a stack (innermost frame first), how many periods ended there and
 /// their total time in nanoseconds.
 public struct ProfileRecord: Sendable {
-    public var frames: [Event.Stack.Frame]
+    public var frames: [ParsedEvent.Stack.Frame]
     public var count: UInt64
     public var nanoseconds: Int64
 }
@@ -53,14 +53,14 @@ public final class ProfileBuilder {
 
     /// The sample of each stack of the current generation; emptied at every Sync, so that no
     /// generation's tables are held past its end.
-    @exclusivity(unchecked) private var stackSamples: [Event.Stack: StackSample] = [:]
+    @exclusivity(unchecked) private var stackSamples: [ParsedEvent.Stack: StackSample] = [:]
     private var noStackSample: StackSample?
     /// Go merges stacks whose first 128 PCs agree; a "variant" is a stack as it will be printed.
     private var keyIndex: [[UInt64]: Int32] = [:]
-    private var variantIndex: [[Event.Stack.Frame]: Int32] = [:]
+    private var variantIndex: [[ParsedEvent.Stack.Frame]: Int32] = [:]
     @exclusivity(unchecked) private var variants: [StackSample.Variant] = []
 
-    @exclusivity(unchecked) private var goroutines: [GoID: GoroutineState] = [:]
+    @exclusivity(unchecked) private var goroutines: [RawGoID: GoroutineState] = [:]
     @exclusivity(unchecked) private var tallies: [TallyKey: Tally] = [:]
     @exclusivity(unchecked) private var doubtful: [Period] = []
     @exclusivity(unchecked) private var periodsEnded: Int64 = 0
@@ -71,7 +71,7 @@ public final class ProfileBuilder {
     /// How many periods have ended, and how many of them are kept until the end of the trace.
     var periodCounts: (ended: Int64, kept: Int) { (periodsEnded, doubtful.count) }
 
-    public func add(_ event: Event) {
+    public func add(_ event: ParsedEvent) {
         lastTime = event.time
         switch event.kind {
         case .sync:
@@ -81,10 +81,10 @@ public final class ProfileBuilder {
             // The stack is looked up before it is known whether a period begins here; a period
             // already open in the state (a Sync's status event) makes that rare.
             let begins = to == kind.state && kind.counts(transition.reason) ? sample(of: event.stack) : -1
-            let ended = goroutines[transition.resource.id, default: GoroutineState()]
+            let ended = goroutines[transition.resource.raw, default: GoroutineState()]
                 .step(from: from, to: to, reason: transition.reason, time: event.time, state: kind.state, begins: begins)
             if let (start, variant, life) = ended {
-                settle(Period(goroutine: transition.resource.id, start: start, end: event.time, variant: variant, order: periodsEnded), life)
+                settle(Period(goroutine: transition.resource.raw, start: start, end: event.time, variant: variant, order: periodsEnded), life)
                 periodsEnded += 1
             }
         default:
@@ -110,7 +110,7 @@ public final class ProfileBuilder {
     }
 
     /// The sample of a stack, resolved to frames once per stack and generation.
-    private func sample(of stack: Event.Stack?) -> Int32 {
+    private func sample(of stack: ParsedEvent.Stack?) -> Int32 {
         guard let stack else {
             if let sample = noStackSample { return sample.variant }
             let sample = intern([])
@@ -123,7 +123,7 @@ public final class ProfileBuilder {
         return sample.variant
     }
 
-    private func intern(_ frames: [Event.Stack.Frame]) -> StackSample {
+    private func intern(_ frames: [ParsedEvent.Stack.Frame]) -> StackSample {
         if let variant = variantIndex[frames] { return StackSample(variant: variant) }
         // Go compares zero-padded arrays of 128 PCs, so trailing zeros do not count.
         var pcs = frames.map(\.pc)
@@ -169,7 +169,7 @@ public final class ProfileBuilder {
 /// A stack's place among the samples.
 private struct StackSample {
     struct Variant {
-        var frames: [Event.Stack.Frame]
+        var frames: [ParsedEvent.Stack.Frame]
         var key: Int32
     }
 
@@ -179,7 +179,7 @@ private struct StackSample {
 /// A period in the profiled state: its goroutine, start and end, the printed stack it is charged
 /// to, and its place in the order periods end.
 private struct Period {
-    var goroutine: GoID
+    var goroutine: RawGoID
     var start: Int64
     var end: Int64
     var variant: Int32
@@ -236,7 +236,7 @@ private struct GoroutineState {
 }
 
 private struct TallyKey: Hashable {
-    var goroutine: GoID
+    var goroutine: RawGoID
     var sample: Int32
 }
 

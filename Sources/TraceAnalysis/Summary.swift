@@ -1,4 +1,5 @@
 import TraceParser
+import TraceV2
 
 /// Where a goroutine's time went, in nanoseconds. The fields follow Go's `GoroutineExecStats`
 /// (internal/trace, Go 1.27.3); the arithmetic below reproduces what its Summarizer computes.
@@ -49,7 +50,7 @@ public final class RegionSummary {
 
 /// One goroutine's life in the trace.
 public final class GoroutineSummary {
-    public let id: GoID
+    public let id: GoroutineID
     /// The function of the outermost frame of the first stack seen for it (its entry function).
     public internal(set) var name = ""
     public internal(set) var pc: UInt64 = 0
@@ -74,7 +75,7 @@ public final class GoroutineSummary {
     /// the total time of a goroutine whose total is still zero.
     var finished = false
 
-    init(id: GoID) { self.id = id }
+    init(id: RawGoID) { self.id = GoroutineID(rawValue: UInt64(bitPattern: id)) }
 
     /// The statistics as if everything in progress stopped at `now`.
     func snapshot(at now: Int64) -> ExecStats {
@@ -121,7 +122,7 @@ public final class TaskSummary {
     public internal(set) var regions: [RegionSummary] = []
     /// The goroutines that touched the task; the summary may be missing for a goroutine the
     /// trace never described.
-    public internal(set) var goroutines: [GoID: GoroutineSummary?] = [:]
+    public internal(set) var goroutines: [GoroutineID: GoroutineSummary?] = [:]
 
     init(id: TaskID) { self.id = id }
 
@@ -144,18 +145,18 @@ public func isSystemGoroutine(_ entry: String) -> Bool {
 /// Builds per-goroutine and per-task summaries from the ordered events, one event at a time,
 /// as Go 1.27.3's `internal/trace.Summarizer` does.
 public final class Summarizer {
-    private var goroutines: [GoID: GoroutineSummary] = [:]
+    private var goroutines: [RawGoID: GoroutineSummary] = [:]
     private var tasks: [TaskID: TaskSummary] = [:]
-    private var syscallingProc: [ProcID: GoID] = [:]
-    private var syscallingGoroutine: [GoID: ProcID] = [:]
-    private struct ProcRange: Hashable { var proc: ProcID; var name: String }
-    private var procRanges: [ProcRange: GoID] = [:]
+    private var syscallingProc: [RawProcID: RawGoID] = [:]
+    private var syscallingGoroutine: [RawGoID: RawProcID] = [:]
+    private struct ProcRange: Hashable { var proc: RawProcID; var name: String }
+    private var procRanges: [ProcRange: RawGoID] = [:]
     private var lastTime: Int64 = 0
     private var syncTime: Int64 = 0
 
     public init() {}
 
-    public func add(_ event: Event) {
+    public func add(_ event: ParsedEvent) {
         let now = event.time
         if syncTime == 0 { syncTime = now }
         lastTime = now
@@ -167,7 +168,7 @@ public final class Summarizer {
             if let (from, to) = transition.goroutineStates {
                 goroutineTransition(event, transition, from: from, to: to)
             } else if let (from, to) = transition.procStates, from != to, to == .idle {
-                if let goroutine = syscallingProc.removeValue(forKey: transition.resource.id) {
+                if let goroutine = syscallingProc.removeValue(forKey: transition.resource.raw) {
                     goroutines[goroutine]?.lastSyscallBlock = now
                 }
             }
@@ -176,10 +177,10 @@ public final class Summarizer {
             var summary: GoroutineSummary?
             switch range.scope.kind {
             case .goroutine:
-                summary = goroutines[range.scope.id]
+                summary = goroutines[range.scope.raw]
             case .proc:
-                summary = goroutines[event.goroutine]
-                if summary != nil { procRanges[ProcRange(proc: range.scope.id, name: range.name)] = event.goroutine }
+                summary = goroutines[event.rawGoroutine]
+                if summary != nil { procRanges[ProcRange(proc: range.scope.raw, name: range.name)] = event.rawGoroutine }
             default:
                 break
             }
@@ -197,10 +198,10 @@ public final class Summarizer {
             var summary: GoroutineSummary?
             switch range.scope.kind {
             case .goroutine:
-                summary = goroutines[range.scope.id]
+                summary = goroutines[range.scope.raw]
             case .proc:
-                let key = ProcRange(proc: range.scope.id, name: range.name)
-                if let owner = procRanges.removeValue(forKey: key), owner == event.goroutine {
+                let key = ProcRange(proc: range.scope.raw, name: range.name)
+                if let owner = procRanges.removeValue(forKey: key), owner == event.rawGoroutine {
                     summary = goroutines[owner]
                 }
             default:
@@ -210,7 +211,7 @@ public final class Summarizer {
             g.stats.rangeTime[range.name, default: 0] += now - start
             g.lastRangeStart[range.name] = nil
         case .regionBegin:
-            guard let g = goroutines[event.goroutine], let info = event.region else { return }
+            guard let g = goroutines[event.rawGoroutine], let info = event.region else { return }
             let region = RegionSummary(taskID: info.task, name: info.type, startTime: now)
             region.stats = g.snapshot(at: now)
             g.openRegions.append(region)
@@ -218,7 +219,7 @@ public final class Summarizer {
             task.regions.append(region)
             task.goroutines[g.id] = g
         case .regionEnd:
-            guard let g = goroutines[event.goroutine], let info = event.region else { return }
+            guard let g = goroutines[event.rawGoroutine], let info = event.region else { return }
             let region: RegionSummary
             if let open = g.openRegions.popLast() {
                 region = open
@@ -235,26 +236,26 @@ public final class Summarizer {
             guard let info = event.task else { return }
             let task = task(info.id)
             task.name = info.type
-            task.goroutines[event.goroutine] = .some(goroutines[event.goroutine])
+            task.goroutines[GoroutineID(rawValue: UInt64(bitPattern: event.rawGoroutine))] = .some(goroutines[event.rawGoroutine])
             if event.kind == .taskBegin { task.startTime = now } else { task.endTime = now }
-            if info.parent != NoResource.task, task.parent == nil {
-                let parent = self.task(info.parent)
+            if let parentID = info.parent, task.parent == nil {
+                let parent = self.task(parentID)
                 task.parent = parent
                 parent.children.append(task)
             }
         case .log:
             guard let info = event.log else { return }
             let task = task(info.task)
-            task.goroutines[event.goroutine] = .some(goroutines[event.goroutine])
+            task.goroutines[GoroutineID(rawValue: UInt64(bitPattern: event.rawGoroutine))] = .some(goroutines[event.rawGoroutine])
             task.logCount += 1
         default:
             break
         }
     }
 
-    private func goroutineTransition(_ event: Event, _ transition: Event.StateTransition, from: GoState, to: GoState) {
+    private func goroutineTransition(_ event: ParsedEvent, _ transition: ParsedEvent.StateTransition, from: GoState, to: GoState) {
         guard from != to else { return }
-        let id = transition.resource.id
+        let id = transition.resource.raw
         let now = event.time
         var found = goroutines[id]
         switch from {
@@ -268,7 +269,7 @@ public final class Summarizer {
             case .waiting: g.stats.blockTimeByReason[transition.reason, default: 0] += elapsed
             case .runnable: g.stats.schedWaitTime += elapsed
             case .syscall:
-                if event.proc == NoResource.proc { g.stats.syscallBlockTime += elapsed } else { g.stats.syscallTime += elapsed }
+                if event.rawProc == NoResource.proc { g.stats.syscallBlockTime += elapsed } else { g.stats.syscallTime += elapsed }
             default: break
             }
             goroutines[id] = g
@@ -277,7 +278,7 @@ public final class Summarizer {
             let g = GoroutineSummary(id: id)
             g.creationTime = now
             // A goroutine created inside a region is counted in that region's task.
-            if let creator = goroutines[event.goroutine], let innermost = creator.openRegions.last {
+            if let creator = goroutines[event.rawGoroutine], let innermost = creator.openRegions.last {
                 g.openRegions = [RegionSummary(taskID: innermost.taskID, name: "", startTime: now)]
             }
             goroutines[id] = g
@@ -334,8 +335,8 @@ public final class Summarizer {
         case .waiting, .notExist:
             g.close(at: now, endedAt: now)
         case .syscall:
-            syscallingProc[event.proc] = id
-            syscallingGoroutine[id] = event.proc
+            syscallingProc[event.rawProc] = id
+            syscallingGoroutine[id] = event.rawProc
             g.lastSyscall = now
         case .undetermined:
             break
@@ -364,7 +365,7 @@ public final class Summarizer {
                 }
             }.map(\.element)
         }
-        return TraceSummary(goroutines: goroutines.values.sorted { $0.id < $1.id },
-                            tasks: tasks.values.sorted { $0.id < $1.id })
+        return TraceSummary(goroutines: goroutines.values.sorted { $0.id.raw < $1.id.raw },
+                            tasks: tasks.values.sorted { $0.id.rawValue < $1.id.rawValue })
     }
 }

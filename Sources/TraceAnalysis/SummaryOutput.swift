@@ -6,7 +6,7 @@ extension TraceSummary {
     public func json() -> String {
         var out = "{\"goroutines\": [\n"
         for (index, g) in goroutines.enumerated() {
-            out += "  {\"id\": \(g.id), \"name\": \(jsonString(g.name)), \"pc\": \(g.pc), \"creationTime\": \(g.creationTime)"
+            out += "  {\"id\": \(g.id.raw), \"name\": \(jsonString(g.name)), \"pc\": \(g.pc), \"creationTime\": \(g.creationTime)"
             out += ", \"startTime\": \(g.startTime), \"endTime\": \(g.endTime), "
             out += statsJSON(g.stats)
             out += ", \"regions\": [" + g.regions.map(regionJSON).joined(separator: ", ") + "]}"
@@ -14,9 +14,9 @@ extension TraceSummary {
         }
         out += "], \"tasks\": [\n"
         for (index, t) in tasks.enumerated() {
-            out += "  {\"id\": \(t.id), \"name\": \(jsonString(t.name)), \"parent\": \(t.parent.map { String($0.id) } ?? "null")"
+            out += "  {\"id\": \(t.id.rawValue), \"name\": \(jsonString(t.name)), \"parent\": \(t.parent.map { String($0.id.rawValue) } ?? "null")"
             out += ", \"complete\": \(t.isComplete), \"startTime\": \(optional(t.startTime)), \"endTime\": \(optional(t.endTime))"
-            out += ", \"logs\": \(t.logCount), \"goroutines\": [" + t.goroutines.keys.sorted().map(String.init).joined(separator: ", ") + "]"
+            out += ", \"logs\": \(t.logCount), \"goroutines\": [" + t.goroutines.keys.map(\.raw).sorted().map(String.init).joined(separator: ", ") + "]"
             out += ", \"regions\": [" + t.regions.map(regionJSON).joined(separator: ", ") + "]}"
             out += index + 1 < tasks.count ? ",\n" : "\n"
         }
@@ -25,7 +25,7 @@ extension TraceSummary {
     }
 
     private func regionJSON(_ r: RegionSummary) -> String {
-        "{\"taskID\": \(r.taskID), \"name\": \(jsonString(r.name)), \"startTime\": \(optional(r.startTime)), \"endTime\": \(optional(r.endTime)), "
+        "{\"taskID\": \(r.taskID.rawValue), \"name\": \(jsonString(r.name)), \"startTime\": \(optional(r.startTime)), \"endTime\": \(optional(r.endTime)), "
             + statsJSON(r.stats) + "}"
     }
 
@@ -68,7 +68,7 @@ extension TraceSummary {
             var taskRows: [[String]] = [["ID", "Name", "Parent", "Duration", "Complete", "Goroutines", "Regions", "Logs"]]
             for t in tasks {
                 let duration = t.startTime.flatMap { start in t.endTime.map { formatDuration($0 - start) } } ?? "-"
-                taskRows.append([String(t.id), t.name.isEmpty ? "-" : t.name, t.parent.map { String($0.id) } ?? "-", duration,
+                taskRows.append([String(t.id.rawValue), t.name.isEmpty ? "-" : t.name, t.parent.map { String($0.id.rawValue) } ?? "-", duration,
                                  t.isComplete ? "yes" : "no", String(t.goroutines.count), String(t.regions.count), String(t.logCount)])
             }
             out += "\n" + table(taskRows)

@@ -58,7 +58,7 @@ struct TimedEventTable: @unchecked Sendable {
 
 /// Walks the batches of one thread in order, one event at a time.
 struct BatchCursor {
-    let thread: ThreadID
+    let thread: RawThreadID
     /// The index of the thread's batch list in the generation.
     let list: Int
     /// The time of the last event read, in nanoseconds; 0 before a batch's first event.
@@ -79,7 +79,7 @@ struct BatchCursor {
     /// Nanoseconds per timestamp unit, copied from the generation.
     private var frequency: Double = 0
 
-    init(thread: ThreadID, list: Int) {
+    init(thread: RawThreadID, list: Int) {
         self.thread = thread
         self.list = list
     }

@@ -19,7 +19,7 @@ final class BatchInput {
     /// One batch as read from the stream: its header, and where its bytes were put.
     struct RawBatch {
         var generation: UInt64
-        var thread: ThreadID
+        var thread: RawThreadID
         var time: UInt64
         /// Nil for a regular batch.
         var experiment: UInt8?
@@ -150,7 +150,7 @@ final class BatchInput {
             throw Failure.broken("failed to read full batch: read \(got) but wanted \(size)")
         }
         // An experiment byte of 0 names no experiment, so the batch is an ordinary one.
-        return RawBatch(generation: generation, thread: ThreadID(bitPattern: thread), time: time,
+        return RawBatch(generation: generation, thread: RawThreadID(bitPattern: thread), time: time,
                         experiment: experiment == 0 ? nil : experiment,
                         offset: start, dataOffset: dataOffset, dataStart: dataStart, dataCount: got)
     }

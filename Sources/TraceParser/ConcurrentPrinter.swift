@@ -67,11 +67,11 @@ final class Guarded<State: Sendable>: @unchecked Sendable {
 /// What the two threads of ``ParsedPrinter/printConcurrently(_:to:)`` share: ordered events, in
 /// chunks, and how the reading ended.
 private struct Handoff: Sendable {
-    var chunks: [[Event]] = []
+    var chunks: [[ParsedEvent]] = []
     /// Chunks printed and handed back, for the reading thread to empty: every event holds its
     /// generation's tables, and releasing them on the thread that retained them keeps the two
     /// cores from passing the count's cache line back and forth twice per event.
-    var spent: [[Event]] = []
+    var spent: [[ParsedEvent]] = []
     /// The reading thread has handed over its last chunk.
     var finished = false
     /// Why the reading stopped early, when it did.
@@ -104,7 +104,7 @@ private final class Producer {
 
     /// Reads and orders every event, handing them over a chunk at a time.
     func run() {
-        var chunk: [Event] = []
+        var chunk: [ParsedEvent] = []
         chunk.reserveCapacity(Handoff.chunkSize)
         var events = 0
         var failure: (any Error)?
@@ -131,8 +131,8 @@ private final class Producer {
         }
     }
 
-    private func hand(_ chunk: [Event]) throws {
-        var spent: [[Event]] = []
+    private func hand(_ chunk: [ParsedEvent]) throws {
+        var spent: [[ParsedEvent]] = []
         let queued = handoff.update(when: { $0.chunks.count < Handoff.limit || $0.stopped }) { state in
             swap(&spent, &state.spent)
             if state.stopped { return false }
@@ -166,7 +166,7 @@ extension ParsedPrinter {
         let sink = ByteSink(output: output)
         let texts = TextCache()
         do {
-            var printed: [Event]?
+            var printed: [ParsedEvent]?
             while let chunk = handoff.update(when: { !$0.chunks.isEmpty || $0.finished }, { state in
                 if let printed = printed.take() { state.spent.append(printed) }
                 return state.chunks.isEmpty ? nil : state.chunks.removeFirst()

@@ -2,7 +2,7 @@ import TraceV2
 
 /// One event of the ordered, validated stream: what happened, when, and on which thread, proc
 /// and goroutine, with its details resolved through its generation's tables.
-public struct Event: Sendable {
+public struct ParsedEvent: Sendable {
     /// The wire event type, or the parser's own code for Sync events.
     let code: UInt8
     /// Nanoseconds, on the trace's clock; strictly increasing along the stream.
@@ -34,12 +34,19 @@ public struct Event: Sendable {
     }
     /// The wire event type it was made from; nil for Sync events.
     public var type: EventType? { code == syncEventCode ? nil : EventType(rawValue: code) }
-    /// The thread it happened on, or ``NoResource/thread``.
-    public var thread: ThreadID { context.thread }
-    /// The proc, or ``NoResource/proc``.
-    public var proc: ProcID { context.proc }
-    /// The goroutine, or ``NoResource/goroutine``.
-    public var goroutine: GoID { context.goroutine }
+    /// The thread it happened on; nil when the event belongs to no thread (Go's parser prints
+    /// -1).
+    public var thread: ThreadID? { ThreadID(raw: context.thread) }
+    /// The P it happened on; nil when the thread held none.
+    public var proc: ProcID? { ProcID(raw: context.proc) }
+    /// The goroutine it happened on; nil when none was running.
+    public var goroutine: GoroutineID? { GoroutineID(raw: context.goroutine) }
+
+    /// The thread, P and goroutine as the package keeps them (-1 for none), for the analyses
+    /// that key tables by them.
+    package var rawThread: RawThreadID { context.thread }
+    package var rawProc: RawProcID { context.proc }
+    package var rawGoroutine: RawGoID { context.goroutine }
 
     // MARK: Stacks
 
@@ -68,7 +75,7 @@ public struct Event: Sendable {
     /// The details of a `label` event.
     public var label: Label? {
         guard kind == .label else { return nil }
-        return Label(label: text(args[0]), resource: ResourceID(kind: .goroutine, id: context.goroutine))
+        return Label(label: text(args[0]), resource: ResourceID(kind: .goroutine, raw: context.goroutine))
     }
 
     /// The details of a range event: its name and scope as the spec gives them.
@@ -80,7 +87,7 @@ public struct Event: Sendable {
         case .proc: range.scopeArgument.map { Int64(bitPattern: args[$0]) } ?? context.proc
         case .goroutine: range.scopeArgument.map { Int64(bitPattern: args[$0]) } ?? context.goroutine
         }
-        return Range(name: name, scope: ResourceID(kind: ResourceKind(range.spec.scope), id: id))
+        return Range(name: name, scope: ResourceID(kind: ResourceKind(range.spec.scope), raw: id))
     }
 
     /// The attributes a range end reports: for the end of a sweep, the bytes swept and reclaimed.
@@ -93,12 +100,12 @@ public struct Event: Sendable {
     public var task: Task? {
         switch EventType(rawValue: code) {
         case .userTaskBegin:
-            return Task(id: args[0], parent: args[1], type: text(args[2]))
+            return Task(id: TaskID(rawValue: args[0]), parent: TaskID(raw: args[1]), type: text(args[2]))
         case .userTaskEnd:
             guard case .endedTask(let parent, let name) = note else {
-                return Task(id: args[0], parent: NoResource.task, type: "")
+                return Task(id: TaskID(rawValue: args[0]), parent: nil, type: "")
             }
-            return Task(id: args[0], parent: parent, type: String(decoding: name, as: UTF8.self))
+            return Task(id: TaskID(rawValue: args[0]), parent: TaskID(raw: parent), type: String(decoding: name, as: UTF8.self))
         default:
             return nil
         }
@@ -107,13 +114,13 @@ public struct Event: Sendable {
     /// The details of a region begin or end.
     public var region: Region? {
         guard kind == .regionBegin || kind == .regionEnd else { return nil }
-        return Region(task: args[0], type: text(args[1]))
+        return Region(task: TaskID(rawValue: args[0]), type: text(args[1]))
     }
 
     /// The details of a log message.
     public var log: Log? {
         guard kind == .log else { return nil }
-        return Log(task: args[0], category: text(args[1]), message: text(args[2]))
+        return Log(task: TaskID(rawValue: args[0]), category: text(args[1]), message: text(args[2]))
     }
 
     /// The details of a state transition.
@@ -122,7 +129,7 @@ public struct Event: Sendable {
         func state(_ value: UInt8) -> ResourceState {
             raw.isProc ? .proc(ProcState(rawValue: value) ?? .undetermined) : .goroutine(GoState(rawValue: value) ?? .undetermined)
         }
-        return StateTransition(resource: ResourceID(kind: raw.isProc ? .proc : .goroutine, id: raw.id),
+        return StateTransition(resource: ResourceID(kind: raw.isProc ? .proc : .goroutine, raw: raw.id),
                                from: state(raw.from), to: state(raw.to), reason: raw.reason.map(text) ?? "",
                                stack: raw.stack.map { Stack(id: $0, generation: generation) })
     }
@@ -229,7 +236,7 @@ enum OrderingNote: Sendable {
     case endedTask(parent: UInt64, name: [UInt8])
 }
 
-extension Event {
+extension ParsedEvent {
     /// A stack of an event, resolved on demand.
     public struct Stack: Sendable {
         let id: UInt64
@@ -271,7 +278,7 @@ extension Event {
         public var resource: ResourceID
     }
 
-    /// A range event: the range's name and the goroutine or P it applies to (``ResourceKind/none``
+    /// A range event: the range's name and the goroutine or P it applies to (``ResourceID/none``
     /// for a range of the whole program, such as a GC).
     public struct Range: Hashable, Sendable {
         public var name: String
@@ -281,8 +288,8 @@ extension Event {
     /// A user task's begin or end: its ID, its parent's and its type.
     public struct Task: Hashable, Sendable {
         public var id: TaskID
-        /// ``NoResource/task`` when unknown or when the parent is the background task.
-        public var parent: TaskID
+        /// The parent task; nil when the task has none or when its begin was not seen.
+        public var parent: TaskID?
         public var type: String
     }
 

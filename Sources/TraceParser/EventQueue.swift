@@ -8,7 +8,7 @@
 /// instructions (callgrind, a 3.9 MB trace of Go 1.27.3). It holds the few events one step of
 /// the ordering makes, so it stays small.
 struct EventQueue: ~Copyable {
-    private var storage: UnsafeMutablePointer<Event>
+    private var storage: UnsafeMutablePointer<ParsedEvent>
     /// A power of two, so positions wrap with a mask.
     private var capacity: Int
     private var head = 0
@@ -25,14 +25,14 @@ struct EventQueue: ~Copyable {
     }
 
     @inline(__always)
-    mutating func append(_ event: consuming Event) {
+    mutating func append(_ event: consuming ParsedEvent) {
         if count == capacity { grow() }
         (storage + ((head + count) & (capacity - 1))).initialize(to: event)
         count += 1
     }
 
     @inline(__always)
-    mutating func popFirst() -> Event? {
+    mutating func popFirst() -> ParsedEvent? {
         guard count > 0 else { return nil }
         let event = (storage + head).move()
         head = (head + 1) & (capacity - 1)
@@ -41,7 +41,7 @@ struct EventQueue: ~Copyable {
     }
 
     private mutating func grow() {
-        let larger = UnsafeMutablePointer<Event>.allocate(capacity: capacity * 2)
+        let larger = UnsafeMutablePointer<ParsedEvent>.allocate(capacity: capacity * 2)
         for index in 0..<count {
             (larger + index).moveInitialize(from: storage + ((head + index) & (capacity - 1)), count: 1)
         }

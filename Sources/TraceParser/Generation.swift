@@ -99,9 +99,9 @@ struct FrameRecord {
 
 /// A CPU profile sample, waiting to be merged into the event stream by time.
 struct CPUSample {
-    var thread: ThreadID
-    var proc: ProcID
-    var goroutine: GoID
+    var thread: RawThreadID
+    var proc: RawProcID
+    var goroutine: RawGoID
     var time: Int64
     var stack: UInt64
     /// The trace offset of the sample's event, for error messages.
@@ -172,8 +172,8 @@ final class Generation {
     /// Regular batches per thread, the threads in the order they first appear, and where each
     /// thread's list is.
     var batchLists: [[BatchRecord]] = []
-    var threads: [ThreadID] = []
-    var listIndex: [ThreadID: Int] = [:]
+    var threads: [RawThreadID] = []
+    var listIndex: [RawThreadID: Int] = [:]
 
     init(number: UInt64) {
         self.number = number
@@ -402,8 +402,8 @@ extension Generation {
             let goroutine = try reader.varint()
             let stack = try reader.varint()
             cpuSamples.append(CPUSample(
-                thread: ThreadID(bitPattern: thread), proc: ProcID(bitPattern: proc),
-                goroutine: goroutine == 0 ? NoResource.goroutine : GoID(bitPattern: goroutine),
+                thread: RawThreadID(bitPattern: thread), proc: RawProcID(bitPattern: proc),
+                goroutine: goroutine == 0 ? NoResource.goroutine : RawGoID(bitPattern: goroutine),
                 time: Int64(bitPattern: time), stack: stack, offset: eventOffset))
         }
     }

@@ -1,27 +1,76 @@
 import TraceV2
 
-/// An OS thread (Go's M), as a trace names it; ``NoResource/thread`` when an event has no thread.
-public typealias ThreadID = Int64
-/// A logical processor (Go's P); ``NoResource/proc`` when an event has none.
-public typealias ProcID = Int64
-/// A goroutine; ``NoResource/goroutine`` when an event has none.
-public typealias GoID = Int64
+// Inside the package, resources are plain integers the way Go's parser keeps them, with -1 (or
+// all ones for tasks) for "none". The public API hands out TraceV2's typed IDs instead, and nil
+// for "none" (see ParsedEvent's accessors).
 
-/// A user task from `runtime/trace.NewTask`.
-public typealias TaskID = UInt64
+/// An OS thread (Go's M) as the parser keeps it; ``NoResource/thread`` for none.
+package typealias RawThreadID = Int64
+/// A logical processor (Go's P) as the parser keeps it; ``NoResource/proc`` for none.
+package typealias RawProcID = Int64
+/// A goroutine as the parser keeps it; ``NoResource/goroutine`` for none.
+package typealias RawGoID = Int64
+/// A user task from `runtime/trace.NewTask`, as the trace writes it.
+package typealias RawTaskID = UInt64
 
-/// The sentinel values the parser uses for "no such resource", as Go's parser prints them.
-public enum NoResource {
+/// The values that stand for "no such resource" inside the package, as Go's parser prints them.
+package enum NoResource {
     /// No thread: printed as -1.
-    public static let thread: ThreadID = -1
+    package static let thread: RawThreadID = -1
     /// No proc: printed as -1.
-    public static let proc: ProcID = -1
+    package static let proc: RawProcID = -1
     /// No goroutine: printed as -1.
-    public static let goroutine: GoID = -1
+    package static let goroutine: RawGoID = -1
     /// No task: the all-ones task ID.
-    public static let task: TaskID = .max
-    /// The background task, which a trace writes as parent 0.
-    public static let backgroundTask: TaskID = 0
+    package static let task: RawTaskID = .max
+    /// The background task, which a trace writes as parent 0; the ordering turns it into
+    /// ``task``, as Go's parser does.
+    package static let backgroundTask: RawTaskID = 0
+}
+
+extension GoroutineID {
+    /// The goroutine a raw ID names; nil for ``NoResource/goroutine``.
+    package init?(raw: RawGoID) {
+        guard raw != NoResource.goroutine else { return nil }
+        self.init(rawValue: UInt64(bitPattern: raw))
+    }
+
+    /// The ID as Go's parser prints it: signed.
+    package var raw: RawGoID { Int64(bitPattern: rawValue) }
+}
+
+extension ProcID {
+    /// The P a raw ID names; nil for ``NoResource/proc``.
+    package init?(raw: RawProcID) {
+        guard raw != NoResource.proc else { return nil }
+        self.init(rawValue: UInt64(bitPattern: raw))
+    }
+
+    /// The ID as Go's parser prints it: signed.
+    package var raw: RawProcID { Int64(bitPattern: rawValue) }
+}
+
+extension ThreadID {
+    /// The thread a raw ID names; nil for ``NoResource/thread``.
+    package init?(raw: RawThreadID) {
+        guard raw != NoResource.thread else { return nil }
+        self.init(rawValue: UInt64(bitPattern: raw))
+    }
+
+    /// The ID as Go's parser prints it: signed.
+    package var raw: RawThreadID { Int64(bitPattern: rawValue) }
+}
+
+extension TaskID {
+    /// The background task: the parent of tasks made without one, and the task of regions and
+    /// logs outside any task.
+    public static let background = TaskID(rawValue: 0)
+
+    /// The task a raw ID names; nil for ``NoResource/task``.
+    package init?(raw: RawTaskID) {
+        guard raw != NoResource.task else { return nil }
+        self.init(rawValue: raw)
+    }
 }
 
 /// The state of a goroutine as the parser tracks it; differs from the wire's `GoStatus` in
@@ -98,19 +147,47 @@ public enum ResourceKind: UInt8, Sendable, CustomStringConvertible {
     }
 }
 
-/// A goroutine, proc or thread, or nothing.
-public struct ResourceID: Hashable, Sendable, CustomStringConvertible {
-    public var kind: ResourceKind
-    public var id: Int64
+/// The goroutine, P or thread that an event is about, or none.
+public enum ResourceID: Hashable, Sendable, CustomStringConvertible {
+    case none
+    case goroutine(GoroutineID)
+    case proc(ProcID)
+    case thread(ThreadID)
 
-    public init(kind: ResourceKind, id: Int64) {
-        self.kind = kind
-        self.id = id
+    /// A resource of the given kind with a raw ID; the ID is ignored for ``ResourceKind/none``.
+    package init(kind: ResourceKind, raw: Int64) {
+        let value = UInt64(bitPattern: raw)
+        switch kind {
+        case .none: self = .none
+        case .goroutine: self = .goroutine(GoroutineID(rawValue: value))
+        case .proc: self = .proc(ProcID(rawValue: value))
+        case .thread: self = .thread(ThreadID(rawValue: value))
+        }
+    }
+
+    /// What the ID names.
+    public var kind: ResourceKind {
+        switch self {
+        case .none: .none
+        case .goroutine: .goroutine
+        case .proc: .proc
+        case .thread: .thread
+        }
+    }
+
+    /// The ID as Go's parser prints it (signed); 0 for ``none``.
+    package var raw: Int64 {
+        switch self {
+        case .none: 0
+        case .goroutine(let id): id.raw
+        case .proc(let id): id.raw
+        case .thread(let id): id.raw
+        }
     }
 
     /// Printed as `None`, or as `Goroutine(5)`, `Proc(0)`, `Thread(3)`.
     public var description: String {
-        kind == .none ? kind.description : "\(kind)(\(id))"
+        kind == .none ? kind.description : "\(kind)(\(raw))"
     }
 }
 

@@ -2,9 +2,9 @@ import TraceV2
 
 /// The goroutine, proc and thread an event happens on.
 struct SchedContext: Equatable {
-    var goroutine: GoID
-    var proc: ProcID
-    var thread: ThreadID
+    var goroutine: RawGoID
+    var proc: RawProcID
+    var thread: RawThreadID
 }
 
 /// A sequence number within a generation; a new value follows an old one only within the same
@@ -92,8 +92,8 @@ struct ResourceRecord {
 
 /// The goroutine and P a thread holds.
 struct ThreadRecord {
-    var goroutine: GoID
-    var proc: ProcID
+    var goroutine: RawGoID
+    var proc: RawProcID
 }
 
 /// The slots the first steps of one event found their records in, kept for the event's later
@@ -150,8 +150,8 @@ final class Ordering {
     @exclusivity(unchecked) private var threadIndex = IntMap<Int32>()
     @exclusivity(unchecked) private(set) var threadRecords: [ThreadRecord] = []
     /// The thread of each of ``threadRecords``.
-    private(set) var threadIDs: [ThreadID] = []
-    private var tasks: [TaskID: (name: [UInt8], parent: TaskID)] = [:]
+    private(set) var threadIDs: [RawThreadID] = []
+    private var tasks: [RawTaskID: (name: [UInt8], parent: RawTaskID)] = [:]
     private(set) var gcSequence: UInt64 = 0
     enum GCState { case undetermined, notRunning, running }
     private(set) var gcState = GCState.undetermined
@@ -175,7 +175,7 @@ final class Ordering {
     }
 
     /// The next queued event, if any.
-    func next() -> Event? {
+    func next() -> ParsedEvent? {
         queue.popFirst()
     }
 
@@ -186,7 +186,7 @@ final class Ordering {
 
     private func push(_ base: BaseEvent, _ context: SchedContext, _ generation: GenerationTables,
                       note: OrderingNote = .none) {
-        queue.append(Event(code: base.type, time: base.time, context: context, args: base.args,
+        queue.append(ParsedEvent(code: base.type, time: base.time, context: context, args: base.args,
                            generation: generation, offset: base.offset, note: note))
     }
 
@@ -195,7 +195,7 @@ final class Ordering {
                           _ args: [UInt64] = [], offset: Int) {
         var values = EventArgs()
         for (index, value) in args.enumerated() { values[index] = value }
-        queue.append(Event(code: type.rawValue, time: time, context: context, args: values,
+        queue.append(ParsedEvent(code: type.rawValue, time: time, context: context, args: values,
                            generation: generation, offset: offset))
     }
 
@@ -227,7 +227,7 @@ final class Ordering {
     }
 
     /// Where a thread's record is, made on first sight.
-    private func threadSlot(_ thread: ThreadID) -> Int {
+    private func threadSlot(_ thread: RawThreadID) -> Int {
         if let index = threadIndex[thread] { return Int(index) }
         threadIndex[thread] = Int32(threadRecords.count)
         threadIDs.append(thread)
@@ -237,8 +237,8 @@ final class Ordering {
 
     /// The thread with the smallest ID whose record satisfies `predicate`: the smallest, so the
     /// answer does not depend on the order threads were seen in.
-    private func firstThread(where predicate: (ThreadRecord) -> Bool) -> (id: ThreadID, record: ThreadRecord)? {
-        var best: (id: ThreadID, record: ThreadRecord)?
+    private func firstThread(where predicate: (ThreadRecord) -> Bool) -> (id: RawThreadID, record: ThreadRecord)? {
+        var best: (id: RawThreadID, record: ThreadRecord)?
         for (index, record) in threadRecords.enumerated() where predicate(record) {
             if best.map({ threadIDs[index] < $0.id }) ?? true { best = (threadIDs[index], record) }
         }
@@ -246,7 +246,7 @@ final class Ordering {
     }
 
     /// Every thread's record, by ID.
-    func sortedThreads() -> [(id: ThreadID, record: ThreadRecord)] {
+    func sortedThreads() -> [(id: RawThreadID, record: ThreadRecord)] {
         zip(threadIDs, threadRecords).map { (id: $0, record: $1) }.sorted { $0.id < $1.id }
     }
 
@@ -259,7 +259,7 @@ final class Ordering {
     ///
     /// `known` is where the caller last found the thread's record, or -1: a cursor keeps it
     /// across its events, which saves a lookup per event.
-    func advance(_ event: inout BaseEvent, _ generation: GenerationTables, thread: ThreadID,
+    func advance(_ event: inout BaseEvent, _ generation: GenerationTables, thread: RawThreadID,
                  known: inout Int32) throws -> Bool {
         let gen = generation.number
         if firstGeneration == 0 { firstGeneration = gen }
@@ -503,7 +503,7 @@ final class Ordering {
         let isFirst = gen == firstGeneration
         switch handler {
         case .procStatus:
-            let pid = ProcID(bitPattern: ev.args[0])
+            let pid = RawProcID(bitPattern: ev.args[0])
             let status = UInt8(truncatingIfNeeded: ev.args[1])
             guard status <= ProcStatus.syscallAbandoned.rawValue else {
                 throw Failure.broken("invalid status for proc \(pid): \(status)")
@@ -540,7 +540,7 @@ final class Ordering {
             return (next, true)
 
         case .procSteal:
-            let pid = ProcID(bitPattern: ev.args[0])
+            let pid = RawProcID(bitPattern: ev.args[0])
             let sequence = Sequence(generation: gen, value: ev.args[1])
             guard let state = procs.slot(for: pid) else { return (context, false) }
             let oldStatus = procs[slot: state].status
@@ -556,7 +556,7 @@ final class Ordering {
                 push(ev, context, generation, note: note)
                 return (context, true)
             }
-            let victim = ThreadID(bitPattern: ev.args[2])
+            let victim = RawThreadID(bitPattern: ev.args[2])
             var next = context
             if victim == context.thread {
                 if context.proc != pid {
@@ -577,8 +577,8 @@ final class Ordering {
             return (next, true)
 
         case .goStatus:
-            let gid = GoID(bitPattern: ev.args[0])
-            let onThread = ThreadID(bitPattern: ev.args[1])
+            let gid = RawGoID(bitPattern: ev.args[0])
+            let onThread = RawThreadID(bitPattern: ev.args[1])
             let status = UInt8(truncatingIfNeeded: ev.args[2])
             guard status <= GoStatus.waiting.rawValue else {
                 throw Failure.broken("invalid status for goroutine \(gid): \(status)")
@@ -629,7 +629,7 @@ final class Ordering {
             guard goroutines[slot: state].status == GoStatus.running.rawValue else {
                 throw Failure.broken("\(name(ev.type)) event for goroutine that's not Running")
             }
-            let nextID = GoID(bitPattern: ev.args[0])
+            let nextID = RawGoID(bitPattern: ev.args[0])
             let sequence = Sequence(generation: gen, value: ev.args[1])
             guard let target = goroutines.slot(for: nextID), goroutines[slot: target].status == GoStatus.waiting.rawValue,
                   sequence.follows(goroutines[slot: target].sequence) else {
@@ -674,7 +674,7 @@ final class Ordering {
                 // The proc leaves with the thread: record that as a steal by the thread itself.
                 var steal = EventArgs()
                 steal[0] = UInt64(bitPattern: context.proc)
-                queue.append(Event(code: EventType.procSteal.rawValue, time: ev.time, context: context, args: steal,
+                queue.append(ParsedEvent(code: EventType.procSteal.rawValue, time: ev.time, context: context, args: steal,
                                    generation: generation, offset: ev.offset, note: .stolenStatus(ProcStatus.syscall.rawValue)))
             }
             push(ev, context, generation)
@@ -782,7 +782,7 @@ final class Ordering {
     }
 
     /// Go's parser dereferences a missing proc here and crashes; report it instead.
-    private static func missingState(_ proc: ProcID) -> Failure {
+    private static func missingState(_ proc: RawProcID) -> Failure {
         .broken("runtime error: invalid memory address or nil pointer dereference (no state for proc \(proc))")
     }
 }

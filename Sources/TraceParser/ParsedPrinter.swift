@@ -52,7 +52,7 @@ package enum ParsedPrinter {
 
     // MARK: One event
 
-    static func write(_ event: Event, to sink: ByteSink, texts: TextCache) throws {
+    static func write(_ event: ParsedEvent, to sink: ByteSink, texts: TextCache) throws {
         try sink.ensure(128)
         sink.byte(UInt8(ascii: "M"))
         sink.byte(UInt8(ascii: "="))
@@ -217,7 +217,7 @@ package enum ParsedPrinter {
         try sink.literal(")}")
     }
 
-    private static func writeRange(_ event: Event, _ generation: GenerationTables?, _ sink: ByteSink) throws {
+    private static func writeRange(_ event: ParsedEvent, _ generation: GenerationTables?, _ sink: ByteSink) throws {
         guard let range = KindTable.shared.ranges[Int(event.code)] else { return }
         try sink.literal(" Name=")
         if let quoted = range.quotedName {
@@ -251,7 +251,7 @@ package enum ParsedPrinter {
         }
     }
 
-    private static func writeExperimental(_ event: Event, _ generation: GenerationTables?, _ sink: ByteSink) throws {
+    private static func writeExperimental(_ event: ParsedEvent, _ generation: GenerationTables?, _ sink: ByteSink) throws {
         guard let spec = EventType(rawValue: event.code)?.spec else { return }
         try sink.literal(" Name=")
         try sink.text(spec.name)

@@ -2,8 +2,8 @@
 /// `trace.Event.Stack` values compare. Stacks of different generations are different even when their
 /// frames agree, and a stack keeps its generation's tables alive: keep one as a key only while
 /// its generation is current (a Sync event begins the next one).
-extension Event.Stack: Hashable {
-    public static func == (a: Event.Stack, b: Event.Stack) -> Bool {
+extension ParsedEvent.Stack: Hashable {
+    public static func == (a: ParsedEvent.Stack, b: ParsedEvent.Stack) -> Bool {
         a.id == b.id && a.generation === b.generation
     }
 
@@ -14,5 +14,5 @@ extension Event.Stack: Hashable {
 
     /// The frames as Go's `Event.Stack.Frames` gives them, innermost first: a PC the generation has no
     /// frame for comes out as an empty frame with PC 0, where ``frames`` keeps the PC.
-    public var goFrames: [Event.Stack.Frame] { resolved(unknownPC: { _ in 0 }) }
+    public var goFrames: [ParsedEvent.Stack.Frame] { resolved(unknownPC: { _ in 0 }) }
 }

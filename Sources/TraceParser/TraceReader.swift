@@ -90,7 +90,7 @@ public final class TraceReader {
     }
 
     /// The next event, or nil at the end of the trace.
-    public func next() throws -> Event? {
+    public func next() throws -> ParsedEvent? {
         do {
             guard var event = try nextEvent() else { return nil }
             if event.code != syncEventCode { try validateIDs(event) }
@@ -109,7 +109,7 @@ public final class TraceReader {
 
     // MARK: The stream
 
-    private func nextEvent() throws -> Event? {
+    private func nextEvent() throws -> ParsedEvent? {
         if finished { return nil }
         if let event = ordering.next() { return event }
         if frontier.isEmpty && nextSample == cpuSamples.count {
@@ -143,7 +143,7 @@ public final class TraceReader {
             }
             var args = EventArgs()
             args[0] = sample.stack
-            return Event(code: EventType.cpuSample.rawValue, time: sample.time,
+            return ParsedEvent(code: EventType.cpuSample.rawValue, time: sample.time,
                          context: SchedContext(goroutine: sample.goroutine, proc: sample.proc, thread: sample.thread),
                          args: args, generation: tables, offset: 0)
         }
@@ -224,19 +224,19 @@ public final class TraceReader {
         }.joined()
     }
 
-    private func makeSync(_ generation: GenerationTables?) -> Event {
+    private func makeSync(_ generation: GenerationTables?) -> ParsedEvent {
         syncCount += 1
         var args = EventArgs()
         args[0] = UInt64(syncCount)
         let time = generation.map { $0.nanoseconds($0.minTime) } ?? lastTime
-        return Event(code: syncEventCode, time: time,
+        return ParsedEvent(code: syncEventCode, time: time,
                      context: SchedContext(goroutine: NoResource.goroutine, proc: NoResource.proc, thread: NoResource.thread),
                      args: args, generation: generation, offset: 0)
     }
 
     /// Makes `generation` current and returns its opening Sync event; nil means the trace is
     /// over, which gives the closing Sync event.
-    private func install(_ read: Generation?) throws -> Event {
+    private func install(_ read: Generation?) throws -> ParsedEvent {
         guard let read else {
             haveGeneration = false
             finished = true
@@ -257,7 +257,7 @@ public final class TraceReader {
         return makeSync(read.tables)
     }
 
-    private func nextGenerationWithSpill() throws -> Event? {
+    private func nextGenerationWithSpill() throws -> ParsedEvent? {
         if let spillFailure {
             if spillFailureSynced { throw spillFailure }
             spillFailureSynced = true
@@ -396,7 +396,7 @@ public final class TraceReader {
     // MARK: Table checks
 
     /// Every stack and string ID the spec lists for the event must be defined.
-    private func validateIDs(_ event: borrowing Event) throws {
+    private func validateIDs(_ event: borrowing ParsedEvent) throws {
         guard event.generation != nil else { return }
         let positions = idPositions + Int(event.code) * 8
         for slot in 0..<8 {

@@ -47,7 +47,7 @@ struct WaitingCursors {
     }
 
     /// Files the cursor in `slot`, whose event was just found not ready in `context`.
-    mutating func wait(_ slot: Int, type: UInt8, args: EventArgs, context: SchedContext, thread: ThreadID) {
+    mutating func wait(_ slot: Int, type: UInt8, args: EventArgs, context: SchedContext, thread: RawThreadID) {
         if slot >= marks.count { marks += [UInt32](repeating: 0, count: slot + 1 - marks.count) }
         if nodes.count > 64 * (marks.count + 64) { wakeAll() }
         lastMark &+= 1
@@ -102,7 +102,7 @@ struct WaitingCursors {
     }
 
     /// Wakes the cursors filed under anything an event that has just happened may have changed.
-    mutating func wake(type: UInt8, args: EventArgs, context: SchedContext, thread: ThreadID) {
+    mutating func wake(type: UInt8, args: EventArgs, context: SchedContext, thread: RawThreadID) {
         let first = Int64(bitPattern: args[0])
         wake(Self.goroutines, first)
         if context.goroutine != NoResource.goroutine { wake(Self.goroutines, context.goroutine) }
@@ -146,12 +146,12 @@ struct WaitingCursors {
         wakeList(first)
     }
 
-    private mutating func fileThread(_ slot: Int, _ mark: UInt32, _ thread: ThreadID) {
+    private mutating func fileThread(_ slot: Int, _ mark: UInt32, _ thread: RawThreadID) {
         if thread != NoResource.thread { file(slot, mark, Self.threads, thread) }
     }
 
     @inline(__always)
-    private mutating func wakeThread(_ thread: ThreadID) {
+    private mutating func wakeThread(_ thread: RawThreadID) {
         if thread != NoResource.thread { wake(Self.threads, thread) }
     }
 

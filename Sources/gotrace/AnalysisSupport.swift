@@ -22,7 +22,7 @@ struct CountingSource<Base: ByteSource>: ByteSource {
 /// result written to the output. A trace Go's parser rejects gets Go's verdict and exit status 1;
 /// the result of the events before the problem still goes to standard output (or a pipe), but
 /// no output file appears.
-func runAnalysis(trace: String, output: String, feed: (Event) -> Void, result: () throws -> [UInt8]) throws {
+func runAnalysis(trace: String, output: String, feed: (ParsedEvent) -> Void, result: () throws -> [UInt8]) throws {
     let (source, inputName) = try openInput(trace)
     defer { source.close() }
     let progress = ProgressLine(totalBytes: source.fileSize)

@@ -2,6 +2,7 @@ import ArgumentParser
 import CommandSupport
 import TraceAnalysis
 import TraceParser
+import TraceV2
 import TraceWire
 
 struct ViewCommand: ParsableCommand {
@@ -62,7 +63,7 @@ struct ViewCommand: ParsableCommand {
         if let goroutine {
             let finder = ViewerFocusFinder()
             let inputName = try readEvents(trace) { finder.add($0) }
-            guard let found = finder.focus(on: goroutine) else {
+            guard let found = finder.focus(on: GoroutineID(rawValue: UInt64(bitPattern: goroutine))) else {
                 throw CommandFailure(.input, "\(inputName): no goroutine \(goroutine) in the trace")
             }
             focus = found
@@ -113,7 +114,7 @@ struct ViewCommand: ParsableCommand {
     }
 
     /// Reads every event once, for a first pass; a damaged trace gets Go's verdict.
-    private func readEvents(_ path: String, _ feed: (Event) -> Void) throws -> String {
+    private func readEvents(_ path: String, _ feed: (ParsedEvent) -> Void) throws -> String {
         let (source, inputName) = try openInput(path)
         defer { source.close() }
         let progress = ProgressLine(totalBytes: source.fileSize)

@@ -30,7 +30,7 @@ import TraceParser
     @Test func equalStacksHaveEqualFrames() throws {
         let bytes = try [UInt8](Data(contentsOf: GoReference.fixtures.appendingPathComponent("go1.27/generations.trace")))
         let reader = try TraceReader(bytes: bytes)
-        var seen: [Event.Stack: [Event.Stack.Frame]] = [:]
+        var seen: [ParsedEvent.Stack: [ParsedEvent.Stack.Frame]] = [:]
         var generations = 0, lookups = 0
         while let event = try reader.next() {
             if event.kind == .sync { generations += 1 }

@@ -50,6 +50,12 @@ import TestSupport
         }
     }
 
+    /// The file that imports TraceV2, TraceWire and TraceParser together.
+    static let vocabularyFile = Repo.root.appendingPathComponent("Tests/Fixtures/vocabulary/main.swift")
+    /// The names it must be able to use unqualified.
+    static let sharedNames = ["Event", "EventType", "EventKind", "GoroutineID", "ThreadID", "ProcID", "TaskID",
+                              "GoStatus", "ProcStatus", "Range", "Task", "Result"]
+
     @Test func everySnippetCompilesAndRuns() throws {
         var found: [(name: String, source: String, document: String)] = []
         for document in try Self.documents() {
@@ -61,6 +67,15 @@ import TestSupport
         }
         // The README has one; each catalog has at least one article with several.
         try #require(found.count >= 8, "found only \(found.count) snippets")
+        // Beside them, a user's file that names the three libraries' types and Swift's own
+        // without a module prefix (issue 16's vocabulary).
+        let vocabulary = try String(contentsOf: Self.vocabularyFile, encoding: .utf8)
+        for name in Self.sharedNames {
+            try #require(vocabulary.contains(" \(name)") || vocabulary.contains("<\(name)") || vocabulary.contains("[\(name)"),
+                         "the vocabulary file does not use \(name)")
+            #expect(!vocabulary.contains(".\(name)"), "the vocabulary file qualifies \(name)")
+        }
+        found.append(("Vocabulary", vocabulary, Self.vocabularyFile.lastPathComponent))
 
         let scratch = makeTemporaryDirectory("tracegen-snippets")
         defer { try? FileManager.default.removeItem(at: scratch) }

@@ -4,7 +4,7 @@ import TestSupport
 import TraceParser
 @testable import TraceWire
 
-/// What a library user gets from ``Event/stateTransition``, checked against Go: every state
+/// What a library user gets from ``ParsedEvent/stateTransition``, checked against Go: every state
 /// transition of every Go 1.27 fixture, written out from the public accessors alone (thread, P,
 /// goroutine, time, the resource, the typed states, the reason and the stack's frames) in Go's
 /// `-d=parsed` form, must equal Go's own lines for those events.
@@ -32,15 +32,25 @@ import TraceParser
         return result
     }
 
+    /// An ID as Go's parser prints it: signed, and -1 for none.
+    static func signed<ID: RawRepresentable<UInt64>>(_ id: ID?) -> Int64 {
+        id.map { Int64(bitPattern: $0.rawValue) } ?? -1
+    }
+
     /// The same text, from the public API.
     static func ourTransitions(_ trace: URL) throws -> [String] {
         let reader = try TraceReader(source: try FileDescriptorSource(path: trace.path))
         var result: [String] = []
         while let event = try reader.next() {
             guard let transition = event.stateTransition else { continue }
-            let name = transition.resource.kind == .proc ? "ProcID" : "GoID"
-            var text = "M=\(event.thread) P=\(event.proc) G=\(event.goroutine) StateTransition Time=\(event.time)"
-                + " \(name)=\(transition.resource.id) \(transition.from)->\(transition.to)"
+            let resource: String
+            switch transition.resource {
+            case .goroutine(let id): resource = "GoID=\(signed(id))"
+            case .proc(let id): resource = "ProcID=\(signed(id))"
+            case .thread, .none: Issue.record("a transition of \(transition.resource)"); continue
+            }
+            var text = "M=\(signed(event.thread)) P=\(signed(event.proc)) G=\(signed(event.goroutine))"
+                + " StateTransition Time=\(event.time) \(resource) \(transition.from)->\(transition.to)"
                 + " Reason=\(GoQuote.quote(Array(transition.reason.utf8)))"
             if let stack = transition.stack {
                 text += "\nTransitionStack="

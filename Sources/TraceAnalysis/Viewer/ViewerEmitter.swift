@@ -16,10 +16,10 @@ final class ViewerFrames {
     private var referenced: [Bool] = [false]
     /// The frame ID of every stack of the current generation seen so far. A stack is only
     /// meaningful within its generation, so the cache is emptied when the next one starts.
-    private var cache: [Event.Stack: Int] = [:]
+    private var cache: [ParsedEvent.Stack: Int] = [:]
 
     /// The ID of the innermost frame of a stack; 0 for no stack or an empty one.
-    func id(of stack: Event.Stack?) -> Int {
+    func id(of stack: ParsedEvent.Stack?) -> Int {
         guard let stack else { return 0 }
         if let id = cache[stack] { return id }
         var node = 0

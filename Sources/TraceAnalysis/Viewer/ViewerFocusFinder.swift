@@ -1,4 +1,5 @@
 import TraceParser
+import TraceV2
 
 /// The first pass of a goroutine view: which goroutines are related to the chosen one, and the
 /// window of its life, as Go 1.27.3's viewer works them out before it draws.
@@ -8,8 +9,8 @@ import TraceParser
 /// end of the trace.
 public final class ViewerFocusFinder {
     private struct Unblock: Hashable {
-        var by: GoID
-        var goroutine: GoID
+        var by: RawGoID
+        var goroutine: RawGoID
     }
 
     private let summarizer = Summarizer()
@@ -20,27 +21,27 @@ public final class ViewerFocusFinder {
 
     public init() {}
 
-    public func add(_ event: Event) {
+    public func add(_ event: ParsedEvent) {
         if startTime == nil { startTime = event.time }
         endTime = event.time
         summarizer.add(event)
-        guard event.goroutine != NoResource.goroutine, event.kind == .stateTransition,
+        guard event.rawGoroutine != NoResource.goroutine, event.kind == .stateTransition,
               let transition = event.stateTransition, let (from, to) = transition.goroutineStates,
               from != to, from == .waiting else { return }
-        unblocks.insert(Unblock(by: event.goroutine, goroutine: transition.resource.id))
+        unblocks.insert(Unblock(by: event.rawGoroutine, goroutine: transition.resource.raw))
     }
 
     /// The focus for `goroutine`; nil when the trace has no such goroutine.
-    public func focus(on goroutine: GoID) -> ViewerFocus? {
+    public func focus(on goroutine: GoroutineID) -> ViewerFocus? {
         let start = startTime ?? 0
         guard let summary = summarizer.finish().goroutines.first(where: { $0.id == goroutine }) else { return nil }
-        var related: Set<GoID> = [goroutine]
+        var related: Set<RawGoID> = [goroutine.raw]
         for _ in 0..<2 {
             var next = related
             for edge in unblocks where related.contains(edge.goroutine) { next.insert(edge.by) }
             related = next
         }
-        return ViewerFocus(goroutine: goroutine, related: related,
+        return ViewerFocus(goroutine: goroutine, related: Set(related.map { GoroutineID(rawValue: UInt64(bitPattern: $0)) }),
                            windowStart: summary.startTime != 0 ? summary.startTime - start : 0,
                            windowEnd: (summary.endTime != 0 ? summary.endTime : endTime) - start)
     }

@@ -1,4 +1,5 @@
 import TraceParser
+import TraceV2
 
 /// Which of Go's trace views to draw.
 public enum ViewerMode: Equatable, Sendable {
@@ -13,8 +14,8 @@ public enum ViewerMode: Equatable, Sendable {
 /// What a goroutine view needs to know before the pass that draws it: the goroutine, the
 /// goroutines related to it, and the time window its life spans.
 public struct ViewerFocus: Sendable {
-    public var goroutine: GoID
-    public var related: Set<GoID>
+    public var goroutine: GoroutineID
+    public var related: Set<GoroutineID>
     /// Nanoseconds since the trace start.
     public var windowStart: Int64
     public var windowEnd: Int64
@@ -45,20 +46,20 @@ public final class ViewerGenerator {
     private let context: ViewerContext
     private var emitter: ViewerEmitter { context.emitter }
     private let mode: ViewerMode
-    private var goroutines: [GoID: ViewerGoroutine] = [:]
+    private var goroutines: [RawGoID: ViewerGoroutine] = [:]
     private var seenEvent = false
     private var syncCount = 0
     /// The global ranges (GC) open now, by name.
     private var globalRanges: [String: (time: Int64, stack: Int)] = [:]
     private var globalRangeOrder: [String] = []
     /// The proc ranges (GC sweep) open now.
-    private var procRanges: [Event.Range: (time: Int64, stack: Int)] = [:]
-    private var procRangeOrder: [Event.Range] = []
+    private var procRanges: [ParsedEvent.Range: (time: Int64, stack: Int)] = [:]
+    private var procRangeOrder: [ParsedEvent.Range] = []
     /// Proc view: the goroutine in a system call on each proc.
-    private var inSyscall: [ProcID: ViewerGoroutine] = [:]
-    private var maxProc: ProcID = 0
+    private var inSyscall: [RawProcID: ViewerGoroutine] = [:]
+    private var maxProc: RawProcID = 0
     /// Thread view: the threads seen.
-    private var threads: Set<ThreadID> = []
+    private var threads: Set<RawThreadID> = []
     private let focus: ViewerFocus?
 
     /// A generator that hands the document's bytes to `sink` as they are ready, in chunks; a
@@ -71,12 +72,12 @@ public final class ViewerGenerator {
         if mode == .goroutine, let focus {
             emitter.windowStart = focus.windowStart
             emitter.windowEnd = focus.windowEnd
-            emitter.tracks = Set(focus.related.map { UInt64(bitPattern: $0) })
+            emitter.tracks = Set(focus.related.map(\.rawValue))
         }
         context = ViewerContext(emitter: emitter, mode: mode)
     }
 
-    public func add(_ event: Event) throws {
+    public func add(_ event: ParsedEvent) throws {
         if !seenEvent {
             seenEvent = true
             context.startTime = event.time
@@ -100,7 +101,7 @@ public final class ViewerGenerator {
             try metric(event)
         case .label:
             if let label = event.label, label.resource.kind == .goroutine {
-                try goroutine(label.resource.id, for: "label").label = label.label
+                try goroutine(label.resource.raw, for: "label").label = label.label
             }
         case .stateTransition:
             guard let transition = event.stateTransition else { return }
@@ -139,7 +140,7 @@ public final class ViewerGenerator {
                 try goroutine.finish(context)
                 emitter.name(track: UInt64(bitPattern: id), goroutine.name)
             }
-            if let focus, focus.goroutine != NoResource.goroutine { emitter.focus = UInt64(bitPattern: focus.goroutine) }
+            if let focus, focus.goroutine.raw != NoResource.goroutine { emitter.focus = focus.goroutine.rawValue }
         }
         try emitter.finish()
     }
@@ -147,15 +148,15 @@ public final class ViewerGenerator {
     // MARK: The track an event belongs to
 
     /// The proc, thread or goroutine whose track an event of this view is drawn on.
-    private func track(of event: Event) -> Int64 {
+    private func track(of event: ParsedEvent) -> Int64 {
         switch mode {
-        case .proc: event.proc
-        case .thread: event.thread
-        case .goroutine: event.goroutine
+        case .proc: event.rawProc
+        case .thread: event.rawThread
+        case .goroutine: event.rawGoroutine
         }
     }
 
-    private func goroutine(_ id: GoID, for what: String) throws -> ViewerGoroutine {
+    private func goroutine(_ id: RawGoID, for what: String) throws -> ViewerGoroutine {
         guard let goroutine = goroutines[id] else {
             throw ViewerError(description: "a \(what) event for goroutine \(id) before any of its state transitions")
         }
@@ -164,14 +165,14 @@ public final class ViewerGenerator {
 
     // MARK: Events not tied to a goroutine
 
-    private func stackSample(_ event: Event) throws {
+    private func stackSample(_ event: ParsedEvent) throws {
         let track = track(of: event)
         guard track != -1 else { return }
         try emitter.instant("CPU profile sample", at: context.elapsed(event.time), track: UInt64(bitPattern: track),
                             stack: emitter.frames.id(of: event.stack))
     }
 
-    private func log(_ event: Event) throws {
+    private func log(_ event: ParsedEvent) throws {
         let track = track(of: event)
         guard track != -1, let log = event.log else { return }
         let name = log.category.isEmpty ? log.message : "[\(log.category)] \(log.message)"
@@ -179,7 +180,7 @@ public final class ViewerGenerator {
                             stack: emitter.frames.id(of: event.stack), category: "user event")
     }
 
-    private func metric(_ event: Event) throws {
+    private func metric(_ event: ParsedEvent) throws {
         guard let metric = event.metric else { return }
         switch metric.name {
         case "/memory/classes/heap/objects:bytes": try emitter.heapAllocated(at: context.elapsed(event.time), metric.value)
@@ -189,7 +190,7 @@ public final class ViewerGenerator {
     }
 
     /// GC phases: drawn on the GC track. Only ranges whose name mentions GC have a place.
-    private func globalRange(_ event: Event, _ range: Event.Range) throws {
+    private func globalRange(_ event: ParsedEvent, _ range: ParsedEvent.Range) throws {
         switch event.kind {
         case .rangeBegin:
             openGlobalRange(range.name, (event.time, emitter.frames.id(of: event.stack)))
@@ -220,7 +221,7 @@ public final class ViewerGenerator {
     }
 
     /// Proc view: ranges on a proc (GC sweep), drawn on its track.
-    private func procRange(_ event: Event, _ range: Event.Range) throws {
+    private func procRange(_ event: ParsedEvent, _ range: ParsedEvent.Range) throws {
         switch event.kind {
         case .rangeBegin:
             openProcRange(range, (event.time, emitter.frames.id(of: event.stack)))
@@ -229,13 +230,13 @@ public final class ViewerGenerator {
         default:
             let open = procRanges[range] ?? (0, 0)
             try emitter.slice(range.name, start: context.elapsed(open.time), duration: event.time &- open.time,
-                              track: UInt64(bitPattern: range.scope.id), stack: open.stack, endStack: emitter.frames.id(of: event.stack))
+                              track: UInt64(bitPattern: range.scope.raw), stack: open.stack, endStack: emitter.frames.id(of: event.stack))
             procRanges[range] = nil
             procRangeOrder.removeAll { $0 == range }
         }
     }
 
-    private func openProcRange(_ range: Event.Range, _ value: (time: Int64, stack: Int)) {
+    private func openProcRange(_ range: ParsedEvent.Range, _ value: (time: Int64, stack: Int)) {
         if procRanges.updateValue(value, forKey: range) == nil { procRangeOrder.append(range) }
     }
 
@@ -243,14 +244,14 @@ public final class ViewerGenerator {
         for range in procRangeOrder {
             guard let open = procRanges[range] else { continue }
             try emitter.slice(range.name, start: context.elapsed(open.time), duration: context.endTime &- open.time,
-                              track: UInt64(bitPattern: range.scope.id), stack: open.stack)
+                              track: UInt64(bitPattern: range.scope.raw), stack: open.stack)
         }
     }
 
     // MARK: Goroutines
 
-    private func goroutineRange(_ event: Event, _ range: Event.Range) throws {
-        let g = try goroutine(range.scope.id, for: "range")
+    private func goroutineRange(_ event: ParsedEvent, _ range: ParsedEvent.Range) throws {
+        let g = try goroutine(range.scope.raw, for: "range")
         switch event.kind {
         case .rangeBegin: g.rangeBegin(at: event.time, range.name, stack: emitter.frames.id(of: event.stack))
         case .rangeActive: g.rangeActive(range.name)
@@ -258,10 +259,10 @@ public final class ViewerGenerator {
         }
     }
 
-    private func goroutineTransition(_ event: Event, _ transition: Event.StateTransition) throws {
-        if mode == .thread, event.thread != NoResource.thread { threads.insert(event.thread) }
+    private func goroutineTransition(_ event: ParsedEvent, _ transition: ParsedEvent.StateTransition) throws {
+        if mode == .thread, event.rawThread != NoResource.thread { threads.insert(event.rawThread) }
         guard let (from, to) = transition.goroutineStates else { return }
-        let id = transition.resource.id
+        let id = transition.resource.raw
         let g: ViewerGoroutine
         if let existing = goroutines[id] {
             g = existing
@@ -279,8 +280,8 @@ public final class ViewerGenerator {
         let leaves = mode == .proc ? from == .running && !executing(to) : executing(from) && !executing(to)
         let enters = mode == .proc ? !executing(from) && to == .running : !executing(from) && executing(to)
         let ownTrack: Int64 = switch mode {
-        case .proc: event.proc
-        case .thread: event.thread
+        case .proc: event.rawProc
+        case .thread: event.rawThread
         case .goroutine: id
         }
         if leaves {
@@ -304,19 +305,19 @@ public final class ViewerGenerator {
             if from == .syscall && to != .running {
                 try g.blockedSyscallEnd(at: time, stack: stack, context)
             }
-            if to == .syscall && event.proc != NoResource.proc {
-                g.syscallBegin(at: from == .undetermined ? context.startTime : time, on: event.proc, stack: stack)
-                inSyscall[event.proc] = g
+            if to == .syscall && event.rawProc != NoResource.proc {
+                g.syscallBegin(at: from == .undetermined ? context.startTime : time, on: event.rawProc, stack: stack)
+                inSyscall[event.rawProc] = g
             }
             // A proc still marked as in a system call here means the call returned without blocking.
-            if from == .syscall, inSyscall[event.proc] != nil {
+            if from == .syscall, inSyscall[event.rawProc] != nil {
                 g.syscallEnd(at: time, blocked: false)
-                inSyscall[event.proc] = nil
+                inSyscall[event.rawProc] = nil
             }
         case .thread:
             if from == .syscall { g.syscallEnd(at: time, blocked: to != .running) }
             if to == .syscall {
-                g.syscallBegin(at: from == .undetermined ? context.startTime : time, on: event.thread, stack: stack)
+                g.syscallBegin(at: from == .undetermined ? context.startTime : time, on: event.rawThread, stack: stack)
             }
         case .goroutine:
             if from == .syscall && to != .running {
@@ -335,7 +336,7 @@ public final class ViewerGenerator {
         // never reused), so memory follows the live goroutines. One that ended inside a system
         // call (the proc view keeps it on its proc) is still drawn at the end, and a goroutine
         // view still names its related goroutines.
-        if to == .notExist && !g.isExecuting && !(focus?.related.contains(id) ?? false) {
+        if to == .notExist && !g.isExecuting && !(focus?.related.contains(GoroutineID(rawValue: UInt64(bitPattern: id))) ?? false) {
             goroutines[id] = nil
         }
     }
@@ -351,10 +352,10 @@ public final class ViewerGenerator {
 
     // MARK: Procs
 
-    private func procTransition(_ event: Event, _ transition: Event.StateTransition) throws {
+    private func procTransition(_ event: ParsedEvent, _ transition: ParsedEvent.StateTransition) throws {
         guard mode != .goroutine else { return }
-        if mode == .thread, event.thread != NoResource.thread { threads.insert(event.thread) }
-        let proc = transition.resource.id
+        if mode == .thread, event.rawThread != NoResource.thread { threads.insert(event.rawThread) }
+        let proc = transition.resource.raw
         if mode == .proc { maxProc = max(maxProc, proc) }
         guard let (from, to) = transition.procStates, from != to else { return }
         let stack = emitter.frames.id(of: event.stack)
@@ -378,8 +379,8 @@ public final class ViewerGenerator {
             }
         }
         guard !name.isEmpty else { return }
-        let track = mode == .proc ? UInt64(bitPattern: proc) : UInt64(bitPattern: event.thread)
+        let track = mode == .proc ? UInt64(bitPattern: proc) : UInt64(bitPattern: event.rawThread)
         try emitter.instant(name, at: context.elapsed(time), track: track, stack: stack,
-                            arguments: .schedulingContext(thread: UInt64(bitPattern: event.thread), proc: UInt64(bitPattern: proc)))
+                            arguments: .schedulingContext(thread: UInt64(bitPattern: event.rawThread), proc: UInt64(bitPattern: proc)))
     }
 }

@@ -54,7 +54,7 @@ final class ViewerGoroutine {
     /// What let it run next, for the arrow drawn when it starts.
     private var cause: Cause?
 
-    init(id: GoID) {
+    init(id: RawGoID) {
         baseName = "G\(id)"
     }
 
@@ -66,7 +66,7 @@ final class ViewerGoroutine {
     var isInMarkAssist: Bool { openRanges.contains { $0.name == "GC mark assist" } }
 
     /// Names it after the outermost function of the first stack seen with it.
-    func nameAfter(_ stack: Event.Stack?) {
+    func nameAfter(_ stack: ParsedEvent.Stack?) {
         guard !named, let stack else { return }
         baseName += " " + (stack.goFrames.last?.function ?? "")
         named = true
