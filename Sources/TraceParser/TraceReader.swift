@@ -413,7 +413,7 @@ public final class TraceReader {
             if !known {
                 throw Located(.broken("found invalid \(isStack ? "stack" : "string") ID \(id) for event \(eventName(event.code))"),
                               generation: event.generation?.number, offset: event.offset == 0 ? nil : event.offset,
-                              event: "\(eventName(event.code)) on M \(event.thread)")
+                              event: "\(eventName(event.code)) on M \(event.rawThread)")
             }
         }
     }

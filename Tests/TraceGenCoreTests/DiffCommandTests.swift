@@ -16,7 +16,7 @@ import Testing
         #expect(result.status == 1)
         let lines = result.stdout.split(separator: "\n")
         #expect(lines.contains { $0.hasPrefix("\(Self.release(23)):") && $0.hasSuffix(": breaking: event CPUSample: args [time p g m stack] → [time m p g stack]") })
-        #expect(lines.last == "24 changes between \(Self.release(22)) and \(Self.release(23)): 1 breaking, 17 compatible, 6 cosmetic")
+        #expect(lines.last == "25 changes between \(Self.release(22)) and \(Self.release(23)): 1 breaking, 18 compatible, 6 cosmetic")
         #expect(result.stderr.isEmpty)
     }
 

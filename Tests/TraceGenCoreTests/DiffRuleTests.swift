@@ -326,8 +326,10 @@ func signature(_ change: SpecChange) -> String {
             return DiffRuleCase(rule: rule, new: [("headerSize: 16\n", "headerSize: ‸32\n")],
                                 kind: .changed, entity: .format, name: "Test format", field: "headerSize", oldValue: .int(16), newValue: .int(32))
         case .meaningChanged:
-            return DiffRuleCase(rule: rule, old: [("        args: [dt, g, g_seq]\n", "        args: [dt, g, g_seq]\n        kind: Log\n")],
-                                new: [("        args: [dt, g, g_seq]\n", "        args: [dt, g, g_seq]\n        kind: ‸Label\n")],
+            // Kinds of the spec's own, as Go's Log and Label are to the generator, must be listed.
+            let kinds = ("groups:\n", "kinds: [Log, Label]\ngroups:\n")
+            return DiffRuleCase(rule: rule, old: [("        args: [dt, g, g_seq]\n", "        args: [dt, g, g_seq]\n        kind: Log\n"), kinds],
+                                new: [("        args: [dt, g, g_seq]\n", "        args: [dt, g, g_seq]\n        kind: ‸Label\n"), kinds],
                                 kind: .changed, entity: .event, name: "GoStart", field: "kind", oldValue: .string("Log"), newValue: .string("Label"))
         case .meaningRenamed:
             return DiffRuleCase(rule: rule, old: [("        args: [dt, g, g_seq]\n", "        args: [dt, g, g_seq]\n        kind: RangeBegin\n        range: {name: GC, scope: proc}\n")],

@@ -56,7 +56,7 @@ func diagnose(_ edit: RuleCase, in base: String) -> (diagnostics: [String], mark
 @Suite struct MeaningRuleTests {
     @Test func meaningSpecIsValid() throws {
         let spec = try TraceGen.loadSpec(data: Data(meaningSpec.utf8), file: "spec.yaml")
-        #expect(spec.events.map { $0.eventKind?.rawValue ?? "-" } == ["-", "-", "RangeBegin", "RangeEnd", "Metric", "StateTransition", "Experimental"])
+        #expect(spec.events.map { $0.eventKind ?? "-" } == ["-", "-", "RangeBegin", "RangeEnd", "Metric", "StateTransition", "Experimental"])
         #expect(spec.event(named: "End")?.range?.scope == "goroutine")
         #expect(spec.event(named: "GoStart")?.resource == "goroutine")
         #expect(spec.model.rangeScopes == ["none", "proc", "goroutine"] && spec.model.transitionResources == ["goroutine", "proc"])
@@ -133,10 +133,16 @@ func diagnose(_ edit: RuleCase, in base: String) -> (diagnostics: [String], mark
 
     /// One rule each; the list of diagnostics must be exactly the one message at the marker.
     static let rules: [RuleCase] = [
-        RuleCase(rule: "kind names are Go parser kinds", replace: "kind: Metric", with: "kind: ‸Metrik",
+        RuleCase(rule: "a misspelt kind is caught", replace: "kind: Metric", with: "kind: ‸Metrik",
                  message: "event Procs has unknown kind 'Metrik'; did you mean 'Metric'?"),
-        RuleCase(rule: "an experiment's events have kind Experimental", replace: "        experiment: AllocFree\n", with: "        kind: ‸Log\n        experiment: AllocFree\n",
-                 message: "experimental event Thing has kind Log; events of an experiment have kind Experimental"),
+        RuleCase(rule: "a kind of the spec's own is listed in kinds", replace: "kind: Metric", with: "kind: ‸Checkpoint",
+                 message: "event Procs has unknown kind 'Checkpoint'; a kind of the spec's own must be listed in kinds"),
+        RuleCase(rule: "kinds are listed once", replace: "rangeScopes: [none, proc, goroutine]\n", with: "kinds: [RangeBegin, RangeEnd, Metric, StateTransition, Experimental, ‸Metric]\nrangeScopes: [none, proc, goroutine]\n",
+                 message: "kinds lists 'Metric' twice"),
+        RuleCase(rule: "kinds are names that every language takes", replace: "rangeScopes: [none, proc, goroutine]\n", with: "kinds: [RangeBegin, RangeEnd, Metric, StateTransition, Experimental, ‸Check-point]\nrangeScopes: [none, proc, goroutine]\n",
+                 message: "kind 'Check-point' must be an upper-case letter followed by letters and digits"),
+        RuleCase(rule: "an experiment's events have kind Experimental", replace: "        experiment: AllocFree\n", with: "        kind: ‸Sync\n        experiment: AllocFree\n",
+                 message: "experimental event Thing has kind Sync; events of an experiment have kind Experimental"),
         RuleCase(rule: "kind Experimental only for an experiment's events", replace: "args: [gen]\n        timed: false\n", with: "args: [gen]\n        timed: false\n        kind: ‸Experimental\n",
                  message: "event Batch has kind Experimental but names no experiment"),
         RuleCase(rule: "a range only on range kinds", replace: "kind: Metric\n", with: "kind: Metric\n        range: ‸{name: x, scope: none}\n",
@@ -190,6 +196,18 @@ func diagnose(_ edit: RuleCase, in base: String) -> (diagnostics: [String], mark
         RuleCase(rule: "range keys are name and scope", replace: "range: {name: \"pause ({name_string})\", scope: goroutine}\n        since: go1.22\n        description: Begins.", with: "range: {name: \"pause ({name_string})\", scope: goroutine, ‸colour: red}\n        since: go1.22\n        description: Begins.",
                  message: "unknown key 'colour' in range 'pause ({name_string})' (expected one of 'name', 'scope')"),
     ]
+
+    /// With `kinds` declared, an event's kind must be one of them, even one the generator knows.
+    @Test func declaredKindsAreTheOnlyKinds() {
+        let listed = meaningSpec.replacingOccurrences(of: "rangeScopes: [none, proc, goroutine]\n",
+                                                      with: "kinds: [RangeBegin, RangeEnd, StateTransition, Experimental, Checkpoint]\nrangeScopes: [none, proc, goroutine]\n")
+        let missing = RuleCase(rule: "", replace: "kind: Metric", with: "kind: ‸Metric", message: "event Procs has unknown kind 'Metric' (not in kinds)")
+        let (diagnostics, marker) = diagnose(missing, in: listed)
+        #expect(diagnostics == ["spec.yaml:\(marker.line):\(marker.column): error: \(missing.message)"])
+        // A kind of the spec's own, once listed, is a kind like any other.
+        let own = RuleCase(rule: "", replace: "kind: Metric\n        metric: /sched/procs:threads\n", with: "kind: ‸Checkpoint\n", message: "")
+        #expect(diagnose(own, in: listed).diagnostics == [])
+    }
 
     @Test(arguments: rules)
     func rule(_ edit: RuleCase) {

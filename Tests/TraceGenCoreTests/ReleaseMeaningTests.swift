@@ -18,10 +18,10 @@ import Testing
 
     /// The same facts as a snapshot states them.
     static func specFacts(_ model: TraceModel) -> Set<String> {
-        var lines: Set<String> = []
+        var lines: Set<String> = ["kinds\t" + model.kinds.joined(separator: " ")]
         for event in model.events {
             let meaning = event.meaning
-            if let kind = meaning.kind { lines.insert("kind\t\(event.name)\t\(kind.rawValue)") }
+            if let kind = meaning.kind { lines.insert("kind\t\(event.name)\t\(kind)") }
             if let metric = meaning.metric { lines.insert("metric\t\(event.name)\t\(metric)") }
             if let range = meaning.range {
                 let name = range.template.parts.map { part -> String in

@@ -58,6 +58,12 @@ import Testing
         let kinds = try #require(files.first { $0.path.hasSuffix("EventKind.swift") }).contents
         #expect(kinds.contains("public enum RangeScope: String, CaseIterable, Hashable, Sendable {\n    case `none`\n    case sensor\n}\n"), "\(kinds)")
         #expect(kinds.contains("public enum TransitionResource: String, CaseIterable, Hashable, Sendable {\n    case sensor\n}\n"))
+        // Its kinds are its own: the generated kind enumeration lists the spec's, and no Go kind.
+        #expect(sensor.kinds == ["Sample", "Setup", "Experimental"])
+        #expect(kinds.contains("public enum EventKind: String, CaseIterable, Hashable, Sendable {\n    case sample = \"Sample\"\n    case setup = \"Setup\"\n    case experimental = \"Experimental\"\n}\n"), "\(kinds)")
+        #expect(kinds.contains("case .reading: .sample"), "\(kinds)")
+        // A spec whose events state no kind gets an enumeration without cases, which still compiles.
+        #expect(try model("single-version").kinds.isEmpty)
         for file in [events, statuses, docs, packageDoc, kinds] {
             for goWord in ["GoStatus", "ProcStatus", "goroutine", "Goroutine"] {
                 #expect(!file.contains(goWord), "the sensor format's status types mention \(goWord)")

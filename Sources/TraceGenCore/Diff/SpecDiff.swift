@@ -150,8 +150,11 @@ struct Comparison {
         changed(.format, name, "output.goParser.importPath", was.importPath, now.importPath, .generatedNameChanged, at: parserAt)
         changed(.format, name, "output.goParser.syncEvent", was.syncEvent, now.syncEvent, .generatedNameChanged, at: parserAt)
         // The generated Swift enumerations list these names; the events that use them report their own changes.
+        // Kinds left to their default follow the events' kinds, and those report their own changes.
+        let kindsDeclared = old.document.kinds != nil || new.document.kinds != nil
         for (key, was, now) in [("rangeScopes", old.model.rangeScopes, new.model.rangeScopes),
-                                ("transitionResources", old.model.transitionResources, new.model.transitionResources)] where was != now {
+                                ("transitionResources", old.model.transitionResources, new.model.transitionResources),
+                                ("kinds", kindsDeclared ? old.model.kinds : [], kindsDeclared ? new.model.kinds : [])] where was != now {
             changed(.format, name, key, .strings(was), .strings(now), .generatedNameChanged, at: at)
         }
         if old.document.headerSize != new.document.headerSize {
@@ -364,7 +367,7 @@ struct Comparison {
     mutating func meaning(_ name: String, _ before: TraceModel.Event, _ after: TraceModel.Event, _ was: EventDecl, _ now: EventDecl) {
         let at = now.locations
         let (oldMeaning, newMeaning) = (before.meaning, after.meaning)
-        changed(.event, name, "kind", oldMeaning.kind?.rawValue, newMeaning.kind?.rawValue, .meaningChanged, at: at)
+        changed(.event, name, "kind", oldMeaning.kind, newMeaning.kind, .meaningChanged, at: at)
         let rangeAt = now.range.map { Self.prefixed($0.locations, "range.") } ?? FieldLocations(entity: at["range"])
         // A name that appears or disappears changes what the event is; one that only reads differently does not.
         let (oldRange, newRange) = (oldMeaning.range, newMeaning.range)

@@ -10,7 +10,7 @@ struct SpecDecoder {
         reader = YAMLReader(file: file)
     }
 
-    static let topLevelKeys = ["title", "output", "headerSize", "versions", "constants", "argTypes", "experiments", "statusSets", "resources", "handlers", "rangeScopes", "transitionResources", "groups", "roles"]
+    static let topLevelKeys = ["title", "output", "headerSize", "versions", "constants", "argTypes", "experiments", "statusSets", "resources", "handlers", "rangeScopes", "transitionResources", "kinds", "groups", "roles"]
     static let outputKeys = ["goPackage", "swiftModule", "goParser"]
     static let goParserKeys = ["package", "importPath", "syncEvent"]
     static let versionKeys = ["name", "header", "description"]
@@ -121,7 +121,9 @@ struct SpecDecoder {
         let roles = decodeRoles(top.values["roles"])
         let rangeScopes = reader.stringList(&top, "rangeScopes", in: "the spec", required: false)
         let transitionResources = reader.stringList(&top, "transitionResources", in: "the spec", required: false)
+        let kinds = reader.stringList(&top, "kinds", in: "the spec", required: false)
         let listsFailed = (top.values["rangeScopes"] != nil && rangeScopes == nil) || (top.values["transitionResources"] != nil && transitionResources == nil)
+            || (top.values["kinds"] != nil && kinds == nil)
 
         guard !goParserFailed, !listsFailed, let title, let headerSize, let goPackage, let swiftModule, let versions, let constants, let argTypes,
               let experiments, let statusSets, let groups, let resources, let handlers else { return nil }
@@ -129,7 +131,7 @@ struct SpecDecoder {
             file: reader.file, title: title, goPackage: goPackage, swiftModule: swiftModule, goParser: goParser, headerSize: headerSize,
             versions: versions, constants: constants, argTypes: argTypes, experiments: experiments,
             statusSets: statusSets, groups: groups, resources: resources, handlers: handlers,
-            rangeScopes: rangeScopes, transitionResources: transitionResources, roles: roles, locations: top.locations)
+            rangeScopes: rangeScopes, transitionResources: transitionResources, kinds: kinds, roles: roles, locations: top.locations)
     }
 
     /// The optional `roles:` mapping: each key names an event or a constant. Whether the names

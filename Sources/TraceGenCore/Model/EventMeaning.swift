@@ -3,14 +3,18 @@
 extension TraceModel {
     /// What an event means to a reader, as the spec states it.
     public struct Meaning: Hashable, Sendable {
-        /// Nil for structural events; Experimental for an experiment's events that state no kind.
-        public let kind: EventKind?
+        /// One of the spec's kinds; nil for structural events, Experimental for an experiment's
+        /// events that state no kind.
+        public let kind: String?
         public let range: Range?
         public let metric: String?
         /// The resource a state transition changes, one of the spec's transition resources.
         public let resource: String?
 
         public static let none = Meaning(kind: nil, range: nil, metric: nil, resource: nil)
+
+        /// The kind, where it is one the generator gives a meaning to.
+        public var known: KnownKind? { kind.flatMap(KnownKind.init(rawValue:)) }
     }
 
     /// The range a range event belongs to.

@@ -43,6 +43,9 @@ public struct SpecDocument: Hashable, Sendable {
     public var rangeScopes: [String]? = nil
     /// What state transitions may change, as written; nil: every resource with statuses.
     public var transitionResources: [String]? = nil
+    /// The kinds events may have, in the order readers list them, as written; nil: those of
+    /// ``KnownKind`` that the events state, in the order they first appear.
+    public var kinds: [String]? = nil
     /// Which events and constants play the parts a reader of any such format relies on.
     public var roles: RolesDecl = RolesDecl()
     public var locations: FieldLocations
@@ -61,6 +64,20 @@ public struct SpecDocument: Hashable, Sendable {
     /// The resources state transitions may change: as declared, or the resources with statuses.
     public var resolvedTransitionResources: [String] {
         transitionResources ?? resources.filter { $0.statuses != nil }.map(\.name)
+    }
+
+    /// The kinds events may have: as declared, or else the kinds the generator knows
+    /// (``KnownKind``) that the events state (Experimental for an experiment's events that state
+    /// none), in the order they first appear, after Sync when the Go parser makes up Sync events.
+    /// A kind of the spec's own must be declared, so that a misspelt kind is an error.
+    public var resolvedKinds: [String] {
+        if let kinds { return kinds }
+        var used: [String] = goParser.syncEvent == nil ? [] : [KnownKind.sync.rawValue]
+        var seen = Set(used)
+        for event in events {
+            if let kind = event.knownKind, seen.insert(kind.rawValue).inserted { used.append(kind.rawValue) }
+        }
+        return used
     }
 }
 
@@ -160,7 +177,7 @@ public struct EventDecl: Hashable, Sendable {
     public var since: String
     public var description: String
     public var group: String
-    /// What the event means to a reader, as one of ``EventKind``'s names; nil for structural events.
+    /// What the event means to a reader, as one of the spec's kinds; nil for structural events.
     public var kind: String? = nil
     /// For range events: which range the event begins, continues or ends.
     public var range: RangeDecl? = nil
@@ -202,20 +219,16 @@ public struct GoParserDecl: Hashable, Sendable {
     public var locations: FieldLocations? = nil
 }
 
-/// The kinds of event that Go's parser hands its users; structural events have none.
-public enum EventKind: String, CaseIterable, Hashable, Sendable {
+/// The kinds that the generator and its rules give a meaning to, by the name a spec's `kinds`
+/// gives them: a range kind carries a range, Metric a metric, StateTransition the resource that
+/// changes; an experiment's events are Experimental; Go's parser makes up Sync events. Every other
+/// kind is only a name, which goes into the generated kind enumeration as the spec lists it.
+public enum KnownKind: String, CaseIterable, Hashable, Sendable {
     case sync = "Sync"
     case metric = "Metric"
-    case label = "Label"
-    case stackSample = "StackSample"
     case rangeBegin = "RangeBegin"
     case rangeActive = "RangeActive"
     case rangeEnd = "RangeEnd"
-    case taskBegin = "TaskBegin"
-    case taskEnd = "TaskEnd"
-    case regionBegin = "RegionBegin"
-    case regionEnd = "RegionEnd"
-    case log = "Log"
     case stateTransition = "StateTransition"
     case experimental = "Experimental"
 

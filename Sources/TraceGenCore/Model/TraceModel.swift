@@ -44,6 +44,8 @@ public struct TraceModel: Hashable, Sendable {
     public let rangeScopes: [String]
     /// What state transitions may change, in the order the generated enumeration lists them.
     public let transitionResources: [String]
+    /// The kinds events may have, in the order the generated enumeration lists them.
+    public let kinds: [String]
 
     /// Whether the spec states how events are ordered.
     public var statesOrdering: Bool { !resources.isEmpty }

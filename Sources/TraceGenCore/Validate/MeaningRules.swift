@@ -6,6 +6,7 @@ extension Check {
         checkArgTypeMappings()
         checkGoParser()
         checkScopeLists()
+        checkKinds()
         var scopeOfRange: [String: (scope: String, event: String)] = [:]
         for event in document.events {
             checkMeaning(of: event, scopes: &scopeOfRange)
@@ -15,24 +16,30 @@ extension Check {
 
     mutating func checkMeaning(of event: EventDecl, scopes: inout [String: (scope: String, event: String)]) {
         let loc = event.locations
-        var kind: EventKind?
+        var kind: KnownKind?
         if let name = event.kind {
-            kind = EventKind(rawValue: name)
-            if kind == nil {
-                error("event \(event.name) has unknown kind '\(name)'\(suggestion(name, EventKind.allCases.map(\.rawValue)))", at: loc["kind"])
+            kind = KnownKind(rawValue: name)
+            if !kinds.contains(name) {
+                let candidates = (document.kinds == nil ? kinds.union(KnownKind.allCases.map(\.rawValue)) : kinds).sorted()
+                let hint = suggestion(name, candidates)
+                let listed = document.kinds == nil ? (hint.isEmpty ? "; a kind of the spec's own must be listed in kinds" : "") : " (not in kinds)"
+                error("event \(event.name) has unknown kind '\(name)'\(listed)\(hint)", at: loc["kind"])
             }
         }
+        // A kind that is not one of the spec's was reported above; the rules below judge only
+        // stated kinds that exist, and events that state none.
+        let judged = event.kind.map(kinds.contains) ?? true
 
         // Readers skip what they do not know of an experiment, so its events form a kind of their
         // own; an experimental event that states no kind has that one.
-        if event.experiment != nil, let kind, kind != .experimental {
-            error("experimental event \(event.name) has kind \(kind.rawValue); events of an experiment have kind Experimental", at: loc["kind"])
+        if event.experiment != nil, let name = event.kind, kind != .experimental {
+            error("experimental event \(event.name) has kind \(name); events of an experiment have kind Experimental", at: loc["kind"])
         } else if event.experiment == nil, kind == .experimental {
             error("event \(event.name) has kind Experimental but names no experiment", at: loc["kind"])
         }
 
         if let range = event.range {
-            if kind.map({ !$0.isRange }) ?? (event.kind == nil) {
+            if kind?.isRange != true, judged {
                 error("event \(event.name) has a range but its kind is not RangeBegin, RangeActive or RangeEnd", at: loc["range"])
             }
             if !rangeScopes.contains(range.scope) {
@@ -47,14 +54,14 @@ extension Check {
             error("range event \(event.name) must name its range in 'range'", at: loc["kind"])
         }
 
-        if event.metric != nil, kind != .metric, kind != nil || event.kind == nil {
+        if event.metric != nil, kind != .metric, judged {
             error("event \(event.name) has a metric but its kind is not Metric", at: loc["metric"])
         } else if kind == .metric, event.metric == nil {
             error("metric event \(event.name) must name its metric in 'metric'", at: loc["kind"])
         }
 
         if let resource = event.resource {
-            if kind != .stateTransition, kind != nil || event.kind == nil {
+            if kind != .stateTransition, judged {
                 error("event \(event.name) has a resource but its kind is not StateTransition", at: loc["resource"])
             }
             if !transitionResources.contains(resource) {
@@ -90,6 +97,27 @@ extension Check {
                     error("\(list.what) '\(name)' is not a resource with statuses\(suggestion(name, withStatuses))", at: at)
                 }
             }
+        }
+    }
+
+    /// The declared kinds become enumeration cases in Swift and `Event<Kind>` names in Go: each is
+    /// an upper-case letter followed by letters and digits, listed once; and where Go's parser
+    /// makes up Sync events, Sync is one of them.
+    mutating func checkKinds() {
+        guard let names = document.kinds else { return }
+        var seen: Set<String> = []
+        for (index, name) in names.enumerated() {
+            let at = document.locations["kinds", index]
+            let scalars = name.unicodeScalars
+            if scalars.first.map({ !("A"..."Z").contains($0) }) ?? true
+                || !scalars.allSatisfy({ ("A"..."Z").contains($0) || ("a"..."z").contains($0) || ("0"..."9").contains($0) }) {
+                error("kind '\(name)' must be an upper-case letter followed by letters and digits", at: at)
+            } else if !seen.insert(name).inserted {
+                error("kinds lists '\(name)' twice", at: at)
+            }
+        }
+        if document.goParser.syncEvent != nil, !seen.contains(KnownKind.sync.rawValue) {
+            error("kinds must list Sync: Go's parser makes up Sync events (output.goParser.syncEvent)", at: document.locations["kinds"])
         }
     }
 
@@ -164,10 +192,12 @@ extension Check {
 extension EventDecl {
     /// The event's kind: the one it states, Experimental for an experiment's events that state
     /// none, and nil for structural events.
-    public var eventKind: EventKind? {
-        if let kind { return EventKind(rawValue: kind) }
-        return experiment == nil ? nil : .experimental
+    public var eventKind: String? {
+        kind ?? (experiment == nil ? nil : KnownKind.experimental.rawValue)
     }
+
+    /// The event's kind, where it is one the generator gives a meaning to.
+    public var knownKind: KnownKind? { eventKind.flatMap(KnownKind.init(rawValue:)) }
 }
 
 /// A range name such as `stop-the-world ({kind_string})`, split into text and argument references.

@@ -87,7 +87,8 @@ struct ModelBuilder {
                 swiftDirectory: "Swift/\(document.swiftModule)/", docsPath: "Docs/\(document.swiftModule).md"),
             identifierTypes: typing.identifierTypes, goParser: Self.goParser(document),
             resources: resources, handlers: Self.handlers(document, events: events),
-            rangeScopes: document.resolvedRangeScopes, transitionResources: document.resolvedTransitionResources)
+            rangeScopes: document.resolvedRangeScopes, transitionResources: document.resolvedTransitionResources,
+            kinds: document.resolvedKinds)
     }
 
     static func reference(_ event: EventDecl) -> TraceModel.EventReference {

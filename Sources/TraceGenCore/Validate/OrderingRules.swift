@@ -33,7 +33,7 @@ extension Check {
         }
         let goNames = [("context", resource.go.context), ("none", resource.go.none), ("id", resource.go.id), ("table", resource.go.table),
                        ("state", resource.go.state), ("makeTransition", resource.go.makeTransition), ("statePrefix", resource.go.statePrefix)]
-        if let event = document.events.first(where: { $0.kind == EventKind.stateTransition.rawValue && $0.resource == resource.name }) {
+        if let event = document.events.first(where: { $0.kind == KnownKind.stateTransition.rawValue && $0.resource == resource.name }) {
             for key in ["makeTransition", "statePrefix"] where goNames.first(where: { $0.0 == key })?.1 == nil {
                 error("resource \(resource.name) changes state in parsed events such as \(event.name), so its go names must include '\(key)'", at: resource.go.locations.entity)
             }
@@ -139,10 +139,10 @@ extension Check {
             }
             if change.resource == event.resource, change.to != nil { transitionTargets += 1 }
         }
-        if ordering.handler == nil, event.kind == EventKind.stateTransition.rawValue, transitionTargets == 0 {
+        if ordering.handler == nil, event.kind == KnownKind.stateTransition.rawValue, transitionTargets == 0 {
             error("state transition \(event.name) is ordered by data but no change leaves its \(event.resource ?? "resource") in a new status", at: event.locations["ordering"])
         }
-        if ordering.handler == nil, event.kind == EventKind.stateTransition.rawValue,
+        if ordering.handler == nil, event.kind == KnownKind.stateTransition.rawValue,
            let change = ordering.changes.first(where: { $0.resource == event.resource && $0.to != nil }),
            let resource = resource(named: change.resource), let statuses = statuses(of: resource),
            !change.from.contains(OrderingVocabulary.absent) {
@@ -156,7 +156,7 @@ extension Check {
                 error("state transition \(event.name) accepts statuses its \(resource.name) reports as different states (\(Self.uniqued(states).joined(separator: ", "))), so a parsed event cannot say which it left; name a handler that reports it", at: change.locations["from"])
             }
         }
-        if ordering.handler == nil, let kind = event.eventKind, kind.isRange, event.range.map({ $0.scope != RangeDecl.noScope }) ?? false,
+        if ordering.handler == nil, let kind = event.knownKind, kind.isRange, event.range.map({ $0.scope != RangeDecl.noScope }) ?? false,
            !ordering.changes.contains(where: { $0.range != nil }) {
             error("range event \(event.name) is ordered by data but no change says what it does to its range", at: event.locations["ordering"])
         }
@@ -222,14 +222,14 @@ extension Check {
             }
         }
         if let range = change.range {
-            let expected: EventKind? = switch range {
+            let expected: KnownKind? = switch range {
             case "begin": .rangeBegin
             case "active": .rangeActive
             case "end": .rangeEnd
             default: nil
             }
             if let expected {
-                if event.eventKind != expected {
+                if event.knownKind != expected {
                     error("\(what) says range \(range), but \(event.name) has kind \(event.kind ?? "none")", at: at["range"])
                 } else if let scope = event.range?.scope, scope != resource.name {
                     error("\(what) acts on the range of \(resource.name), but the range's scope is \(scope)", at: at["range"])
@@ -248,7 +248,7 @@ extension Check {
         guard change.reason != nil || change.stack != nil else { return }
         let at = change.locations
         let key = change.reason != nil ? "reason" : "stack"
-        guard event.kind == EventKind.stateTransition.rawValue, change.resource == event.resource, change.to != nil else {
+        guard event.kind == KnownKind.stateTransition.rawValue, change.resource == event.resource, change.to != nil else {
             error("\(what) gives a \(key), but only the change a state transition reports (its \(event.resource ?? "resource"), with 'to') has one", at: at[key])
             return
         }

@@ -26,6 +26,8 @@ struct Check {
     let firstEventNamed: [String: EventDecl]
     /// The scopes ranges may have and the resources state transitions may change.
     let rangeScopes: [String]
+    /// The kinds events may have (``SpecDocument/resolvedKinds``).
+    let kinds: Set<String>
     let transitionResources: [String]
 
     init(document: SpecDocument) {
@@ -33,6 +35,7 @@ struct Check {
         versionNames = Set(document.versions.map(\.name))
         firstEventNamed = Dictionary(document.events.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         rangeScopes = document.resolvedRangeScopes
+        kinds = Set(document.resolvedKinds)
         transitionResources = document.resolvedTransitionResources
     }
 

@@ -100,11 +100,11 @@ struct DocsPageFile: FileGenerator {
     static func readsAs(_ meaning: TraceModel.Meaning) -> String {
         guard let kind = meaning.kind else { return "—" }
         if let range = meaning.range {
-            return "\(kind.rawValue) “\(range.name)” (scope: \(range.scope))"
+            return "\(kind) “\(range.name)” (scope: \(range.scope))"
         }
-        if let metric = meaning.metric { return "\(kind.rawValue) \(metric)" }
-        if let resource = meaning.resource { return "\(kind.rawValue) of a \(resource)" }
-        return kind.rawValue
+        if let metric = meaning.metric { return "\(kind) \(metric)" }
+        if let resource = meaning.resource { return "\(kind) of a \(resource)" }
+        return kind
     }
 
     private func statusTable(_ title: String, _ set: TraceModel.StatusSet, _ p: inout CodePrinter) {

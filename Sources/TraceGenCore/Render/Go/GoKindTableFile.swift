@@ -16,10 +16,10 @@ struct GoKindTableFile: FileGenerator {
         p.line()
         p.comment("\(parser.tableName) gives each wire event type the kind of event the parser makes of it. Types without an entry are structural: the parser consumes them itself, and they read as EventBad.")
         var rows = model.events.compactMap { event in
-            event.meaning.kind.map { ["\(model.layout.goPackage).\(event.goName):", "Event\($0.rawValue),"] }
+            event.meaning.kind.map { ["\(model.layout.goPackage).\(event.goName):", "Event\($0),"] }
         }
         if let sync = parser.syncEvent {
-            rows.append(["\(sync):", "Event\(EventKind.sync.rawValue),"])
+            rows.append(["\(sync):", "Event\(KnownKind.sync.rawValue),"])
         }
         p.block("var \(parser.tableName) = [...]EventKind{") { p in
             p.aligned(rows)

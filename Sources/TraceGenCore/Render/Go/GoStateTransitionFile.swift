@@ -15,7 +15,7 @@ struct GoStateTransitionFile: GoParserFile {
 
     /// Whether the spec has state transitions to report.
     static func applies(to model: TraceModel) -> Bool {
-        model.statesOrdering && model.events.contains { $0.meaning.kind == .stateTransition && $0.ordering != nil }
+        model.statesOrdering && model.events.contains { $0.meaning.known == .stateTransition && $0.ordering != nil }
     }
 
     /// The hand-written method that reports the transitions of a handler's events.
@@ -50,7 +50,7 @@ struct GoStateTransitionFile: GoParserFile {
     /// One case per distinct body, listing every event type that has it, in ID order.
     private func cases() -> [(types: [String], lines: [String])] {
         var result: [(types: [String], lines: [String])] = []
-        for event in model.events where event.meaning.kind == .stateTransition {
+        for event in model.events where event.meaning.known == .stateTransition {
             guard let ordering = event.ordering, ordering.mode != .unordered else { continue }
             let lines: [String]
             if let transition = ordering.transition {

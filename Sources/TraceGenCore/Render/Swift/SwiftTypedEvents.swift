@@ -284,10 +284,12 @@ struct SwiftEventKindFile: FileGenerator {
     var resourceType: String { names.transitionResource }
 
     func body(_ p: inout CodePrinter) {
-        p.docComment("What an event means to a reader, in the kinds Go's trace parser hands its users. Structural events (batches, tables) have no kind.")
-        p.block("\(access) enum \(kindType): String, CaseIterable, Hashable, Sendable {") { p in
-            for kind in EventKind.allCases {
-                p.line("case \(Naming.swiftMember(kind.rawValue)) = \(p.string(kind.rawValue))")
+        p.docComment("What an event means to a reader, in the kinds the spec lists. Structural events (batches, tables) have no kind.")
+        // Swift gives an enumeration without cases no raw type.
+        let rawType = model.kinds.isEmpty ? "" : "String, "
+        p.block("\(access) enum \(kindType): \(rawType)CaseIterable, Hashable, Sendable {") { p in
+            for kind in model.kinds {
+                p.line("case \(Naming.swiftMember(kind)) = \(p.string(kind))")
             }
         }
         p.line()
@@ -326,7 +328,7 @@ struct SwiftEventKindFile: FileGenerator {
         p.line()
         p.block("extension \(eventType) {") { p in
             p.docComment("What the event means to a reader; nil for structural events.")
-            switchProperty("kind", type: "\(kindType)?", into: &p) { $0.meaning.kind.map { ".\(Naming.swiftMember($0.rawValue))" } }
+            switchProperty("kind", type: "\(kindType)?", into: &p) { $0.meaning.kind.map { ".\(Naming.swiftMember($0))" } }
             p.line()
             p.docComment("For range events, the range they belong to.")
             let printer = p
