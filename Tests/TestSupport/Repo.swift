@@ -23,6 +23,17 @@ public enum Repo {
     /// The `gotrace` executable built alongside the tests.
     public static let gotrace = executable(named: "gotrace")
 
+    /// Puts an executable at `destination` (a folder another user can reach) without writing it.
+    ///
+    /// A copied binary is open for writing while it is copied, and a process that another test
+    /// forks at that moment inherits the open file; running the copy then fails with "Text file
+    /// busy" until that process execs. A hard link writes nothing, so it cannot race. Only where
+    /// the two paths are on different file systems does it copy, and that race remains.
+    public static func placeExecutable(_ source: String, at destination: String) throws {
+        if link(source, destination) == 0 { return }
+        try FileManager.default.copyItem(atPath: source, toPath: destination)
+    }
+
     /// A product of this package, found in the build folder next to the test bundle.
     public static func executable(named name: String) -> String {
         var candidates: [URL] = []

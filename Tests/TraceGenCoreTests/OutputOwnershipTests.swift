@@ -42,7 +42,7 @@ struct OutputOwnershipTests {
             folder = makeTemporaryDirectory("ownership")
             chmod(folder.path, 0o777)
             gotrace = folder.appendingPathComponent("gotrace").path
-            try FileManager.default.copyItem(atPath: Repo.gotrace, toPath: gotrace)
+            try Repo.placeExecutable(Repo.gotrace, at: gotrace)
             trace = folder.appendingPathComponent("in.trace").path
             try FileManager.default.copyItem(atPath: try Tools.sampleTrace().path, toPath: trace)
             text = folder.appendingPathComponent("in.txt").path
@@ -217,7 +217,7 @@ struct OutputOwnershipTests {
         chmod(scratch.path, 0o777)
         let (folder, spec, edited) = try Self.generatedFolder(in: scratch)
         let binary = scratch.appendingPathComponent("tracegen").path
-        try FileManager.default.copyItem(atPath: Repo.tracegen, toPath: binary)
+        try Repo.placeExecutable(Repo.tracegen, at: binary)
         // Every folder writable by nobody, so only the file's owner stands in the way.
         for case let relative as String in FileManager.default.enumerator(atPath: folder.path)! {
             let path = folder.appendingPathComponent(relative).path

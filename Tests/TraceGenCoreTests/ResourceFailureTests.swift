@@ -149,7 +149,7 @@ struct ResourceFailureTests {
         try FileManager.default.createDirectory(at: locked, withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: Repo.path("Specs/v2.yaml"), toPath: locked.appendingPathComponent("spec.yaml").path)
         let binary = folder.appendingPathComponent("tracegen")
-        try FileManager.default.copyItem(atPath: Repo.tracegen, toPath: binary.path)
+        try Repo.placeExecutable(Repo.tracegen, at: binary.path)
         chmod(folder.path, 0o755)
         chmod(locked.path, 0o000)
         defer { chmod(locked.path, 0o755) }
