@@ -16,9 +16,9 @@ import SwiftProtobuf
 /// name (see ``ViewerSliceLanes``).
 ///
 /// All packets belong to one sequence. Event names, categories, annotation names and annotation
-/// strings (frame names among them) are interned on it; when the tables reach
-/// ``internLimit`` entries they are dropped and the sequence's state is cleared, so memory stays
-/// bounded whatever the trace's size.
+/// strings (frame names among them) are interned on it. When the tables reach `internLimit`
+/// entries (65,536 unless a test asks for fewer), they are dropped and the sequence's state is
+/// cleared, so memory stays bounded whatever the trace's size.
 final class ViewerPerfettoWriter: ViewerSink {
     private typealias Packet = Gotrace_Perfetto_TracePacket
     private typealias TrackEvent = Gotrace_Perfetto_TrackEvent
@@ -31,7 +31,7 @@ final class ViewerPerfettoWriter: ViewerSink {
     /// Our only packet sequence.
     private static let sequence: UInt32 = 1
     /// How many interned strings are kept before the sequence's state is cleared.
-    static let internLimit = 1 << 16
+    private let internLimit: Int
 
     private var eventNames: [String: UInt64] = [:]
     private var categories: [String: UInt64] = [:]
@@ -77,8 +77,9 @@ final class ViewerPerfettoWriter: ViewerSink {
         }
     }
 
-    init(frames: ViewerFrames, sink: @escaping (UnsafeRawBufferPointer) throws -> Void) {
+    init(frames: ViewerFrames, internLimit: Int = 1 << 16, sink: @escaping (UnsafeRawBufferPointer) throws -> Void) {
         self.frames = frames
+        self.internLimit = internLimit
         self.sink = sink
         buffer.reserveCapacity(Self.chunkSize + 4096)
     }
@@ -303,7 +304,7 @@ final class ViewerPerfettoWriter: ViewerSink {
     /// Drops the tables once they are full; the next packet that refers to them clears the
     /// sequence's state and brings its strings along again.
     private func limitInterned() {
-        guard interned >= Self.internLimit else { return }
+        guard interned >= internLimit else { return }
         eventNames.removeAll(keepingCapacity: true)
         categories.removeAll(keepingCapacity: true)
         annotationNames.removeAll(keepingCapacity: true)
