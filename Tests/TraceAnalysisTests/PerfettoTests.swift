@@ -179,6 +179,31 @@ import TestSupport
         #expect(clears >= 10, "the state was cleared \(clears) times")
     }
 
+    /// Slice ends and counter samples are framed by hand, for speed: their bytes must be the
+    /// ones SwiftProtobuf writes for the same packet.
+    @Test func barePacketsAreSwiftProtobufsBytes() throws {
+        let cases: [(type: Gotrace_Perfetto_TrackEvent.TypeEnum, track: UInt64, counter: Int64?, time: UInt64)] = [
+            (.sliceEnd, 16, nil, 0), (.sliceEnd, 127, nil, 128), (.sliceEnd, 1 << 40, nil, .max),
+            (.counter, 3, 0, 1), (.counter, 9, -1, 1_000_000_007), (.counter, 5, .max, 300), (.counter, 4, .min, 1 << 63),
+        ]
+        for entry in cases {
+            var packet = Gotrace_Perfetto_TracePacket()
+            packet.timestamp = entry.time
+            packet.trustedPacketSequenceID = 1
+            var event = Gotrace_Perfetto_TrackEvent()
+            event.type = entry.type
+            event.trackUuid = entry.track
+            if let counter = entry.counter { event.counterValue = counter }
+            packet.trackEvent = event
+            let body: [UInt8] = try packet.serializedBytes()
+            var framed: [UInt8] = []
+            ViewerPerfettoWriter.appendBarePacket(to: &framed, type: entry.type, track: entry.track, counter: entry.counter,
+                                                  time: entry.time, sequence: 1)
+            #expect(try Self.packets(Data(framed)) == [packet], "\(entry)")
+            #expect(Array(framed.suffix(body.count)) == body && framed.count == body.count + 2, "\(entry)")
+        }
+    }
+
     /// The packets of a file, read with our own schema: each is field 1, length-delimited.
     static func packets(_ data: Data) throws -> [Gotrace_Perfetto_TracePacket] {
         let bytes = [UInt8](data)

@@ -7,7 +7,8 @@ import SwiftProtobuf
 /// The layout follows the JSON view: each Catapult process (`pid`) becomes a parent track, each
 /// of its threads (`tid`) a child track with the JSON's name, and the JSON's sort indexes become
 /// the children's order. A complete slice becomes a begin and an end on its track; an instant
-/// stays an instant; each series of a counter gets its own counter track; each flow arrow becomes
+/// stays an instant; each series of a counter gets its own counter track, with a sample where its
+/// value changes; each flow arrow becomes
 /// an instant at both ends, carrying the flow ID. Arguments and stacks become debug annotations.
 ///
 /// Perfetto nests the slices of one track by their begins and ends, which the JSON does not
@@ -16,9 +17,9 @@ import SwiftProtobuf
 /// name (see ``ViewerSliceLanes``).
 ///
 /// All packets belong to one sequence. Event names, categories, annotation names and annotation
-/// strings (frame names among them) are interned on it. When the tables reach `internLimit`
-/// entries (65,536 unless a test asks for fewer), they are dropped and the sequence's state is
-/// cleared, so memory stays bounded whatever the trace's size.
+/// strings (whole stacks among them) are interned on it. When the tables reach `internLimit`
+/// entries (65,536 unless a test asks for fewer) or 16 MiB of strings, they are dropped and the
+/// sequence's state is cleared, so memory stays bounded whatever the trace's size.
 final class ViewerPerfettoWriter: ViewerSink {
     private typealias Packet = Gotrace_Perfetto_TracePacket
     private typealias TrackEvent = Gotrace_Perfetto_TrackEvent
@@ -37,9 +38,13 @@ final class ViewerPerfettoWriter: ViewerSink {
     private var categories: [String: UInt64] = [:]
     private var annotationNames: [String: UInt64] = [:]
     private var annotationStrings: [String: UInt64] = [:]
-    /// Frame ID to the iid of its name among the annotation strings.
-    private var frameStrings: [Int: UInt64] = [:]
+    /// A stack's innermost frame ID to the iid of the stack's string among the annotation strings.
+    private var stackStrings: [Int: UInt64] = [:]
+    /// Strings and their bytes in the tables.
     private var interned = 0
+    private var internedBytes = 0
+    /// The bytes the tables may hold before they are dropped.
+    private static let internByteLimit = 16 << 20
     /// The strings that the packet being built introduces.
     private var newStrings = Gotrace_Perfetto_InternedData()
     private var hasNewStrings = false
@@ -86,30 +91,33 @@ final class ViewerPerfettoWriter: ViewerSink {
 
     // MARK: Track identities
 
-    /// Mixes a value into a well-spread 64-bit ID (splitmix64's finalizer), so that the IDs of
-    /// tracks, sections and counters do not collide in practice.
-    private static func mix(_ value: UInt64) -> UInt64 {
-        var z = value &+ 0x9E37_79B9_7F4A_7C15
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    // Track IDs are small numbers, since every event carries one as a varint: the two sections,
+    // then the counter series, then the timeline tracks and their lanes in the order they are
+    // first used (the same for the same trace).
 
     private static func sectionUUID(_ section: ViewerEvent.Section) -> UInt64 {
-        mix(0x5EC7_1000_0000_0000 | section.rawValue)
-    }
-
-    private static func trackUUID(_ track: UInt64) -> UInt64 {
-        mix(mix(track) ^ 0x7ACC_0000_0000_0000)
-    }
-
-    /// The track of a track's `lane`th overlap track; lane 0 is the track itself.
-    private static func laneUUID(_ track: UInt64, lane: Int) -> UInt64 {
-        lane == 0 ? trackUUID(track) : mix(trackUUID(track) ^ UInt64(lane))
+        section.rawValue + 1
     }
 
     private static func seriesUUID(_ series: Series) -> UInt64 {
-        mix(0xC0C0_0000_0000_0000 | UInt64(series.rawValue))
+        3 + UInt64(series.rawValue)
+    }
+
+    private struct Lane: Hashable {
+        var track: UInt64
+        var lane: Int
+    }
+
+    private var laneUUIDs: [Lane: UInt64] = [:]
+    private static let firstTrackUUID: UInt64 = 16
+
+    /// The ID of a track's `lane`th lane; lane 0 is the track itself, the others its overlap tracks.
+    private func laneUUID(_ track: UInt64, lane: Int = 0) -> UInt64 {
+        let key = Lane(track: track, lane: lane)
+        if let uuid = laneUUIDs[key] { return uuid }
+        let uuid = Self.firstTrackUUID + UInt64(laneUUIDs.count)
+        laneUUIDs[key] = uuid
+        return uuid
     }
 
     // MARK: Events
@@ -122,13 +130,11 @@ final class ViewerPerfettoWriter: ViewerSink {
             let end = event.time &+ event.duration
             let lane = lanes[event.track, default: ViewerSliceLanes()].place(start: event.time, end: end)
             var begin = trackEvent(.sliceBegin, event)
-            begin.trackUuid = Self.laneUUID(event.track, lane: lane)
+            begin.trackUuid = laneUUID(event.track, lane: lane)
             begin.nameIid = eventName(event.name)
             annotate(&begin, event)
             try writeEvent(begin, at: event.time)
-            var finish = trackEvent(.sliceEnd, event)
-            finish.trackUuid = begin.trackUuid
-            try writeEvent(finish, at: end)
+            try writeBareEvent(.sliceEnd, track: begin.trackUuid, at: end)
         case .instant:
             usedTracks.insert(event.track)
             var instant = trackEvent(.instant, event)
@@ -156,7 +162,7 @@ final class ViewerPerfettoWriter: ViewerSink {
     private func trackEvent(_ type: TrackEvent.TypeEnum, _ event: ViewerEvent) -> TrackEvent {
         var trackEvent = TrackEvent()
         trackEvent.type = type
-        trackEvent.trackUuid = Self.trackUUID(event.track)
+        trackEvent.trackUuid = laneUUID(event.track)
         return trackEvent
     }
 
@@ -191,21 +197,22 @@ final class ViewerPerfettoWriter: ViewerSink {
         return annotation
     }
 
-    /// A stack as a list of frame names (`function:line`), innermost first.
+    /// A stack as one interned string: its frame names (`function:line`), innermost first, one
+    /// per line. One string per stack rather than a list of frames keeps an event's stack to a
+    /// few bytes, since most events repeat a stack seen before.
     private func stackAnnotation(_ name: String, _ id: Int) -> Annotation {
         var annotation = Annotation()
         annotation.nameIid = annotationName(name)
-        var node = id
-        while node != 0 {
-            var frame = Annotation()
-            frame.stringValueIid = frameString(node)
-            annotation.arrayValues.append(frame)
-            node = frames.parent(of: node)
-        }
+        annotation.stringValueIid = stackString(id)
         return annotation
     }
 
-    /// One sample per series of the counter, each on its own counter track.
+    /// The value each series last had in the file; nil before its first sample.
+    private var seriesValues = [Int64?](repeating: nil, count: Series.allCases.count)
+
+    /// A sample for each series of the counter whose value changed, on the series' own counter
+    /// track. A counter track holds its value until the next sample, so the series show the
+    /// same steps as the JSON's, where every sample repeats the unchanged series too.
     private func writeCounters(_ event: ViewerEvent) throws {
         let samples: [(Series, Int64)]
         switch event.arguments {
@@ -220,12 +227,9 @@ final class ViewerPerfettoWriter: ViewerSink {
         default:
             return
         }
-        for (series, value) in samples {
-            var sample = TrackEvent()
-            sample.type = .counter
-            sample.trackUuid = Self.seriesUUID(series)
-            sample.counterValue = value
-            try writeEvent(sample, at: event.time)
+        for (series, value) in samples where seriesValues[series.rawValue] != value {
+            seriesValues[series.rawValue] = value
+            try writeBareEvent(.counter, track: Self.seriesUUID(series), counter: value, at: event.time)
         }
     }
 
@@ -285,14 +289,23 @@ final class ViewerPerfettoWriter: ViewerSink {
         entry.iid = iid
         entry.str = Data(text.utf8)
         newStrings.debugAnnotationStringValues.append(entry)
+        internedBytes += text.utf8.count
         noteInterned()
         return iid
     }
 
-    private func frameString(_ frame: Int) -> UInt64 {
-        if let iid = frameStrings[frame] { return iid }
-        let iid = annotationString(frames.name(of: frame))
-        frameStrings[frame] = iid
+    /// A stack's string; the frame ID of its innermost frame names the whole stack.
+    private func stackString(_ frame: Int) -> UInt64 {
+        if let iid = stackStrings[frame] { return iid }
+        var text = frames.name(of: frame)
+        var node = frames.parent(of: frame)
+        while node != 0 {
+            text += "\n"
+            text += frames.name(of: node)
+            node = frames.parent(of: node)
+        }
+        let iid = annotationString(text)
+        stackStrings[frame] = iid
         return iid
     }
 
@@ -304,13 +317,14 @@ final class ViewerPerfettoWriter: ViewerSink {
     /// Drops the tables once they are full; the next packet that refers to them clears the
     /// sequence's state and brings its strings along again.
     private func limitInterned() {
-        guard interned >= internLimit else { return }
+        guard interned >= internLimit || internedBytes >= Self.internByteLimit else { return }
         eventNames.removeAll(keepingCapacity: true)
         categories.removeAll(keepingCapacity: true)
         annotationNames.removeAll(keepingCapacity: true)
         annotationStrings.removeAll(keepingCapacity: true)
-        frameStrings.removeAll(keepingCapacity: true)
+        stackStrings.removeAll(keepingCapacity: true)
         interned = 0
+        internedBytes = 0
         stateCleared = true
     }
 
@@ -339,6 +353,61 @@ final class ViewerPerfettoWriter: ViewerSink {
         limitInterned()
     }
 
+    /// A slice end or a counter sample: the most frequent packets, which refer to no interned
+    /// string. They are encoded here directly, in the field order SwiftProtobuf uses, rather
+    /// than through a message: building and sizing a message took most of the writing time.
+    /// PerfettoTests holds the bytes equal to SwiftProtobuf's for the same packet.
+    private func writeBareEvent(_ type: TrackEvent.TypeEnum, track: UInt64, counter: Int64? = nil, at time: Int64) throws {
+        guard !firstPacket else {
+            var trackEvent = TrackEvent()
+            trackEvent.type = type
+            trackEvent.trackUuid = track
+            if let counter { trackEvent.counterValue = counter }
+            return try writeEvent(trackEvent, at: time)
+        }
+        Self.appendBarePacket(to: &buffer, type: type, track: track, counter: counter,
+                              time: UInt64(max(time, 0)), sequence: Self.sequence)
+        if buffer.count >= Self.chunkSize { try flush() }
+    }
+
+    /// Frames a bare packet (see ``writeBareEvent(_:track:counter:at:)``) onto `bytes`.
+    static func appendBarePacket(to bytes: inout [UInt8], type: Gotrace_Perfetto_TrackEvent.TypeEnum, track: UInt64,
+                                 counter: Int64?, time: UInt64, sequence: UInt32) {
+        // TrackEvent: type (9, varint), track_uuid (11, varint), counter_value (30, varint).
+        let eventLength = 2 + 1 + varintSize(track) + (counter.map { 2 + varintSize(UInt64(bitPattern: $0)) } ?? 0)
+        // TracePacket: timestamp (8), trusted_packet_sequence_id (10), track_event (11).
+        let packetLength = 1 + varintSize(time) + 1 + varintSize(UInt64(sequence)) + 1 + varintSize(UInt64(eventLength)) + eventLength
+        bytes.append(0x0A) // Trace.packet
+        appendVarint(UInt64(packetLength), to: &bytes)
+        bytes.append(8 << 3)
+        appendVarint(time, to: &bytes)
+        bytes.append(10 << 3)
+        appendVarint(UInt64(sequence), to: &bytes)
+        bytes.append(11 << 3 | 2)
+        appendVarint(UInt64(eventLength), to: &bytes)
+        bytes.append(9 << 3)
+        bytes.append(UInt8(type.rawValue))
+        bytes.append(11 << 3)
+        appendVarint(track, to: &bytes)
+        if let counter {
+            appendVarint(30 << 3, to: &bytes)
+            appendVarint(UInt64(bitPattern: counter), to: &bytes)
+        }
+    }
+
+    private static func varintSize(_ value: UInt64) -> Int {
+        value == 0 ? 1 : (64 - value.leadingZeroBitCount + 6) / 7
+    }
+
+    private static func appendVarint(_ value: UInt64, to bytes: inout [UInt8]) {
+        var value = value
+        while value >= 0x80 {
+            bytes.append(UInt8(truncatingIfNeeded: value) | 0x80)
+            value >>= 7
+        }
+        bytes.append(UInt8(value))
+    }
+
     private func writeDescriptor(_ descriptor: Gotrace_Perfetto_TrackDescriptor) throws {
         var packet = Packet()
         packet.trackDescriptor = descriptor
@@ -353,13 +422,8 @@ final class ViewerPerfettoWriter: ViewerSink {
             firstPacket = false
         }
         let bytes: [UInt8] = try packet.serializedBytes()
-        buffer.append(0x0A) // field 1, length-delimited
-        var length = UInt64(bytes.count)
-        while length >= 0x80 {
-            buffer.append(UInt8(truncatingIfNeeded: length) | 0x80)
-            length >>= 7
-        }
-        buffer.append(UInt8(length))
+        buffer.append(0x0A) // Trace.packet: field 1, length-delimited
+        Self.appendVarint(UInt64(bytes.count), to: &buffer)
         buffer.append(contentsOf: bytes)
         if buffer.count >= Self.chunkSize { try flush() }
     }
@@ -404,14 +468,14 @@ final class ViewerPerfettoWriter: ViewerSink {
         let unnamed = usedTracks.subtracting(trackNames.keys).sorted()
         for (rank, track) in (named + unnamed).enumerated() {
             var descriptor = Gotrace_Perfetto_TrackDescriptor()
-            descriptor.uuid = Self.trackUUID(track)
+            descriptor.uuid = laneUUID(track)
             descriptor.parentUuid = Self.sectionUUID(.timelines)
             descriptor.name = trackNames[track] ?? String(track)
             descriptor.siblingOrderRank = Int32(clamping: rank)
             try writeDescriptor(descriptor)
             for lane in 1..<(lanes[track]?.count ?? 1) {
                 var overlap = Gotrace_Perfetto_TrackDescriptor()
-                overlap.uuid = Self.laneUUID(track, lane: lane)
+                overlap.uuid = laneUUID(track, lane: lane)
                 overlap.parentUuid = descriptor.uuid
                 overlap.name = descriptor.name
                 overlap.siblingOrderRank = Int32(clamping: lane)
