@@ -7,9 +7,9 @@ import SwiftProtobuf
 /// The layout follows the JSON view: each Catapult process (`pid`) becomes a parent track, each
 /// of its threads (`tid`) a child track with the JSON's name, and the JSON's sort indexes become
 /// the children's order. A complete slice becomes a begin and an end on its track; an instant
-/// stays an instant; each series of a counter gets its own counter track, with a sample where its
-/// value changes; each flow arrow becomes
-/// an instant at both ends, carrying the flow ID. Arguments and stacks become debug annotations.
+/// stays an instant; each series of a counter gets its own counter track, with a sample where
+/// its value changes; each flow arrow becomes an instant at both ends, carrying the flow ID.
+/// Arguments and stacks become debug annotations.
 ///
 /// Perfetto nests the slices of one track by their begins and ends, which the JSON does not
 /// need: Go's views can draw a slice that starts inside another and ends after it, or two that
@@ -143,15 +143,16 @@ final class ViewerPerfettoWriter: ViewerSink {
             try writeEvent(instant, at: event.time)
         case .flowStart, .flowStep:
             usedTracks.insert(event.track)
-            var end = trackEvent(.instant, event)
-            end.nameIid = eventName(event.name)
+            // One end of an arrow: an instant that starts or ends the flow.
+            var arrowEnd = trackEvent(.instant, event)
+            arrowEnd.nameIid = eventName(event.name)
             if event.phase == .flowStart {
-                end.flowIds = [event.id]
+                arrowEnd.flowIds = [event.id]
             } else {
-                end.terminatingFlowIds = [event.id]
+                arrowEnd.terminatingFlowIds = [event.id]
             }
-            annotate(&end, event)
-            try writeEvent(end, at: event.time)
+            annotate(&arrowEnd, event)
+            try writeEvent(arrowEnd, at: event.time)
         case .counter:
             try writeCounters(event)
         case .metadata:
