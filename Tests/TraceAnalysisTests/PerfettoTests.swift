@@ -256,5 +256,13 @@ import TestSupport
         #expect(lanes.place(start: 0, end: 40) == 1) // begins with lane 0's first, and is longer
         #expect(lanes.place(start: 5, end: 50) == 2)
         #expect(lanes.count == 3)
+        // A slice that starts inside one written long ago, after many others were written on
+        // the track, and ends after it.
+        var track = ViewerSliceLanes()
+        #expect(track.place(start: 0, end: 100) == 0)
+        for index in Int64(0)..<1000 { #expect(track.place(start: 200 + index * 10, end: 205 + index * 10) == 0) }
+        #expect(track.place(start: 50, end: 20_000) == 1)
+        #expect(track.place(start: 150, end: 30_000) == 0) // around everything after 150
+        #expect(track.place(start: 0, end: 40_000) == 1) // starts with lane 0's first, is longer; around lane 1's
     }
 }

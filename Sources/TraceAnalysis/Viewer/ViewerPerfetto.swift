@@ -491,24 +491,76 @@ final class ViewerPerfettoWriter: ViewerSink {
 /// on the first lane where Perfetto will nest it properly among the slices already written
 /// there. Perfetto sorts events by time and keeps the file order among equal times, and a slice
 /// is written (begin and end together) when it ends, so what matters is each pair of slices on a
-/// lane and their order in the file. Only the latest ``remembered`` slices of a lane are
-/// compared, which keeps the state small; Go's views put a slice in conflict with recent ones.
+/// lane and their order in the file.
+///
+/// A lane remembers its outermost slices (those no later slice contains), which a slice that
+/// ends after them either contains, follows, or starts inside of, and its latest
+/// ``remembered`` slices, for the slices nested inside those. Up to ``outermostLimit``
+/// outermost slices are kept, the latest ones: a slice in conflict with an older one than that
+/// would go undetected, which needs a slice that started before thousands of others on its track
+/// and ended after them, sharing neither start nor end.
 struct ViewerSliceLanes {
-    private var recent: [[(start: Int64, end: Int64)]] = [[]]
+    typealias Slice = (start: Int64, end: Int64)
+
+    private struct Lane {
+        var recent: [Slice] = []
+        /// Sorted by start, and disjoint except where ends meet starts.
+        var outermost: [Slice] = []
+
+        /// How many outermost slices start before `time` (or at it, with `orAt`).
+        func countStarting(before time: Int64, orAt: Bool) -> Int {
+            var low = 0, high = outermost.count
+            while low < high {
+                let middle = (low + high) / 2
+                let start = outermost[middle].start
+                if start < time || (orAt && start == time) { low = middle + 1 } else { high = middle }
+            }
+            return low
+        }
+
+        func accepts(_ slice: Slice) -> Bool {
+            if recent.contains(where: { ViewerSliceLanes.conflict(earlier: $0, later: slice) }) { return false }
+            // From the outermost slice the new one starts in (or after) to the last one that
+            // starts before it ends.
+            var index = max(countStarting(before: slice.start, orAt: true) - 1, 0)
+            while index < outermost.count && outermost[index].start <= slice.end {
+                if ViewerSliceLanes.conflict(earlier: outermost[index], later: slice) { return false }
+                index += 1
+            }
+            return true
+        }
+
+        mutating func add(_ slice: Slice) {
+            if recent.count == ViewerSliceLanes.remembered { recent.removeFirst() }
+            recent.append(slice)
+            let next = countStarting(before: slice.start, orAt: false)
+            // Inside an outermost slice that starts before it, or at the same time.
+            if next > 0 && outermost[next - 1].end >= slice.end { return }
+            if next < outermost.count && outermost[next].start == slice.start && outermost[next].end > slice.end { return }
+            // The outermost slices the new one contains are now inside it.
+            var last = next
+            while last < outermost.count && outermost[last].end <= slice.end { last += 1 }
+            outermost.replaceSubrange(next..<last, with: [slice])
+            if outermost.count > ViewerSliceLanes.outermostLimit {
+                outermost.removeFirst(outermost.count - ViewerSliceLanes.outermostLimit / 2)
+            }
+        }
+    }
+
+    private var lanes = [Lane()]
     static let remembered = 32
+    static let outermostLimit = 1 << 14
 
     /// How many lanes the track has.
-    var count: Int { recent.count }
+    var count: Int { lanes.count }
 
     /// The lane for a slice written after all the slices placed so far.
     mutating func place(start: Int64, end: Int64) -> Int {
+        let slice = (start: start, end: end)
         var lane = 0
-        while lane < recent.count && recent[lane].contains(where: { Self.conflict(earlier: $0, later: (start, end)) }) {
-            lane += 1
-        }
-        if lane == recent.count { recent.append([]) }
-        if recent[lane].count == Self.remembered { recent[lane].removeFirst() }
-        recent[lane].append((start, end))
+        while lane < lanes.count && !lanes[lane].accepts(slice) { lane += 1 }
+        if lane == lanes.count { lanes.append(Lane()) }
+        lanes[lane].add(slice)
         return lane
     }
 
