@@ -70,7 +70,7 @@ let package = Package(
         .target(
             name: "TraceAnalysis",
             dependencies: ["TraceV2", "TraceParser", "CZlib", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
-            exclude: ["Proto/profile.proto"]
+            exclude: ["Proto/profile.proto", "Proto/perfetto_trace.proto"]
         ),
         // The system zlib (libz), which gzips the pprof profiles.
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),

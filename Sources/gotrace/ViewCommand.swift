@@ -8,25 +8,28 @@ import TraceWire
 struct ViewCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "view",
-        abstract: "Write the trace-event JSON that Go 1.27.3's `go tool trace` serves at /jsontrace, for ui.perfetto.dev or chrome://tracing.",
+        abstract: "Write the trace-event JSON that Go 1.27.3's `go tool trace` serves at /jsontrace, or the same view as a Perfetto trace, for ui.perfetto.dev or chrome://tracing.",
         discussion: """
             The proc view by default (one track per proc), the thread view with --view thread, \
             or one goroutine and the goroutines that unblocked it with --goroutine ID (which \
             reads the trace twice, so it needs a file). One JSON document for the whole trace, \
             written as the events are read; the events equal those of Go's server (compared as \
-            sets, since Go's order and frame IDs follow its map order). A damaged trace: Go's \
-            verdict on standard error, exit status 1, and no -o file (standard output gets the \
-            view of the events before the problem).
+            sets, since Go's order and frame IDs follow its map order). --format perfetto writes \
+            the same tracks, slices, instants, counters and arrows as a native Perfetto trace \
+            (TracePackets, times in nanoseconds). A damaged trace: Go's verdict on standard \
+            error, exit status 1, and no -o file (standard output gets the view of the events \
+            before the problem).
 
             Examples:
               gotrace view -o app.json app.trace
+              gotrace view --format perfetto -o app.perfetto-trace app.trace
               gotrace view --view thread app.trace > threads.json
               gotrace view --goroutine 1 -o main.json app.trace
             """
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
-        case json
+        case json, perfetto
     }
 
     enum View: String, ExpressibleByArgument, CaseIterable {
@@ -36,7 +39,7 @@ struct ViewCommand: ParsableCommand {
     @Argument(help: "The binary trace, or - for standard input.")
     var trace: String
 
-    @Option(help: "json: Catapult trace-event JSON.")
+    @Option(help: "json: Catapult trace-event JSON; perfetto: a native Perfetto trace (TracePackets).")
     var format: Format = .json
 
     @Option(help: "proc or thread.")
@@ -90,7 +93,7 @@ struct ViewCommand: ParsableCommand {
         }
         let destination = try CommandOutput(path: output)
         do {
-            let generator = ViewerGenerator(mode: mode, focus: focus) { try destination.buffer.write($0) }
+            let generator = ViewerGenerator(mode: mode, focus: focus, format: format == .perfetto ? .perfetto : .json) { try destination.buffer.write($0) }
             var damage: TraceParseError?
             do {
                 while let event = try reader.next() { try generator.add(event) }

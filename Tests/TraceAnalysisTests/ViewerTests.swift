@@ -193,7 +193,7 @@ import TraceWire
         let absent = try gotrace(["view", directory.appendingPathComponent("absent.trace").path])
         #expect(absent.status == 1 && absent.output.isEmpty)
         let trace = GoReference.fixtures.appendingPathComponent("go1.27/annotations.trace").path
-        for arguments in [["--format", "perfetto"], ["--view", "goroutine"], ["--goroutine", "x"], ["--view", "thread", "--goroutine", "1"]] {
+        for arguments in [["--format", "xml"], ["--view", "goroutine"], ["--goroutine", "x"], ["--view", "thread", "--goroutine", "1"]] {
             let usage = try gotrace(["view"] + arguments + [trace])
             #expect(usage.status == 2, "\(arguments): \(usage.errorText)")
         }

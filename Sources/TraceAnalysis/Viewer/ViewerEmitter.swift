@@ -54,6 +54,12 @@ final class ViewerFrames {
         }
     }
 
+    /// A frame's name, `function:line`.
+    func name(of id: Int) -> String { names[id] }
+
+    /// The frame's caller; 0 for an outermost frame.
+    func parent(of id: Int) -> Int { parents[id] }
+
     /// The written frames, for the `stackFrames` table.
     var referencedFrames: [(id: Int, name: String, parent: Int)] {
         referenced.indices.filter { referenced[$0] }.map { ($0, names[$0], parents[$0]) }
@@ -73,11 +79,26 @@ enum ViewerTrack {
     static let gc: UInt64 = 1_000_004
 }
 
+/// Which file the viewer writes.
+public enum ViewerFormat: Sendable {
+    /// Catapult trace-event JSON, as Go's server answers `/jsontrace`.
+    case json
+    /// Perfetto's native trace: a stream of `TracePacket`s.
+    case perfetto
+}
+
+/// One output format: it gets every event the emitter lets through, in the emitter's order,
+/// and then the end of the document.
+protocol ViewerSink: AnyObject {
+    func write(_ event: ViewerEvent) throws
+    func finish(frames: ViewerFrames) throws
+}
+
 /// Turns the generators' slices, instants, arrows and counter changes into viewer events, with
 /// the filters of Go's emitter: a time window (for one goroutine's view) and a set of tracks.
 final class ViewerEmitter {
-    let frames = ViewerFrames()
-    private let writer: ViewerJSONWriter
+    let frames: ViewerFrames
+    private let writer: any ViewerSink
     /// The window, in nanoseconds since the trace start, that events must touch.
     var windowStart: Int64 = 0
     var windowEnd: Int64 = .max
@@ -129,8 +150,13 @@ final class ViewerEmitter {
     private var lastHeapGoal: UInt64 = 0
     private var resources: [UInt64: String] = [:]
 
-    init(sink: @escaping (UnsafeRawBufferPointer) throws -> Void) {
-        writer = ViewerJSONWriter(sink: sink)
+    init(format: ViewerFormat, sink: @escaping (UnsafeRawBufferPointer) throws -> Void) {
+        let frames = ViewerFrames()
+        self.frames = frames
+        switch format {
+        case .json: writer = ViewerJSONWriter(sink: sink)
+        case .perfetto: writer = ViewerPerfettoWriter(frames: frames, sink: sink)
+        }
     }
 
     private func inWindow(_ time: Int64) -> Bool { windowStart <= time && time <= windowEnd }
@@ -230,7 +256,7 @@ final class ViewerEmitter {
         for (track, name) in resources.sorted(by: { $0.key < $1.key }) {
             try trackMetadata(track, name, sortIndex: focus != 0 && track == focus ? -2 : Int64(bitPattern: track))
         }
-        try writer.finish(frames: frames.referencedFrames)
+        try writer.finish(frames: frames)
     }
 
     private func processMetadata(_ section: ViewerEvent.Section, _ name: String, sortIndex: Int64) throws {

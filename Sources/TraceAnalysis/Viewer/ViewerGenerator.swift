@@ -38,8 +38,8 @@ final class ViewerContext {
     func elapsed(_ time: Int64) -> Int64 { time &- startTime }
 }
 
-/// Writes the trace-event JSON of Go 1.27.3's `go tool trace` views (`/jsontrace`) in one pass
-/// over the ordered events: feed every event to ``add(_:)``, then call ``finish()``. Slices
+/// Writes the trace-event JSON of Go 1.27.3's `go tool trace` views (`/jsontrace`), or the same
+/// view as a Perfetto trace, in one pass over the ordered events: feed every event to ``add(_:)``, then call ``finish()``. Slices
 /// are written as they end; what is kept between events is the open state (each goroutine's
 /// current slice and ranges, each proc's ranges) and the stack frames already written.
 public final class ViewerGenerator {
@@ -64,11 +64,13 @@ public final class ViewerGenerator {
 
     /// A generator that hands the document's bytes to `sink` as they are ready, in chunks; a
     /// chunk is only valid during the call.
-    /// `focus` is required for ``ViewerMode/goroutine`` and ignored otherwise.
-    public init(mode: ViewerMode, focus: ViewerFocus? = nil, sink: @escaping (UnsafeRawBufferPointer) throws -> Void) {
+    /// `focus` is required for ``ViewerMode/goroutine`` and ignored otherwise. Both formats draw
+    /// the same events; `format` only decides how they are written.
+    public init(mode: ViewerMode, focus: ViewerFocus? = nil, format: ViewerFormat = .json,
+                sink: @escaping (UnsafeRawBufferPointer) throws -> Void) {
         self.mode = mode
         self.focus = mode == .goroutine ? focus : nil
-        let emitter = ViewerEmitter(sink: sink)
+        let emitter = ViewerEmitter(format: format, sink: sink)
         if mode == .goroutine, let focus {
             emitter.windowStart = focus.windowStart
             emitter.windowEnd = focus.windowEnd

@@ -2,7 +2,7 @@
 /// (Go 1.27.3): the same key order, the same omitted empty fields, the same number and string
 /// forms. Events stream out one per line as they are finished; the `stackFrames` table, which
 /// holds only frames that written events refer to, closes the document.
-final class ViewerJSONWriter {
+final class ViewerJSONWriter: ViewerSink {
     // The text lives in a struct so that one event is one (checked) access to it, rather than
     // one per byte appended: the per-access exclusivity checks took a third of the time.
     private var text = ViewerJSONText(capacity: chunkSize + 4096)
@@ -29,9 +29,9 @@ final class ViewerJSONWriter {
 
     /// Closes the array, writes the frame table (keys in the order Go sorts a map's string keys)
     /// and the closing brace, and hands everything to the sink.
-    func finish(frames: [(id: Int, name: String, parent: Int)]) throws {
+    func finish(frames: ViewerFrames) throws {
         text.append("], \"stackFrames\":{")
-        let sorted = frames.map { (key: String($0.id), frame: $0) }.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+        let sorted = frames.referencedFrames.map { (key: String($0.id), frame: $0) }.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
         for (index, entry) in sorted.enumerated() {
             text.appendFrame(key: entry.key, name: entry.frame.name, parent: entry.frame.parent, first: index == 0)
             if text.count >= Self.chunkSize { try flush() }
