@@ -75,7 +75,7 @@ public final class GoroutineSummary {
     /// the total time of a goroutine whose total is still zero.
     var finished = false
 
-    init(id: RawGoID) { self.id = GoroutineID(rawValue: UInt64(bitPattern: id)) }
+    init(id: RawGoID) { self.id = GoroutineID(signed: id) }
 
     /// The statistics as if everything in progress stopped at `now`.
     func snapshot(at now: Int64) -> ExecStats {
@@ -236,7 +236,7 @@ public final class Summarizer {
             guard let info = event.task else { return }
             let task = task(info.id)
             task.name = info.type
-            task.goroutines[GoroutineID(rawValue: UInt64(bitPattern: event.rawGoroutine))] = .some(goroutines[event.rawGoroutine])
+            task.goroutines[GoroutineID(signed: event.rawGoroutine)] = .some(goroutines[event.rawGoroutine])
             if event.kind == .taskBegin { task.startTime = now } else { task.endTime = now }
             if let parentID = info.parent, task.parent == nil {
                 let parent = self.task(parentID)
@@ -246,7 +246,7 @@ public final class Summarizer {
         case .log:
             guard let info = event.log else { return }
             let task = task(info.task)
-            task.goroutines[GoroutineID(rawValue: UInt64(bitPattern: event.rawGoroutine))] = .some(goroutines[event.rawGoroutine])
+            task.goroutines[GoroutineID(signed: event.rawGoroutine)] = .some(goroutines[event.rawGoroutine])
             task.logCount += 1
         default:
             break

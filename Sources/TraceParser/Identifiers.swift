@@ -28,42 +28,42 @@ package enum NoResource {
     package static let backgroundTask: RawTaskID = 0
 }
 
-extension GoroutineID {
-    /// The goroutine a raw ID names; nil for ``NoResource/goroutine``.
-    package init?(raw: RawGoID) {
-        guard raw != NoResource.goroutine else { return nil }
-        self.init(rawValue: UInt64(bitPattern: raw))
-    }
-
-    /// The ID as Go's parser prints it: signed.
-    package var raw: RawGoID { Int64(bitPattern: rawValue) }
+/// TraceV2's goroutine, P and thread IDs, which the package keeps as signed integers.
+package protocol SignedResourceID: RawRepresentable<UInt64> {
+    /// The raw value that stands for "none".
+    static var none: Int64 { get }
 }
 
-extension ProcID {
-    /// The P a raw ID names; nil for ``NoResource/proc``.
-    package init?(raw: RawProcID) {
-        guard raw != NoResource.proc else { return nil }
-        self.init(rawValue: UInt64(bitPattern: raw))
+extension SignedResourceID {
+    /// The resource a signed ID names, whatever its value.
+    package init(signed raw: Int64) {
+        self.init(rawValue: UInt64(bitPattern: raw))!
+    }
+
+    /// The resource a signed ID names; nil for the package's "none" (``NoResource``).
+    package init?(raw: Int64) {
+        guard raw != Self.none else { return nil }
+        self.init(signed: raw)
     }
 
     /// The ID as Go's parser prints it: signed.
-    package var raw: RawProcID { Int64(bitPattern: rawValue) }
+    package var raw: Int64 { Int64(bitPattern: rawValue) }
 }
 
-extension ThreadID {
-    /// The thread a raw ID names; nil for ``NoResource/thread``.
-    package init?(raw: RawThreadID) {
-        guard raw != NoResource.thread else { return nil }
-        self.init(rawValue: UInt64(bitPattern: raw))
-    }
+extension GoroutineID: SignedResourceID {
+    package static var none: Int64 { NoResource.goroutine }
+}
 
-    /// The ID as Go's parser prints it: signed.
-    package var raw: RawThreadID { Int64(bitPattern: rawValue) }
+extension ProcID: SignedResourceID {
+    package static var none: Int64 { NoResource.proc }
+}
+
+extension ThreadID: SignedResourceID {
+    package static var none: Int64 { NoResource.thread }
 }
 
 extension TaskID {
-    /// The background task: the parent of tasks made without one, and the task of regions and
-    /// logs outside any task.
+    /// The background task: the task of regions and logs that belong to no task of their own.
     public static let background = TaskID(rawValue: 0)
 
     /// The task a raw ID names; nil for ``NoResource/task``.
@@ -156,12 +156,11 @@ public enum ResourceID: Hashable, Sendable, CustomStringConvertible {
 
     /// A resource of the given kind with a raw ID; the ID is ignored for ``ResourceKind/none``.
     package init(kind: ResourceKind, raw: Int64) {
-        let value = UInt64(bitPattern: raw)
         switch kind {
         case .none: self = .none
-        case .goroutine: self = .goroutine(GoroutineID(rawValue: value))
-        case .proc: self = .proc(ProcID(rawValue: value))
-        case .thread: self = .thread(ThreadID(rawValue: value))
+        case .goroutine: self = .goroutine(GoroutineID(signed: raw))
+        case .proc: self = .proc(ProcID(signed: raw))
+        case .thread: self = .thread(ThreadID(signed: raw))
         }
     }
 

@@ -66,7 +66,7 @@ struct ViewCommand: ParsableCommand {
         if let goroutine {
             let finder = ViewerFocusFinder()
             let inputName = try readEvents(trace) { finder.add($0) }
-            guard let found = finder.focus(on: GoroutineID(rawValue: UInt64(bitPattern: goroutine))) else {
+            guard let found = finder.focus(on: GoroutineID(signed: goroutine)) else {
                 throw CommandFailure(.input, "\(inputName): no goroutine \(goroutine) in the trace")
             }
             focus = found

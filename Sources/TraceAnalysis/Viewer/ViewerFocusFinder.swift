@@ -41,7 +41,7 @@ public final class ViewerFocusFinder {
             for edge in unblocks where related.contains(edge.goroutine) { next.insert(edge.by) }
             related = next
         }
-        return ViewerFocus(goroutine: goroutine, related: Set(related.map { GoroutineID(rawValue: UInt64(bitPattern: $0)) }),
+        return ViewerFocus(goroutine: goroutine, related: Set(related.map { GoroutineID(signed: $0) }),
                            windowStart: summary.startTime != 0 ? summary.startTime - start : 0,
                            windowEnd: (summary.endTime != 0 ? summary.endTime : endTime) - start)
     }

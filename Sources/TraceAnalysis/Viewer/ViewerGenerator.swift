@@ -338,7 +338,7 @@ public final class ViewerGenerator {
         // never reused), so memory follows the live goroutines. One that ended inside a system
         // call (the proc view keeps it on its proc) is still drawn at the end, and a goroutine
         // view still names its related goroutines.
-        if to == .notExist && !g.isExecuting && !(focus?.related.contains(GoroutineID(rawValue: UInt64(bitPattern: id))) ?? false) {
+        if to == .notExist && !g.isExecuting && !(focus?.related.contains(GoroutineID(signed: id)) ?? false) {
             goroutines[id] = nil
         }
     }
