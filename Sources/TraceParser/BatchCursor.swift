@@ -208,20 +208,31 @@ struct Frontier {
         heap.append(Entry(time: cursor.event.time, slot: Int32(cursors.count)))
         if heap.count > 1 && heap[heap.count - 1].time < heap[heap.count - 2].time { inOrder = false }
         cursors.append(cursor)
-        _ = siftUp(heap.count - 1)
+        heap.withUnsafeMutableBufferPointer { _ = Self.siftUp($0, $0.count - 1) }
+    }
+
+    /// Calls `body` with the cursor in `slot`, changed in place: one access to the cursors for
+    /// all that ordering its event and reading the next one do.
+    @inline(__always)
+    mutating func withCursor<Result>(_ slot: Int, _ body: (inout BatchCursor) throws -> Result) rethrows -> Result {
+        try body(&cursors[slot])
     }
 
     /// Restores the heap after the cursor at `index` moved on to its next event.
     mutating func update(_ index: Int) {
-        heap[index].time = cursors[Int(heap[index].slot)].event.time
-        // An ordered array stays in order if the new time still lies between the neighbours'
-        // (a new batch can restart a thread's clock lower); then no sift moves anything either.
-        let time = heap[index].time
-        if (index + 1 < heap.count && heap[index + 1].time < time) || (index > 0 && heap[index - 1].time > time) {
-            inOrder = false
+        let time = cursors[Int(heap[index].slot)].event.time
+        // One buffer for the whole update: indexing the array in each sift step checked its
+        // uniqueness three times per event, 2% of `parsed --decode-only`'s instructions
+        // (callgrind, 3.9 MB trace of Go 1.27.3).
+        let ordered = heap.withUnsafeMutableBufferPointer { heap in
+            heap[index].time = time
+            // An ordered array stays in order if the new time still lies between the neighbours'
+            // (a new batch can restart a thread's clock lower); then no sift moves anything either.
+            let ordered = !((index + 1 < heap.count && heap[index + 1].time < time) || (index > 0 && heap[index - 1].time > time))
+            if Self.siftUp(heap, index) == index { Self.siftDown(heap, index) }
+            return ordered
         }
-        if siftUp(index) != index { return }
-        siftDown(index)
+        if !ordered { inOrder = false }
     }
 
     /// Takes the cursor at `index` out.
@@ -235,7 +246,7 @@ struct Frontier {
         }
         heap.swapAt(0, heap.count - 1)
         heap.removeLast()
-        siftDown(0)
+        heap.withUnsafeMutableBufferPointer { Self.siftDown($0, 0) }
     }
 
     /// Sorts the entries by time with Go's unstable sort; a sorted array is still a heap.
@@ -262,7 +273,7 @@ struct Frontier {
         }
     }
 
-    private mutating func siftUp(_ index: Int) -> Int {
+    private static func siftUp(_ heap: UnsafeMutableBufferPointer<Entry>, _ index: Int) -> Int {
         var index = index
         while index > 0 && heap[(index - 1) / 2].time > heap[index].time {
             heap.swapAt((index - 1) / 2, index)
@@ -271,7 +282,7 @@ struct Frontier {
         return index
     }
 
-    private mutating func siftDown(_ index: Int) {
+    private static func siftDown(_ heap: UnsafeMutableBufferPointer<Entry>, _ index: Int) {
         var index = index
         while true {
             var smallest = index
