@@ -146,20 +146,26 @@ struct BatchCursor {
     /// Go's `binary.Uvarint` on a byte slice: nil when the bytes end first or it overflows.
     @inline(__always)
     private static func varint(_ bytes: UnsafeBufferPointer<UInt8>, _ at: inout Int) -> UInt64? {
+        // Most values take one byte.
+        if at < bytes.count && bytes[at] < 0x80 {
+            at &+= 1
+            return UInt64(bytes[at &- 1])
+        }
         var value: UInt64 = 0
         var shift: UInt64 = 0
         var index = 0
         while at < bytes.count {
             if index == 10 { return nil }
             let byte = bytes[at]
-            at += 1
+            at &+= 1
             if byte < 0x80 {
                 if index == 9 && byte > 1 { return nil }
-                return value | UInt64(byte) << shift
+                // The shift is at most 63 here, so the wrapping shift is the same.
+                return value | UInt64(byte) &<< shift
             }
-            value |= UInt64(byte & 0x7f) << shift
-            shift += 7
-            index += 1
+            value |= UInt64(byte & 0x7f) &<< shift
+            shift &+= 7
+            index &+= 1
         }
         return nil
     }

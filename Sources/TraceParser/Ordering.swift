@@ -254,6 +254,7 @@ final class Ordering {
     }
 
     /// The next queued event, if any.
+    @inline(__always)
     func next() -> Event? {
         queue.popFirst()
     }
@@ -361,7 +362,7 @@ final class Ordering {
         } else {
             throw Failure.broken("bad event type found while ordering: \(event.type)")
         }
-        if ready && record >= 0 {
+        if ready && record >= 0 && next != current {
             threadRecords[record].proc = next.proc
             threadRecords[record].goroutine = next.goroutine
         }

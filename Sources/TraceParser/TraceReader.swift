@@ -97,7 +97,10 @@ public final class TraceReader {
     public func next() throws -> Event? {
         do {
             guard var event = try nextEvent() else { return nil }
-            if event.code != syncEventCode { try validateIDs(event) }
+            // Most events carry no stack or string ID: their first slots are empty.
+            if event.code != syncEventCode && (idPositions[Int(event.code) * 8] | idPositions[Int(event.code) * 8 + 4]) != 0 {
+                try validateIDs(event)
+            }
             if event.time <= lastTime { event.time = lastTime &+ 1 }
             lastTime = event.time
             return event
