@@ -126,6 +126,7 @@ struct BatchCursor {
 
     /// Decodes one timed event at the start of `bytes` into ``event``; returns its time delta
     /// and its size in bytes.
+    @inline(__always)
     private mutating func decode(_ bytes: UnsafeBufferPointer<UInt8>) throws -> (UInt64, Int) {
         let type = bytes[0]
         let count = Int(argCounts[Int(type)])

@@ -524,6 +524,7 @@ final class Ordering {
     /// ``interpret(_:_:_:_:_:)`` for an event of one step that neither creates nor ends its
     /// resource, nor may name none, which is most events: the step's record is looked up once
     /// and the passes over the steps fold into one, in the same order of checks.
+    @inline(__always)
     private func interpretOne(_ plan: Program, _ ev: inout BaseEvent, _ generation: GenerationTables, _ gen: UInt64,
                               _ context: SchedContext) throws -> (SchedContext, Bool) {
         if plan.waitsForNone & Program.held(context) != 0 { return (context, false) }

@@ -150,6 +150,7 @@ public final class TraceReader {
         }
     }
 
+    @inline(__always)
     private func nextEvent(_ generation: Generation, _ tables: GenerationTables) throws -> Event? {
         if nextSample < cpuSamples.count, frontier.isEmpty || cpuSamples[nextSample].time < frontier.earliestTime {
             let sample = cpuSamples[nextSample]
@@ -226,6 +227,7 @@ public final class TraceReader {
         return true
     }
 
+    @inline(__always)
     private func advanceCursor(_ cursor: inout BatchCursor, _ generation: Generation) throws -> Bool {
         do {
             return try cursor.advance(in: generation)
