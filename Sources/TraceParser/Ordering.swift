@@ -238,19 +238,11 @@ final class Ordering {
     private let rows = KindTable.shared.rows
     private let steps = KindTable.shared.steps
     /// Every type's ``Program``, by event byte, made from ``rows`` when the reader starts.
-    private let programs: UnsafeMutablePointer<Program>
+    private let programs: [Program]
 
     init(version: TraceVersion) {
         self.version = version
-        programs = .allocate(capacity: 256)
-        for type in 0..<256 {
-            (programs + type).initialize(to: Program(rows[type].ordering, steps: steps))
-        }
-    }
-
-    deinit {
-        programs.deinitialize(count: 256)
-        programs.deallocate()
+        programs = (0..<256).map { [rows, steps] in Program(rows[$0].ordering, steps: steps) }
     }
 
     /// The next queued event, if any.

@@ -141,9 +141,9 @@ public final class TraceReader {
             return try install(read)
         }
         // Borrowed through `Unmanaged`, not bound: binding the properties retained and released
-        // both once per event, 4.6% of `parsed --decode-only`'s instructions (callgrind, 3.9 MB
-        // trace of Go 1.27.3: 1,226M against 1,170M with the ID check below). The reader holds
-        // both strongly in ``generation`` and ``tables`` for as long as this call runs.
+        // both once per event, 63M of `parsed --decode-only`'s 1,226M instructions (callgrind,
+        // 3.9 MB trace of Go 1.27.3); borrowed, none are left. The reader holds both strongly in
+        // ``generation`` and ``tables`` for as long as this call runs.
         guard let generationRef, let tablesRef else { return nil }
         return try generationRef._withUnsafeGuaranteedRef { generation in
             try tablesRef._withUnsafeGuaranteedRef { tables in try nextEvent(generation, tables) }
@@ -424,7 +424,8 @@ public final class TraceReader {
     private func validateIDs(_ event: borrowing Event) throws {
         guard event.generation != nil else { return }
         // Each list is packed from its start: stop at its first 0 (most events carry one ID or
-        // none, and a walk over all eight slots cost 4% of `parsed --decode-only`).
+        // none; a walk over all eight slots cost 87M of `parsed --decode-only`'s 1,226M
+        // instructions, this one 43M).
         let positions = idPositions + Int(event.code) * 8
         var slot = 0
         while slot < 4, positions[slot] != 0 {
