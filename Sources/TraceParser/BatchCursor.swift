@@ -126,6 +126,7 @@ struct BatchCursor {
 
     /// Decodes one timed event at the start of `bytes` into ``event``; returns its time delta
     /// and its size in bytes.
+    @inline(__always)
     private mutating func decode(_ bytes: UnsafeBufferPointer<UInt8>) throws -> (UInt64, Int) {
         let type = bytes[0]
         let count = Int(argCounts[Int(type)])
@@ -146,20 +147,26 @@ struct BatchCursor {
     /// Go's `binary.Uvarint` on a byte slice: nil when the bytes end first or it overflows.
     @inline(__always)
     private static func varint(_ bytes: UnsafeBufferPointer<UInt8>, _ at: inout Int) -> UInt64? {
+        // Most values take one byte.
+        if at < bytes.count && bytes[at] < 0x80 {
+            at &+= 1
+            return UInt64(bytes[at &- 1])
+        }
         var value: UInt64 = 0
         var shift: UInt64 = 0
         var index = 0
         while at < bytes.count {
             if index == 10 { return nil }
             let byte = bytes[at]
-            at += 1
+            at &+= 1
             if byte < 0x80 {
                 if index == 9 && byte > 1 { return nil }
-                return value | UInt64(byte) << shift
+                // The shift is at most 63 here, so the wrapping shift is the same.
+                return value | UInt64(byte) &<< shift
             }
-            value |= UInt64(byte & 0x7f) << shift
-            shift += 7
-            index += 1
+            value |= UInt64(byte & 0x7f) &<< shift
+            shift &+= 7
+            index &+= 1
         }
         return nil
     }
@@ -208,20 +215,31 @@ struct Frontier {
         heap.append(Entry(time: cursor.event.time, slot: Int32(cursors.count)))
         if heap.count > 1 && heap[heap.count - 1].time < heap[heap.count - 2].time { inOrder = false }
         cursors.append(cursor)
-        _ = siftUp(heap.count - 1)
+        heap.withUnsafeMutableBufferPointer { _ = Self.siftUp($0, $0.count - 1) }
+    }
+
+    /// Calls `body` with the cursor in `slot`, changed in place: one access to the cursors for
+    /// all that ordering its event and reading the next one do.
+    @inline(__always)
+    mutating func withCursor<Result>(_ slot: Int, _ body: (inout BatchCursor) throws -> Result) rethrows -> Result {
+        try body(&cursors[slot])
     }
 
     /// Restores the heap after the cursor at `index` moved on to its next event.
     mutating func update(_ index: Int) {
-        heap[index].time = cursors[Int(heap[index].slot)].event.time
-        // An ordered array stays in order if the new time still lies between the neighbours'
-        // (a new batch can restart a thread's clock lower); then no sift moves anything either.
-        let time = heap[index].time
-        if (index + 1 < heap.count && heap[index + 1].time < time) || (index > 0 && heap[index - 1].time > time) {
-            inOrder = false
+        let time = cursors[Int(heap[index].slot)].event.time
+        // One buffer for the whole update: indexing the array in each sift step checked its
+        // uniqueness three times per event, 14M of `parsed --decode-only`'s 1,226M instructions
+        // in the checks alone (callgrind, 3.9 MB trace of Go 1.27.3).
+        let ordered = heap.withUnsafeMutableBufferPointer { heap in
+            heap[index].time = time
+            // An ordered array stays in order if the new time still lies between the neighbours'
+            // (a new batch can restart a thread's clock lower); then no sift moves anything either.
+            let ordered = !((index + 1 < heap.count && heap[index + 1].time < time) || (index > 0 && heap[index - 1].time > time))
+            if Self.siftUp(heap, index) == index { Self.siftDown(heap, index) }
+            return ordered
         }
-        if siftUp(index) != index { return }
-        siftDown(index)
+        if !ordered { inOrder = false }
     }
 
     /// Takes the cursor at `index` out.
@@ -235,7 +253,7 @@ struct Frontier {
         }
         heap.swapAt(0, heap.count - 1)
         heap.removeLast()
-        siftDown(0)
+        heap.withUnsafeMutableBufferPointer { Self.siftDown($0, 0) }
     }
 
     /// Sorts the entries by time with Go's unstable sort; a sorted array is still a heap.
@@ -262,7 +280,7 @@ struct Frontier {
         }
     }
 
-    private mutating func siftUp(_ index: Int) -> Int {
+    private static func siftUp(_ heap: UnsafeMutableBufferPointer<Entry>, _ index: Int) -> Int {
         var index = index
         while index > 0 && heap[(index - 1) / 2].time > heap[index].time {
             heap.swapAt((index - 1) / 2, index)
@@ -271,7 +289,7 @@ struct Frontier {
         return index
     }
 
-    private mutating func siftDown(_ index: Int) {
+    private static func siftDown(_ heap: UnsafeMutableBufferPointer<Entry>, _ index: Int) {
         var index = index
         while true {
             var smallest = index

@@ -131,6 +131,74 @@ private struct FoundSlots {
 /// What an event requires of its context.
 private enum Need { case absent, any, present }
 
+/// How the ordering treats one event type: its ``OrderingPlan`` compiled once per reader into
+/// plain bytes, so that ordering an event reads no enum payloads. The context rules become bit
+/// masks over what the thread holds (``Program/thread``, ``Program/proc``,
+/// ``Program/goroutine``): the usual case is two comparisons, and only a failing check goes
+/// through the requirements one by one, for Go's order and words.
+private struct Program {
+    static let thread: UInt8 = 1, proc: UInt8 = 2, goroutine: UInt8 = 4
+    static let unordered: UInt8 = 0, data: UInt8 = 1, handler: UInt8 = 2
+
+    var mode = Program.unordered
+    /// The handler, for ``Program/handler`` mode.
+    var handler = EventType.Ordering.Handler.procStatus
+    /// What the event waits to be without.
+    var waitsForNone: UInt8 = 0
+    /// What the thread must hold, and what it must not.
+    var mustHold: UInt8 = 0
+    var mustNotHold: UInt8 = 0
+    /// Whether the context is checked after the steps' checks (otherwise before).
+    var checksContextLast = false
+    /// A single step that creates, ends and skips nothing: ordered by ``Ordering/interpretOne``.
+    var isSingle = false
+    var firstStep: UInt16 = 0
+    var stepCount: UInt8 = 0
+
+    init() {}
+
+    init(_ plan: OrderingPlan, steps: UnsafeMutablePointer<OrderingStep>) {
+        switch plan.mode {
+        case .unordered: return
+        case .data: mode = Self.data
+        case .handler(let handler):
+            mode = Self.handler
+            self.handler = handler
+        }
+        let requirements = [plan.requirements.0, plan.requirements.1, plan.requirements.2]
+        for (bit, requirement) in zip([Self.thread, Self.proc, Self.goroutine], requirements) {
+            switch requirement {
+            case .must: mustHold |= bit
+            case .may: break
+            case .mustNot: mustNotHold |= bit
+            case .waitForNone:
+                mustNotHold |= bit
+                waitsForNone |= bit
+            }
+        }
+        checksContextLast = plan.checksContextLast
+        firstStep = plan.firstStep
+        stepCount = plan.stepCount
+        if plan.stepCount == 1 {
+            let step = steps[Int(plan.firstStep)]
+            isSingle = !step.creates && !step.isOptional && step.outcome != -2
+        }
+    }
+
+    /// What a context holds, as bits.
+    @inline(__always)
+    static func held(_ context: SchedContext) -> UInt8 {
+        (context.thread != NoResource.thread ? thread : 0) | (context.proc != NoResource.proc ? proc : 0)
+            | (context.goroutine != NoResource.goroutine ? goroutine : 0)
+    }
+
+    /// Whether a context with `held` satisfies the requirements.
+    @inline(__always)
+    func accepts(_ held: UInt8) -> Bool {
+        held & mustHold == mustHold && held & mustNotHold == 0
+    }
+}
+
 /// The ordering state machine: decides whether the next event of a thread can happen now, given
 /// what is known of every goroutine, proc and thread, and queues the events it lets through.
 ///
@@ -169,12 +237,16 @@ final class Ordering {
     /// instructions.
     private let rows = KindTable.shared.rows
     private let steps = KindTable.shared.steps
+    /// Every type's ``Program``, by event byte, made from ``rows`` when the reader starts.
+    private let programs: [Program]
 
     init(version: TraceVersion) {
         self.version = version
+        programs = (0..<256).map { [rows, steps] in Program(rows[$0].ordering, steps: steps) }
     }
 
     /// The next queued event, if any.
+    @inline(__always)
     func next() -> ParsedEvent? {
         queue.popFirst()
     }
@@ -272,17 +344,17 @@ final class Ordering {
             current.goroutine = threadRecords[record].goroutine
         }
         lastContext = current
-        let plan = rows[Int(event.type)].ordering
+        let program = programs[Int(event.type)]
         let next: SchedContext, ready: Bool
-        switch plan.mode {
-        case .unordered:
+        if program.mode == Program.data {
+            (next, ready) = program.isSingle ? try interpretOne(program, &event, generation, gen, current)
+                : try interpret(program, &event, generation, gen, current)
+        } else if program.mode == Program.handler {
+            (next, ready) = try handle(program.handler, &event, generation, gen, current)
+        } else {
             throw Failure.broken("bad event type found while ordering: \(event.type)")
-        case .data:
-            (next, ready) = try interpret(plan, &event, generation, gen, current)
-        case .handler(let handler):
-            (next, ready) = try handle(handler, &event, generation, gen, current)
         }
-        if ready && record >= 0 {
+        if ready && record >= 0 && next != current {
             threadRecords[record].proc = next.proc
             threadRecords[record].goroutine = next.goroutine
         }
@@ -335,16 +407,17 @@ final class Ordering {
     }
 
     /// Checks the thread's context against the requirements, in Go's order: thread, P, goroutine.
-    private func check(_ context: SchedContext, _ plan: OrderingPlan) throws {
-        func need(_ requirement: EventType.Ordering.Requirement) -> Need {
-            switch requirement {
-            case .must: .present
-            case .may: .any
-            case .mustNot, .waitForNone: .absent
-            }
+    @inline(__always)
+    private func check(_ context: SchedContext, _ program: Program) throws {
+        if !program.accepts(Program.held(context)) { try reject(context, program) }
+    }
+
+    /// Throws the error of the first requirement, in Go's order, that the context fails.
+    private func reject(_ context: SchedContext, _ program: Program) throws {
+        func need(_ bit: UInt8) -> Need {
+            program.mustHold & bit != 0 ? .present : program.mustNotHold & bit != 0 ? .absent : .any
         }
-        try check(context, thread: need(plan.requirements.0), proc: need(plan.requirements.1),
-                  goroutine: need(plan.requirements.2))
+        try check(context, thread: need(Program.thread), proc: need(Program.proc), goroutine: need(Program.goroutine))
     }
 
     /// Orders an event whose ordering the spec states as data (`EventType.ordering`), as Go's
@@ -352,13 +425,11 @@ final class Ordering {
     /// must not hold yet, a sequence number that must be the next one, a status to wait out),
     /// then the context, then each step's lookup and checks, then the changes, in the entry's order.
     // swiftlint:disable:next cyclomatic_complexity function_body_length
-    private func interpret(_ plan: OrderingPlan, _ ev: inout BaseEvent, _ generation: GenerationTables, _ gen: UInt64,
+    private func interpret(_ plan: Program, _ ev: inout BaseEvent, _ generation: GenerationTables, _ gen: UInt64,
                            _ context: SchedContext) throws -> (SchedContext, Bool) {
         let steps = self.steps + Int(plan.firstStep)
         let count = Int(plan.stepCount)
-        if plan.requirements.1 == .waitForNone && context.proc != NoResource.proc { return (context, false) }
-        if plan.requirements.2 == .waitForNone && context.goroutine != NoResource.goroutine { return (context, false) }
-        if plan.requirements.0 == .waitForNone && context.thread != NoResource.thread { return (context, false) }
+        if plan.waitsForNone & Program.held(context) != 0 { return (context, false) }
         // Each step's record is looked up once and kept for the later passes, as long as no
         // step of this event has created or ended a record since.
         var found = FoundSlots()
@@ -381,7 +452,7 @@ final class Ordering {
                 found[index] = slot
             }
         }
-        if plan.checksContext && !plan.checksContextLast { try check(context, plan) }
+        if !plan.checksContextLast { try check(context, plan) }
         for index in 0..<count where !steps[index].decidesReadiness {
             let step = steps[index]
             let id = Self.id(step, ev, context)
@@ -408,7 +479,7 @@ final class Ordering {
                 }
             }
         }
-        if plan.checksContext && plan.checksContextLast { try check(context, plan) }
+        if plan.checksContextLast { try check(context, plan) }
 
         var next = context
         var tablesChanged = false
@@ -442,6 +513,63 @@ final class Ordering {
         return (next, true)
     }
 
+    /// ``interpret(_:_:_:_:_:)`` for an event of one step that neither creates nor ends its
+    /// resource, nor may name none, which is most events: the step's record is looked up once
+    /// and the passes over the steps fold into one, in the same order of checks.
+    @inline(__always)
+    private func interpretOne(_ plan: Program, _ ev: inout BaseEvent, _ generation: GenerationTables, _ gen: UInt64,
+                              _ context: SchedContext) throws -> (SchedContext, Bool) {
+        if plan.waitsForNone & Program.held(context) != 0 { return (context, false) }
+        let step = steps[Int(plan.firstStep)]
+        let id = Self.id(step, ev, context)
+        let isProc = step.resource == .proc
+        let found = isProc ? procs.slot(for: id) : goroutines.slot(for: id)
+        let slot: Int
+        if step.decidesReadiness {
+            if step.sequence >= 0 && step.sequenceWaits {
+                guard let known = found, Self.accepts(step.from, status(step.resource, known)),
+                      Sequence(generation: gen, value: ev.args[Int(step.sequence)]).follows(sequence(step.resource, known)) else {
+                    return (context, false)
+                }
+                slot = known
+            } else {
+                guard let known = found else { throw failure(.unknown, plan, 0, ev, id: id) }
+                if step.waitWhile & (1 << UInt64(status(step.resource, known) & 63)) != 0 { return (context, false) }
+                slot = known
+            }
+            // The step has no later checks: where the context is checked makes no difference.
+            try check(context, plan)
+        } else {
+            if !plan.checksContextLast { try check(context, plan) }
+            guard let known = found else { throw failure(.unknown, plan, 0, ev, id: id) }
+            if !Self.accepts(step.from, status(step.resource, known)) {
+                throw failure(.status, plan, 0, ev, id: id, state: record(step.resource, known))
+            }
+            if step.sequence >= 0 {
+                let got = Sequence(generation: gen, value: ev.args[Int(step.sequence)])
+                if !got.follows(sequence(step.resource, known)) {
+                    throw failure(.sequence, plan, 0, ev, id: id, state: record(step.resource, known), got: got)
+                }
+            }
+            if plan.checksContextLast { try check(context, plan) }
+            slot = known
+        }
+        if step.outcome >= 0 || step.sequence >= 0 {
+            change(step.resource, slot) { state in
+                if step.outcome >= 0 { state.status = UInt8(step.outcome) }
+                if step.sequence >= 0 { state.sequence = Sequence(generation: gen, value: ev.args[Int(step.sequence)]) }
+            }
+        }
+        if step.range != 0 { try changeRange(step, slot, &ev, gen) }
+        var next = context
+        if step.binds >= 0 {
+            let held = step.binds == 1 ? id : -1
+            if isProc { next.proc = held } else { next.goroutine = held }
+        }
+        push(ev, context, generation)
+        return (next, true)
+    }
+
     /// Opens, confirms or closes the range a step names on the record in `slot`.
     private func changeRange(_ step: OrderingStep, _ slot: Int, _ ev: inout BaseEvent, _ gen: UInt64) throws {
         let type = ev.type
@@ -463,7 +591,7 @@ final class Ordering {
     }
 
     /// The error of a failed check, from the spec's text for it with its placeholders filled.
-    private func failure(_ message: EventType.Ordering.Message, _ plan: OrderingPlan, _ index: Int, _ ev: BaseEvent,
+    private func failure(_ message: EventType.Ordering.Message, _ plan: Program, _ index: Int, _ ev: BaseEvent,
                          id: Int64, state: ResourceRecord? = nil, got: Sequence? = nil) -> Failure {
         let step = KindTable.shared.steps[Int(plan.firstStep) + index]
         let template = KindTable.shared.stepMessages[Int(plan.firstStep) + index][message] ?? "\(message)"
