@@ -18,12 +18,7 @@ import TestSupport
         return "check-perfetto exited \(run.status): \(run.stderr.prefix(1500))"
     }
 
-    struct Outcome: Sendable {
-        var name: String
-        var problems: [String] = []
-        var matchedViews: [String] = []
-        var damaged = false
-    }
+    typealias Outcome = ViewerTests.Outcome
 
     static func compare(name: String, trace: String, scratch: URL) -> Outcome {
         var outcome = Outcome(name: name)
@@ -69,29 +64,7 @@ import TestSupport
     /// flows, and every slice nests on its track.
     @Test(.timeLimit(.minutes(10)))
     func everyViewEqualsTheJSONView() throws {
-        let directory = makeTemporaryDirectory("perfetto")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let inputs = try ViewerTests.inputs(in: directory)
-        #expect(inputs.count >= 60, "only \(inputs.count) traces found")
-        let outcomes = ConcurrentResults<Outcome>(count: inputs.count)
-        DispatchQueue.concurrentPerform(iterations: inputs.count) { index in
-            let scratch = directory.appendingPathComponent("\(index)")
-            try? FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-            outcomes.set(index, Self.compare(name: inputs[index].name, trace: inputs[index].path, scratch: scratch))
-        }
-        var matched: [String: Int] = [:]
-        var damaged = 0
-        for outcome in outcomes.values {
-            for problem in outcome.problems { Issue.record("\(outcome.name): \(problem)") }
-            for view in outcome.matchedViews {
-                matched[view.hasPrefix("goroutine") ? "goroutine" : view, default: 0] += 1
-            }
-            if outcome.damaged { damaged += 1 }
-        }
-        print("PerfettoTests: views equal to the JSON view: \(matched.sorted { $0.key < $1.key }); damaged traces: \(damaged)")
-        #expect(matched["proc", default: 0] >= 60 && matched["thread", default: 0] >= 60, "\(matched)")
-        #expect(matched["goroutine", default: 0] >= 80, "\(matched)")
-        #expect(damaged == 2)
+        try ViewerTests.compareEveryView("PerfettoTests: views equal to the JSON view", compare: Self.compare)
     }
 
     /// A damaged trace: Go's verdict, exit 1 and no -o file, as for JSON. Standard output still

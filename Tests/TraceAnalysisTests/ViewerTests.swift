@@ -131,16 +131,24 @@ import TraceWire
 
     @Test(.timeLimit(.minutes(10)))
     func viewsEqualGosOnEveryTraceGoAccepts() throws {
+        try Self.compareEveryView("ViewerTests: views equal to Go's", compare: Self.compare)
+    }
+
+    /// Runs `compare` on every input, two at a time (Go's server spends most of its time
+    /// starting and parsing, so two fill two cores), each in a scratch folder of its own. Records
+    /// every problem, prints what matched under `title`, and checks that the proc, thread and
+    /// goroutine views matched on every sound trace and that the two damaged ones were found.
+    static func compareEveryView(_ title: String,
+                                 compare: @escaping @Sendable (_ name: String, _ trace: String, _ scratch: URL) -> Outcome) throws {
         let directory = makeTemporaryDirectory("viewer")
         defer { try? FileManager.default.removeItem(at: directory) }
         let inputs = try Self.inputs(in: directory)
         #expect(inputs.count >= 60, "only \(inputs.count) traces found")
-        // Go's server spends most of its time starting and parsing; two at a time fill two cores.
         let outcomes = ConcurrentResults<Outcome>(count: inputs.count)
         DispatchQueue.concurrentPerform(iterations: inputs.count) { index in
             let scratch = directory.appendingPathComponent("\(index)")
             try? FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-            outcomes.set(index, Self.compare(name: inputs[index].name, trace: inputs[index].path, scratch: scratch))
+            outcomes.set(index, compare(inputs[index].name, inputs[index].path, scratch))
         }
         var matched: [String: Int] = [:]
         var damaged = 0
@@ -151,7 +159,7 @@ import TraceWire
             }
             if outcome.damaged { damaged += 1 }
         }
-        print("ViewerTests: views equal to Go's: \(matched.sorted { $0.key < $1.key }); damaged traces: \(damaged)")
+        print("\(title): \(matched.sorted { $0.key < $1.key }); damaged traces: \(damaged)")
         // The 40 fixtures and 20 of Go's 22 cases are sound; the other two are damaged.
         #expect(matched["proc", default: 0] >= 60 && matched["thread", default: 0] >= 60, "\(matched)")
         #expect(matched["goroutine", default: 0] >= 80, "\(matched)")
