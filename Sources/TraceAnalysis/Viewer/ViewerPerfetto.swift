@@ -246,53 +246,52 @@ final class ViewerPerfettoWriter: ViewerSink {
 
     // MARK: Interning
 
-    private func eventName(_ name: String) -> UInt64 {
-        if let iid = eventNames[name] { return iid }
-        let iid = UInt64(eventNames.count + 1)
-        eventNames[name] = iid
-        var entry = Gotrace_Perfetto_EventName()
-        entry.iid = iid
-        entry.name = name
-        newStrings.eventNames.append(entry)
+    /// The iid of `key` in `table`. A string new to the table gets the next iid, and `announce`
+    /// adds it to the interned data of the packet being built.
+    private func intern(_ key: String, in table: inout [String: UInt64], announce: (UInt64) -> Void) -> UInt64 {
+        if let iid = table[key] { return iid }
+        let iid = UInt64(table.count + 1)
+        table[key] = iid
+        announce(iid)
         noteInterned()
         return iid
+    }
+
+    private func eventName(_ name: String) -> UInt64 {
+        intern(name, in: &eventNames) { iid in
+            var entry = Gotrace_Perfetto_EventName()
+            entry.iid = iid
+            entry.name = name
+            newStrings.eventNames.append(entry)
+        }
     }
 
     private func category(_ name: String) -> UInt64 {
-        if let iid = categories[name] { return iid }
-        let iid = UInt64(categories.count + 1)
-        categories[name] = iid
-        var entry = Gotrace_Perfetto_EventCategory()
-        entry.iid = iid
-        entry.name = name
-        newStrings.eventCategories.append(entry)
-        noteInterned()
-        return iid
+        intern(name, in: &categories) { iid in
+            var entry = Gotrace_Perfetto_EventCategory()
+            entry.iid = iid
+            entry.name = name
+            newStrings.eventCategories.append(entry)
+        }
     }
 
     private func annotationName(_ name: String) -> UInt64 {
-        if let iid = annotationNames[name] { return iid }
-        let iid = UInt64(annotationNames.count + 1)
-        annotationNames[name] = iid
-        var entry = Gotrace_Perfetto_DebugAnnotationName()
-        entry.iid = iid
-        entry.name = name
-        newStrings.debugAnnotationNames.append(entry)
-        noteInterned()
-        return iid
+        intern(name, in: &annotationNames) { iid in
+            var entry = Gotrace_Perfetto_DebugAnnotationName()
+            entry.iid = iid
+            entry.name = name
+            newStrings.debugAnnotationNames.append(entry)
+        }
     }
 
     private func annotationString(_ text: String) -> UInt64 {
-        if let iid = annotationStrings[text] { return iid }
-        let iid = UInt64(annotationStrings.count + 1)
-        annotationStrings[text] = iid
-        var entry = Gotrace_Perfetto_InternedString()
-        entry.iid = iid
-        entry.str = Data(text.utf8)
-        newStrings.debugAnnotationStringValues.append(entry)
-        internedBytes += text.utf8.count
-        noteInterned()
-        return iid
+        intern(text, in: &annotationStrings) { iid in
+            var entry = Gotrace_Perfetto_InternedString()
+            entry.iid = iid
+            entry.str = Data(text.utf8)
+            newStrings.debugAnnotationStringValues.append(entry)
+            internedBytes += text.utf8.count
+        }
     }
 
     /// A stack's string; the frame ID of its innermost frame names the whole stack.
