@@ -42,7 +42,7 @@ public final class UtilizationBuilder {
     public init(flags: UtilizationFlags) { self.flags = flags }
 
     private var perProc: Bool { flags.contains(.perProc) }
-    private func isSTW(_ r: ParsedEvent.Range) -> Bool { flags.contains(.stw) && r.name.hasPrefix("stop-the-world") && r.name.contains("GC") }
+    private func isSTW(_ r: ParsedEvent.Range) -> Bool { flags.contains(.stw) && r.name.string.hasPrefix("stop-the-world") && r.name.string.contains("GC") }
     private func isAssist(_ r: ParsedEvent.Range) -> Bool { flags.contains(.assist) && r.name == "GC mark assist" }
     private func isSweep(_ r: ParsedEvent.Range) -> Bool { flags.contains(.sweep) && r.name == "GC incremental sweep" }
     private static func executing(_ state: GoState?) -> Bool { state == .running || state == .syscall }
@@ -127,7 +127,7 @@ public final class UtilizationBuilder {
             }
             states[g] = to
         case .label:
-            guard flags.contains(.background), let label = event.label?.label else { break }
+            guard flags.contains(.background), let label = event.label?.label.string else { break }
             if label.hasPrefix("GC ") && label != "GC (idle)" && !(perProc && label == "GC (dedicated)") {
                 backgroundMark.insert(event.rawGoroutine)
                 changeGC(event, by: 1)

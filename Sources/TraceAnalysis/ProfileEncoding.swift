@@ -39,16 +39,16 @@ public func encodeProfile(_ records: [ProfileRecord]) throws -> [UInt8] {
                 sample.locationID.append(id)
                 continue
             }
-            let key = frame.file + frame.function
+            let key = frame.file.string + frame.function.string
             let functionID: UInt64
             if let id = functions[key] {
                 functionID = id
             } else {
                 var function = Perftools_Profiles_Function()
                 function.id = UInt64(profile.function.count + 1)
-                function.name = intern(frame.function)
-                function.systemName = intern(frame.function)
-                function.filename = intern(frame.file)
+                function.name = intern(frame.function.string)
+                function.systemName = intern(frame.function.string)
+                function.filename = intern(frame.file.string)
                 profile.function.append(function)
                 functions[key] = function.id
                 functionID = function.id

@@ -80,9 +80,9 @@ public final class ProfileBuilder {
             guard let transition = event.stateTransition, let (from, to) = transition.goroutineStates else { return }
             // The stack is looked up before it is known whether a period begins here; a period
             // already open in the state (a Sync's status event) makes that rare.
-            let begins = to == kind.state && kind.counts(transition.reason) ? sample(of: event.stack) : -1
+            let begins = to == kind.state && kind.counts(transition.reason.string) ? sample(of: event.stack) : -1
             let ended = goroutines[transition.resource.raw, default: GoroutineState()]
-                .step(from: from, to: to, reason: transition.reason, time: event.time, state: kind.state, begins: begins)
+                .step(from: from, to: to, reason: transition.reason.string, time: event.time, state: kind.state, begins: begins)
             if let (start, variant, life) = ended {
                 settle(Period(goroutine: transition.resource.raw, start: start, end: event.time, variant: variant, order: periodsEnded), life)
                 periodsEnded += 1

@@ -174,45 +174,47 @@ public final class Summarizer {
             }
         case .rangeBegin, .rangeActive:
             guard let range = event.range else { return }
+            let name = range.name.string
             var summary: GoroutineSummary?
             switch range.scope.kind {
             case .goroutine:
                 summary = goroutines[range.scope.raw]
             case .proc:
                 summary = goroutines[event.rawGoroutine]
-                if summary != nil { procRanges[ProcRange(proc: range.scope.raw, name: range.name)] = event.rawGoroutine }
+                if summary != nil { procRanges[ProcRange(proc: range.scope.raw, name: name)] = event.rawGoroutine }
             default:
                 break
             }
             guard let g = summary else { return }
             if event.kind == .rangeActive {
-                if let start = g.lastRangeStart[range.name], start != 0 {
-                    g.stats.rangeTime[range.name, default: 0] += syncTime - start
+                if let start = g.lastRangeStart[name], start != 0 {
+                    g.stats.rangeTime[name, default: 0] += syncTime - start
                 }
-                g.lastRangeStart[range.name] = syncTime
+                g.lastRangeStart[name] = syncTime
             } else {
-                g.lastRangeStart[range.name] = now
+                g.lastRangeStart[name] = now
             }
         case .rangeEnd:
             guard let range = event.range else { return }
+            let name = range.name.string
             var summary: GoroutineSummary?
             switch range.scope.kind {
             case .goroutine:
                 summary = goroutines[range.scope.raw]
             case .proc:
-                let key = ProcRange(proc: range.scope.raw, name: range.name)
+                let key = ProcRange(proc: range.scope.raw, name: name)
                 if let owner = procRanges.removeValue(forKey: key), owner == event.rawGoroutine {
                     summary = goroutines[owner]
                 }
             default:
                 break
             }
-            guard let g = summary, let start = g.lastRangeStart[range.name], start != 0 else { return }
-            g.stats.rangeTime[range.name, default: 0] += now - start
-            g.lastRangeStart[range.name] = nil
+            guard let g = summary, let start = g.lastRangeStart[name], start != 0 else { return }
+            g.stats.rangeTime[name, default: 0] += now - start
+            g.lastRangeStart[name] = nil
         case .regionBegin:
             guard let g = goroutines[event.rawGoroutine], let info = event.region else { return }
-            let region = RegionSummary(taskID: info.task, name: info.type, startTime: now)
+            let region = RegionSummary(taskID: info.task, name: info.type.string, startTime: now)
             region.stats = g.snapshot(at: now)
             g.openRegions.append(region)
             let task = task(info.task)
@@ -224,7 +226,7 @@ public final class Summarizer {
             if let open = g.openRegions.popLast() {
                 region = open
             } else {
-                region = RegionSummary(taskID: info.task, name: info.type, startTime: nil)
+                region = RegionSummary(taskID: info.task, name: info.type.string, startTime: nil)
                 let task = task(info.task)
                 task.goroutines[g.id] = g
                 task.regions.append(region)
@@ -235,7 +237,7 @@ public final class Summarizer {
         case .taskBegin, .taskEnd:
             guard let info = event.task else { return }
             let task = task(info.id)
-            task.name = info.type
+            task.name = info.type.string
             task.goroutines[GoroutineID(signed: event.rawGoroutine)] = .some(goroutines[event.rawGoroutine])
             if event.kind == .taskBegin { task.startTime = now } else { task.endTime = now }
             if let parentID = info.parent, task.parent == nil {
@@ -266,7 +268,7 @@ public final class Summarizer {
             let elapsed = now - syncTime
             switch to {
             case .running: g.stats.execTime += elapsed
-            case .waiting: g.stats.blockTimeByReason[transition.reason, default: 0] += elapsed
+            case .waiting: g.stats.blockTimeByReason[transition.reason.string, default: 0] += elapsed
             case .runnable: g.stats.schedWaitTime += elapsed
             case .syscall:
                 if event.rawProc == NoResource.proc { g.stats.syscallBlockTime += elapsed } else { g.stats.syscallTime += elapsed }
@@ -321,7 +323,7 @@ public final class Summarizer {
         guard let g = found else { return }
         if g.name.isEmpty, let frames = transition.stack?.frames, let outermost = frames.last {
             g.pc = outermost.pc
-            g.name = outermost.function
+            g.name = outermost.function.string
         }
         switch to {
         case .running:
@@ -331,7 +333,7 @@ public final class Summarizer {
             g.lastRunnable = now
         case .waiting where transition.reason != "forever":
             g.lastBlock = now
-            g.lastBlockReason = transition.reason
+            g.lastBlockReason = transition.reason.string
         case .waiting, .notExist:
             g.close(at: now, endedAt: now)
         case .syscall:

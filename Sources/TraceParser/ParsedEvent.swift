@@ -81,7 +81,12 @@ public struct ParsedEvent: Sendable {
     /// The details of a range event: its name and scope as the spec gives them.
     public var range: Range? {
         guard let range = KindTable.shared.ranges[Int(code)] else { return nil }
-        let name = String(decoding: range.bytes { generation?.string(args[$0]) ?? [] }, as: UTF8.self)
+        let name: TraceString
+        if range.pieces.count == 1, case .text(let text) = range.pieces[0] {
+            name = TraceString(bytes: text)
+        } else {
+            name = TraceString(bytes: range.bytes { generation?.string(args[$0]) ?? [] })
+        }
         let id: Int64 = switch range.spec.scope {
         case .none: 0
         case .proc: range.scopeArgument.map { Int64(bitPattern: args[$0]) } ?? context.proc
@@ -105,7 +110,7 @@ public struct ParsedEvent: Sendable {
             guard case .endedTask(let parent, let name) = note else {
                 return Task(id: TaskID(rawValue: args[0]), parent: nil, type: "")
             }
-            return Task(id: TaskID(rawValue: args[0]), parent: TaskID(raw: parent), type: String(decoding: name, as: UTF8.self))
+            return Task(id: TaskID(rawValue: args[0]), parent: TaskID(raw: parent), type: TraceString(bytes: name))
         default:
             return nil
         }
@@ -124,13 +129,14 @@ public struct ParsedEvent: Sendable {
     }
 
     /// The details of a state transition.
+    @inline(__always)
     public var stateTransition: StateTransition? {
         guard kind == .stateTransition, let raw = rawTransition else { return nil }
         func state(_ value: UInt8) -> ResourceState {
             raw.isProc ? .proc(ProcState(rawValue: value) ?? .undetermined) : .goroutine(GoState(rawValue: value) ?? .undetermined)
         }
         return StateTransition(resource: ResourceID(kind: raw.isProc ? .proc : .goroutine, raw: raw.id),
-                               from: state(raw.from), to: state(raw.to), reason: raw.reason.map(text) ?? "",
+                               from: state(raw.from), to: state(raw.to), reason: text(raw.reason ?? 0),
                                stack: raw.stack.map { Stack(id: $0, generation: generation) })
     }
 
@@ -156,8 +162,8 @@ public struct ParsedEvent: Sendable {
         return Experimental(name: spec.name, experiment: spec.experiment?.name ?? "", argNames: names, values: values)
     }
 
-    private func text(_ id: UInt64) -> String {
-        String(decoding: generation?.string(id) ?? [], as: UTF8.self)
+    private func text(_ id: UInt64) -> TraceString {
+        TraceString(id: id, in: generation)
     }
 
     /// A state transition before its strings are looked up.
@@ -246,8 +252,8 @@ extension ParsedEvent {
         /// generation's frame table gives for it.
         public struct Frame: Hashable, Sendable {
             public var pc: UInt64
-            public var function: String
-            public var file: String
+            public var function: TraceString
+            public var file: TraceString
             public var line: UInt64
         }
 
@@ -260,8 +266,8 @@ extension ParsedEvent {
             guard id != 0, let generation, let pcs = generation.stacks[id] else { return [] }
             return pcs.map { pc in
                 let frame = generation.frames[pc] ?? FrameRecord(pc: unknownPC(pc), function: 0, file: 0, line: 0)
-                return Frame(pc: frame.pc, function: String(decoding: generation.string(frame.function), as: UTF8.self),
-                                  file: String(decoding: generation.string(frame.file), as: UTF8.self), line: frame.line)
+                return Frame(pc: frame.pc, function: TraceString(id: frame.function, in: generation),
+                             file: TraceString(id: frame.file, in: generation), line: frame.line)
             }
         }
     }
@@ -274,14 +280,14 @@ extension ParsedEvent {
 
     /// A goroutine label event: the label given to the goroutine.
     public struct Label: Hashable, Sendable {
-        public var label: String
+        public var label: TraceString
         public var resource: ResourceID
     }
 
     /// A range event: the range's name and the goroutine or P it applies to (``ResourceID/none``
     /// for a range of the whole program, such as a GC).
     public struct Range: Hashable, Sendable {
-        public var name: String
+        public var name: TraceString
         public var scope: ResourceID
     }
 
@@ -290,20 +296,20 @@ extension ParsedEvent {
         public var id: TaskID
         /// The parent task; nil when the task has none or when its begin was not seen.
         public var parent: TaskID?
-        public var type: String
+        public var type: TraceString
     }
 
     /// A user region's begin or end: the task it belongs to and its type.
     public struct Region: Hashable, Sendable {
         public var task: TaskID
-        public var type: String
+        public var type: TraceString
     }
 
     /// A user log message: its task, category and text.
     public struct Log: Hashable, Sendable {
         public var task: TaskID
-        public var category: String
-        public var message: String
+        public var category: TraceString
+        public var message: TraceString
     }
 
     /// A change of state of one goroutine or P: which one, the state it left and the one it entered,
@@ -316,7 +322,7 @@ extension ParsedEvent {
         /// The state it entered.
         public var to: ResourceState
         /// Why, for a goroutine that stopped or blocked (`chan receive`, `sleep`, ...); empty otherwise.
-        public var reason: String
+        public var reason: TraceString
         /// Where the change happened, or for a new goroutine where it will start; nil when the trace
         /// gives no stack.
         public var stack: Stack?
@@ -355,7 +361,7 @@ extension ParsedEvent {
     /// One argument of an experimental event: a number, or a string the trace's table resolves.
     public enum ExperimentalValue: Hashable, Sendable {
         case uint64(UInt64)
-        case string(String)
+        case string(TraceString)
     }
 
     /// An experimental event: its name, its experiment, and its arguments by name.

@@ -52,111 +52,137 @@ package enum ParsedPrinter {
 
     // MARK: One event
 
+    // Everything below reads the event through its public accessors, so that each comparison
+    // with Go's output also checks what a user of the library gets. Only the caches of quoted
+    // strings and formatted stacks look behind them, at the table entry a string or stack came
+    // from.
+
     static func write(_ event: ParsedEvent, to sink: ByteSink, texts: TextCache) throws {
         try sink.ensure(128)
         sink.byte(UInt8(ascii: "M"))
         sink.byte(UInt8(ascii: "="))
-        try sink.decimal(event.context.thread)
+        try sink.decimal(event.thread?.raw ?? -1)
         try sink.literal(" P=")
-        try sink.decimal(event.context.proc)
+        try sink.decimal(event.proc?.raw ?? -1)
         try sink.literal(" G=")
-        try sink.decimal(event.context.goroutine)
+        try sink.decimal(event.goroutine?.raw ?? -1)
         sink.byte(UInt8(ascii: " "))
         let kind = event.kind
         try sink.literal(name(of: kind))
         try sink.literal(" Time=")
         try sink.decimal(event.time)
-        let generation = event.generation
         switch kind {
         case .sync:
+            guard let sync = event.sync else { break }
             try sink.literal(" N=")
-            try sink.decimal(event.args[0])
-            if let generation, let taken = generation.snapshot {
+            try sink.decimal(Int64(sync.n))
+            if let snapshot = sync.clockSnapshot {
                 try sink.literal(" Trace=")
-                try sink.decimal(generation.nanoseconds(taken.time))
+                try sink.decimal(snapshot.trace)
                 try sink.literal(" Mono=")
-                try sink.decimal(taken.mono)
+                try sink.decimal(snapshot.mono)
                 try sink.literal(" Wall=")
-                try sink.text(WallClock.rfc3339(seconds: Int64(bitPattern: taken.seconds),
-                                                nanoseconds: Int64(bitPattern: taken.nanoseconds)))
+                try sink.text(WallClock.rfc3339(seconds: snapshot.wallSeconds, nanoseconds: snapshot.wallNanoseconds))
             }
         case .metric:
+            guard let metric = event.metric else { break }
             try sink.literal(" Name=\"")
-            try sink.text(KindTable.shared.metricNames[Int(event.code)])
+            try sink.text(metric.name)
             try sink.literal("\" Value=")
-            try value(event.args[0], sink)
+            try value(metric.value, sink)
         case .label:
+            guard let label = event.label else { break }
             try sink.literal(" Label=")
-            try quoted(event.args[0], generation, sink, texts)
-            try sink.literal(" Resource=Goroutine(")
-            try sink.decimal(event.context.goroutine)
-            sink.byte(UInt8(ascii: ")"))
+            try quoted(label.label, sink, texts)
+            try sink.literal(" Resource=")
+            try resource(label.resource, sink)
         case .rangeBegin, .rangeActive, .rangeEnd:
-            try writeRange(event, generation, sink)
-        case .taskBegin, .taskEnd:
-            try sink.literal(" ID=")
-            try sink.decimal(event.args[0])
-            try sink.literal(" Parent=")
-            if kind == .taskBegin {
-                try sink.decimal(event.args[1])
-                try sink.literal(" Type=")
-                try quoted(event.args[2], generation, sink, texts)
-            } else if case .endedTask(let parent, let name) = event.note {
-                try sink.decimal(parent)
-                try sink.literal(" Type=")
-                try sink.text(GoQuote.quote(name))
-            } else {
-                try sink.decimal(NoResource.task)
-                try sink.literal(" Type=\"\"")
+            guard let range = event.range else { break }
+            try sink.literal(" Name=")
+            try sink.text(GoQuote.quote(range.name.bytes))
+            try sink.literal(" Scope=")
+            try resource(range.scope, sink)
+            if kind == .rangeEnd {
+                try sink.literal(" Attributes=[")
+                for (index, attribute) in event.rangeAttributes.enumerated() {
+                    if index != 0 { sink.byte(UInt8(ascii: " ")) }
+                    try sink.text(GoQuote.quote(Array(attribute.name.utf8)))
+                    sink.byte(UInt8(ascii: "="))
+                    try value(attribute.value, sink)
+                }
+                try sink.literal("]")
             }
-        case .regionBegin, .regionEnd:
-            try sink.literal(" Task=")
-            try sink.decimal(event.args[0])
+        case .taskBegin, .taskEnd:
+            guard let task = event.task else { break }
+            try sink.literal(" ID=")
+            try sink.decimal(task.id.rawValue)
+            try sink.literal(" Parent=")
+            try sink.decimal(task.parent?.rawValue ?? NoResource.task)
             try sink.literal(" Type=")
-            try quoted(event.args[1], generation, sink, texts)
-        case .log:
+            try quoted(task.type, sink, texts)
+        case .regionBegin, .regionEnd:
+            guard let region = event.region else { break }
             try sink.literal(" Task=")
-            try sink.decimal(event.args[0])
+            try sink.decimal(region.task.rawValue)
+            try sink.literal(" Type=")
+            try quoted(region.type, sink, texts)
+        case .log:
+            guard let log = event.log else { break }
+            try sink.literal(" Task=")
+            try sink.decimal(log.task.rawValue)
             try sink.literal(" Category=")
-            try quoted(event.args[1], generation, sink, texts)
+            try quoted(log.category, sink, texts)
             try sink.literal(" Message=")
-            try quoted(event.args[2], generation, sink, texts)
+            try quoted(log.message, sink, texts)
         case .stateTransition:
-            guard let transition = event.rawTransition else { break }
+            guard let transition = event.stateTransition else { break }
             try sink.ensure(64)
-            if transition.isProc {
+            switch (transition.resource, transition.from, transition.to) {
+            case (.proc(let id), .proc(let from), .proc(let to)):
                 try sink.literal(" ProcID=")
-                try sink.decimal(transition.id)
+                try sink.decimal(id.raw)
                 sink.byte(UInt8(ascii: " "))
-                try sink.literal(procStateName(transition.from))
+                try sink.literal(name(of: from))
                 try sink.literal("->")
-                try sink.literal(procStateName(transition.to))
-            } else {
+                try sink.literal(name(of: to))
+            case (.goroutine(let id), .goroutine(let from), .goroutine(let to)):
                 try sink.literal(" GoID=")
-                try sink.decimal(transition.id)
+                try sink.decimal(id.raw)
                 sink.byte(UInt8(ascii: " "))
-                try sink.literal(goStateName(transition.from))
+                try sink.literal(name(of: from))
                 try sink.literal("->")
-                try sink.literal(goStateName(transition.to))
+                try sink.literal(name(of: to))
+            default:
+                // A transition pairs a resource with states of its own kind.
+                break
             }
             try sink.literal(" Reason=")
-            if let reason = transition.reason {
-                try quoted(reason, generation, sink, texts)
-            } else {
-                try sink.literal("\"\"")
-            }
+            try quoted(transition.reason, sink, texts)
             if let stack = transition.stack {
                 try sink.literal("\nTransitionStack=\n")
-                try frames(stack, generation, sink, texts)
+                try frames(stack, sink, texts)
             }
         case .experimental:
-            try writeExperimental(event, generation, sink)
+            guard let experimental = event.experimental else { break }
+            try sink.literal(" Name=")
+            try sink.text(experimental.name)
+            try sink.literal(" Args=[")
+            for (index, name) in experimental.argNames.enumerated() {
+                if index != 0 { try sink.literal(", ") }
+                try sink.text(name)
+                try sink.literal("=")
+                switch experimental.values[index] {
+                case .string(let text): try sink.bytes(text.bytes)
+                case .uint64(let number): try value(number, sink)
+                }
+            }
+            try sink.literal("]")
         case .stackSample:
             break
         }
-        if let stack = event.stackID {
+        if let stack = event.stack {
             try sink.literal("\nStack=\n")
-            try frames(stack, generation, sink, texts)
+            try frames(stack, sink, texts)
         }
         try sink.ensure(1)
         sink.byte(UInt8(ascii: "\n"))
@@ -186,27 +212,45 @@ package enum ParsedPrinter {
     }
 
     @inline(__always)
-    private static func goStateName(_ raw: UInt8) -> StaticString {
-        switch GoState(rawValue: raw) {
+    private static func name(of state: GoState) -> StaticString {
+        switch state {
         case .undetermined: "Undetermined"
         case .notExist: "NotExist"
         case .runnable: "Runnable"
         case .running: "Running"
         case .waiting: "Waiting"
         case .syscall: "Syscall"
-        case nil: "Bad"
         }
     }
 
     @inline(__always)
-    private static func procStateName(_ raw: UInt8) -> StaticString {
-        switch ProcState(rawValue: raw) {
+    private static func name(of state: ProcState) -> StaticString {
+        switch state {
         case .undetermined: "Undetermined"
         case .notExist: "NotExist"
         case .running: "Running"
         case .idle: "Idle"
-        case nil: "Bad"
         }
+    }
+
+    /// A resource as Go prints a `ResourceID`: `None`, or `Goroutine(5)`, `Proc(0)`, `Thread(3)`.
+    private static func resource(_ resource: ResourceID, _ sink: ByteSink) throws {
+        try sink.ensure(40)
+        switch resource {
+        case .none:
+            try sink.literal("None")
+            return
+        case .goroutine(let id):
+            try sink.literal("Goroutine(")
+            try sink.decimal(id.raw)
+        case .proc(let id):
+            try sink.literal("Proc(")
+            try sink.decimal(id.raw)
+        case .thread(let id):
+            try sink.literal("Thread(")
+            try sink.decimal(id.raw)
+        }
+        sink.byte(UInt8(ascii: ")"))
     }
 
     /// A metric or attribute value, as Go prints a `trace.Value` holding an integer.
@@ -217,62 +261,15 @@ package enum ParsedPrinter {
         try sink.literal(")}")
     }
 
-    private static func writeRange(_ event: ParsedEvent, _ generation: GenerationTables?, _ sink: ByteSink) throws {
-        guard let range = KindTable.shared.ranges[Int(event.code)] else { return }
-        try sink.literal(" Name=")
-        if let quoted = range.quotedName {
-            try sink.text(quoted)
-        } else {
-            // The strings go inside the quoted name, so quote the whole name.
-            try sink.text(GoQuote.quote(range.bytes { generation?.string(event.args[$0]) ?? [] }))
-        }
-        try sink.ensure(40)
-        switch range.spec.scope {
-        case .none:
-            try sink.literal(" Scope=None")
-        case .proc:
-            try sink.literal(" Scope=Proc(")
-            try sink.decimal(range.scopeArgument.map { Int64(bitPattern: event.args[$0]) } ?? event.context.proc)
-            sink.byte(UInt8(ascii: ")"))
-        case .goroutine:
-            try sink.literal(" Scope=Goroutine(")
-            try sink.decimal(range.scopeArgument.map { Int64(bitPattern: event.args[$0]) } ?? event.context.goroutine)
-            sink.byte(UInt8(ascii: ")"))
-        }
-        if event.kind == .rangeEnd {
-            try sink.literal(" Attributes=[")
-            if event.code == EventType.gcSweepEnd.rawValue {
-                try sink.literal("\"bytes swept\"=")
-                try value(event.args[0], sink)
-                try sink.literal(" \"bytes reclaimed\"=")
-                try value(event.args[1], sink)
-            }
-            try sink.literal("]")
-        }
-    }
-
-    private static func writeExperimental(_ event: ParsedEvent, _ generation: GenerationTables?, _ sink: ByteSink) throws {
-        guard let spec = EventType(rawValue: event.code)?.spec else { return }
-        try sink.literal(" Name=")
-        try sink.text(spec.name)
-        try sink.literal(" Args=[")
-        for (index, name) in spec.args.dropFirst().enumerated() {
-            if index != 0 { try sink.literal(", ") }
-            try sink.text(name)
-            try sink.literal("=")
-            if name.hasSuffix("string") {
-                try sink.bytes(generation?.string(event.args[index]) ?? [])
+    /// A string in `%q` form; one from a generation's table is quoted once per generation.
+    private static func quoted(_ string: TraceString, _ sink: ByteSink, _ texts: TextCache) throws {
+        guard let (id, generation) = string.tableEntry else {
+            let bytes = string.bytes
+            if bytes.isEmpty {
+                try sink.literal("\"\"")
             } else {
-                try value(event.args[index], sink)
+                try sink.text(GoQuote.quote(bytes))
             }
-        }
-        try sink.literal("]")
-    }
-
-    /// A string of the generation's table in `%q` form, quoted once per generation.
-    private static func quoted(_ id: UInt64, _ generation: GenerationTables?, _ sink: ByteSink, _ texts: TextCache) throws {
-        guard let generation else {
-            try sink.literal("\"\"")
             return
         }
         texts.use(for: generation)
@@ -280,33 +277,31 @@ package enum ParsedPrinter {
             try sink.bytes(cached)
             return
         }
-        let made = Array(GoQuote.quote(generation.string(id)).utf8)
+        let made = Array(GoQuote.quote(string.bytes).utf8)
         texts.store(made, for: id, isStack: false)
         try sink.bytes(made)
     }
 
     /// The frame lines of a stack, formatted once per generation.
-    private static func frames(_ id: UInt64, _ generation: GenerationTables?, _ sink: ByteSink, _ texts: TextCache) throws {
-        guard id != 0, let generation else { return }
+    private static func frames(_ stack: ParsedEvent.Stack, _ sink: ByteSink, _ texts: TextCache) throws {
+        guard stack.id != 0, let generation = stack.generation else { return }
         texts.use(for: generation)
-        if let cached = texts.text(id, isStack: true) {
+        if let cached = texts.text(stack.id, isStack: true) {
             try sink.bytes(cached)
             return
         }
-        guard let pcs = generation.stacks[id] else {
-            throw TraceParseError(message: "expected id \(id) in trace.stack table", generation: generation.number)
+        guard generation.definesStack(stack.id) else {
+            throw TraceParseError(message: "expected id \(stack.id) in trace.stack table", generation: generation.number)
         }
         var text: [UInt8] = []
-        for pc in pcs {
-            let frame = generation.frames[pc] ?? FrameRecord(pc: pc, function: 0, file: 0, line: 0)
+        for frame in stack.frames {
             text.append(UInt8(ascii: "\t"))
-            text += generation.string(frame.function)
-            text += Array(" @ 0x\(String(pc, radix: 16))\n\t\t".utf8)
-            text += generation.string(frame.file)
+            text += frame.function.bytes
+            text += Array(" @ 0x\(String(frame.pc, radix: 16))\n\t\t".utf8)
+            text += frame.file.bytes
             text += Array(":\(frame.line)\n".utf8)
         }
-        texts.store(text, for: id, isStack: true)
+        texts.store(text, for: stack.id, isStack: true)
         try sink.bytes(text)
     }
 }
-

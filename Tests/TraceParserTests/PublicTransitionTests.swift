@@ -51,7 +51,7 @@ import TraceParser
             }
             var text = "M=\(signed(event.thread)) P=\(signed(event.proc)) G=\(signed(event.goroutine))"
                 + " StateTransition Time=\(event.time) \(resource) \(transition.from)->\(transition.to)"
-                + " Reason=\(GoQuote.quote(Array(transition.reason.utf8)))"
+                + " Reason=\(GoQuote.quote(transition.reason.bytes))"
             if let stack = transition.stack {
                 text += "\nTransitionStack="
                 for frame in stack.frames {

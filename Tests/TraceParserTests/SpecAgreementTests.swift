@@ -93,7 +93,7 @@ import TraceWire
                 ranges += 1
                 let range = try #require(event.range, "\(name): \(type.name)")
                 let (prefix, suffix) = Self.literalEnds(of: spec)
-                #expect(range.name.hasPrefix(prefix) && range.name.hasSuffix(suffix), "\(name): \(range.name)")
+                #expect(range.name.string.hasPrefix(prefix) && range.name.string.hasSuffix(suffix), "\(name): \(range.name)")
                 #expect(range.scope.kind == ResourceKind(spec.scope), "\(name): \(type.name)")
             } else {
                 #expect(event.range == nil)

@@ -103,7 +103,7 @@ public final class ViewerGenerator {
             try metric(event)
         case .label:
             if let label = event.label, label.resource.kind == .goroutine {
-                try goroutine(label.resource.raw, for: "label").label = label.label
+                try goroutine(label.resource.raw, for: "label").label = label.label.string
             }
         case .stateTransition:
             guard let transition = event.stateTransition else { return }
@@ -177,7 +177,7 @@ public final class ViewerGenerator {
     private func log(_ event: ParsedEvent) throws {
         let track = track(of: event)
         guard track != -1, let log = event.log else { return }
-        let name = log.category.isEmpty ? log.message : "[\(log.category)] \(log.message)"
+        let name = log.category.isEmpty ? log.message.string : "[\(log.category)] \(log.message)"
         try emitter.instant(name, at: context.elapsed(event.time), track: UInt64(bitPattern: track),
                             stack: emitter.frames.id(of: event.stack), category: "user event")
     }
@@ -193,20 +193,21 @@ public final class ViewerGenerator {
 
     /// GC phases: drawn on the GC track. Only ranges whose name mentions GC have a place.
     private func globalRange(_ event: ParsedEvent, _ range: ParsedEvent.Range) throws {
+        let name = range.name.string
         switch event.kind {
         case .rangeBegin:
-            openGlobalRange(range.name, (event.time, emitter.frames.id(of: event.stack)))
+            openGlobalRange(name, (event.time, emitter.frames.id(of: event.stack)))
         case .rangeActive:
             // From the second generation on, an active range was already seen beginning.
-            if syncCount < 2 { openGlobalRange(range.name, (context.startTime, emitter.frames.id(of: event.stack))) }
+            if syncCount < 2 { openGlobalRange(name, (context.startTime, emitter.frames.id(of: event.stack))) }
         default:
-            let open = globalRanges[range.name] ?? (0, 0)
-            if range.name.containsBytes("GC") {
-                try emitter.slice(range.name, start: context.elapsed(open.time), duration: event.time &- open.time,
+            let open = globalRanges[name] ?? (0, 0)
+            if name.containsBytes("GC") {
+                try emitter.slice(name, start: context.elapsed(open.time), duration: event.time &- open.time,
                                   track: ViewerTrack.gc, stack: open.stack, endStack: emitter.frames.id(of: event.stack))
             }
-            globalRanges[range.name] = nil
-            globalRangeOrder.removeAll { $0 == range.name }
+            globalRanges[name] = nil
+            globalRangeOrder.removeAll { $0 == name }
         }
     }
 
@@ -231,7 +232,7 @@ public final class ViewerGenerator {
             if syncCount < 2 { openProcRange(range, (context.startTime, emitter.frames.id(of: event.stack))) }
         default:
             let open = procRanges[range] ?? (0, 0)
-            try emitter.slice(range.name, start: context.elapsed(open.time), duration: event.time &- open.time,
+            try emitter.slice(range.name.string, start: context.elapsed(open.time), duration: event.time &- open.time,
                               track: UInt64(bitPattern: range.scope.raw), stack: open.stack, endStack: emitter.frames.id(of: event.stack))
             procRanges[range] = nil
             procRangeOrder.removeAll { $0 == range }
@@ -245,7 +246,7 @@ public final class ViewerGenerator {
     private func finishProcRanges() throws {
         for range in procRangeOrder {
             guard let open = procRanges[range] else { continue }
-            try emitter.slice(range.name, start: context.elapsed(open.time), duration: context.endTime &- open.time,
+            try emitter.slice(range.name.string, start: context.elapsed(open.time), duration: context.endTime &- open.time,
                               track: UInt64(bitPattern: range.scope.raw), stack: open.stack)
         }
     }
@@ -255,9 +256,9 @@ public final class ViewerGenerator {
     private func goroutineRange(_ event: ParsedEvent, _ range: ParsedEvent.Range) throws {
         let g = try goroutine(range.scope.raw, for: "range")
         switch event.kind {
-        case .rangeBegin: g.rangeBegin(at: event.time, range.name, stack: emitter.frames.id(of: event.stack))
-        case .rangeActive: g.rangeActive(range.name)
-        default: g.rangeEnd(at: event.time, range.name, stack: emitter.frames.id(of: event.stack))
+        case .rangeBegin: g.rangeBegin(at: event.time, range.name.string, stack: emitter.frames.id(of: event.stack))
+        case .rangeActive: g.rangeActive(range.name.string)
+        default: g.rangeEnd(at: event.time, range.name.string, stack: emitter.frames.id(of: event.stack))
         }
     }
 
@@ -288,7 +289,7 @@ public final class ViewerGenerator {
         }
         if leaves {
             if to == .waiting {
-                try g.block(at: time, stack: stack, reason: transition.reason, context)
+                try g.block(at: time, stack: stack, reason: transition.reason.string, context)
             } else {
                 try g.stop(at: time, stack: stack, context)
             }

@@ -68,7 +68,7 @@ final class ViewerGoroutine {
     /// Names it after the outermost function of the first stack seen with it.
     func nameAfter(_ stack: ParsedEvent.Stack?) {
         guard !named, let stack else { return }
-        baseName += " " + (stack.goFrames.last?.function ?? "")
+        baseName += " " + (stack.goFrames.last?.function.string ?? "")
         named = true
     }
 
