@@ -74,7 +74,11 @@ final class ByteSink {
         if capacity - count < length { try flush() }
         let source = string.utf8Start
         let target = storage + count
-        for index in 0..<length { target[index] = source[index] }
+        if length > 8 {
+            UnsafeMutableRawPointer(target).copyMemory(from: source, byteCount: length)
+        } else {
+            for index in 0..<length { target[index] = source[index] }
+        }
         count += length
     }
 
