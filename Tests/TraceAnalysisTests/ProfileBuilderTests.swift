@@ -24,8 +24,8 @@ import TraceParser
     }
 }
 
-/// `Stack` is `Hashable` by generation and ID, which the profile builder's stack cache relies
-/// on: two stacks that compare equal have the same frames, across all generations of a trace.
+/// `Stack` is `Hashable` by generation and ID: two stacks that compare equal have the same
+/// frames, across all generations of a trace.
 @Suite struct StackIdentityTests {
     @Test func equalStacksHaveEqualFrames() throws {
         let bytes = try [UInt8](Data(contentsOf: GoReference.fixtures.appendingPathComponent("go1.27/generations.trace")))
