@@ -66,7 +66,9 @@ public struct ProfileFrame: Hashable, Sendable {
 /// carry which creation they belong to for that.
 public final class ProfileBuilder {
     public let kind: ProfileKind
-    // Unchecked: every event goes through one access to it, which checked costs a runtime call.
+    // Exclusivity unchecked: every event makes one access to it, which checked costs two runtime
+    // calls; `gotrace pprof sched` on a 3.9 MB trace of 781,366 events ran 1,283M instructions
+    // checked against 1,188M (callgrind).
     @exclusivity(unchecked) private var periods: PeriodCollector
 
     public init(kind: ProfileKind) {
