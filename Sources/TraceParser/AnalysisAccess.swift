@@ -116,8 +116,9 @@ package struct GoroutineChangeReader {
 }
 
 extension TraceReader {
-    /// Hands each event, as ``next()`` returns it, to `body`. The loop sits beside ``next()``
-    /// so that each event is built in place and handed on without a copy.
+    /// Hands each event, as ``next()`` returns it, to `body`. In this module the loop destroys
+    /// each event with ParsedEvent's own outlined code; the same loop in another module went
+    /// through Optional's generic value witnesses, about 110 instructions an event more.
     package func forEachEvent(_ body: (ParsedEvent) throws -> Void) throws {
         while let event = try next() { try body(event) }
     }
