@@ -117,7 +117,8 @@ private struct PeriodCollector {
     /// Each goroutine ID's place in ``goroutines``.
     var goroutineIndex = IDIndex()
     var goroutines: [GoroutineState] = []
-    /// Each goroutine's and sample key's place in ``tallies``.
+    /// Each goroutine's and sample key's place in ``tallies``, which holds each goroutine's sums
+    /// but for those still pending in its ``GoroutineState``.
     var tallyIndex = IDIndex()
     var tallies: [Tally] = []
     var doubtful: [Period] = []
@@ -202,14 +203,27 @@ private struct PeriodCollector {
         let duration = period.end - period.start
         guard duration > 0 else { return }
         let sample = variants[Int(period.variant)].key
-        let key = UInt64(UInt32(bitPattern: period.goroutine)) << 32 | UInt64(UInt32(bitPattern: sample))
-        var index = tallyIndex.find(key)
-        if index < 0 {
-            index = Int32(tallies.count)
-            tallyIndex.insert(key, index)
-            tallies.append(Tally(goroutine: period.goroutine, sample: sample, creation: g.creations))
+        let goroutine = Int(period.goroutine)
+        if goroutines[goroutine].pending.sample != sample {
+            flushPending(of: goroutine)
+            goroutines[goroutine].pending = Tally(goroutine: period.goroutine, sample: sample, creation: g.creations)
         }
-        tallies[Int(index)].add(part, duration, period, creation: g.creations)
+        goroutines[goroutine].pending.add(part, duration, period, creation: g.creations)
+    }
+
+    /// Moves a goroutine's pending sums into ``tallies``.
+    mutating func flushPending(of goroutine: Int) {
+        let pending = goroutines[goroutine].pending
+        guard pending.sample >= 0 else { return }
+        goroutines[goroutine].pending.sample = -1
+        let key = UInt64(UInt32(bitPattern: pending.goroutine)) << 32 | UInt64(UInt32(bitPattern: pending.sample))
+        let index = tallyIndex.find(key)
+        if index >= 0 {
+            tallies[Int(index)].merge(pending)
+        } else {
+            tallyIndex.insert(key, Int32(tallies.count))
+            tallies.append(pending)
+        }
     }
 
     /// The sample variant of a stack of the event's generation, resolved to frames once per
@@ -247,7 +261,8 @@ private struct PeriodCollector {
         return variant
     }
 
-    func finish() -> [ProfileRecord] {
+    mutating func finish() -> [ProfileRecord] {
+        for goroutine in goroutines.indices { flushPending(of: goroutine) }
         var samples = [Tally.Sum](repeating: Tally.Sum(), count: keyIndex.count)
         for tally in tallies {
             let g = goroutines[Int(tally.goroutine)].life
@@ -298,12 +313,19 @@ private struct Life {
     var end: Int64 = 0
 }
 
-/// What the profile needs of one goroutine: its open period and its life.
+/// What the profile needs of one goroutine: its open period, its life, and the sums of its
+/// latest sample.
 private struct GoroutineState {
     var openSince: Int64 = 0
     /// The variant of the open period's stack, or -1 when none is open.
     var openSample: Int32 = -1
     var life = Life()
+    /// The periods that ended since the goroutine's sample last changed, added up here and moved
+    /// into the builder's tallies when it changes again, or at the end. On a 135 MB trace
+    /// (131,226 goroutines, 328,705 tallies, 8.5M periods) looking the tally up at every
+    /// period's end missed the cache most of the time: 5.8% of `perf` samples, against 3.7%
+    /// with this.
+    var pending = Tally(goroutine: -1, sample: -1, creation: 0)
 
     /// Takes one transition: `state` is the profiled state, `begins` the variant of a period in
     /// it that the transition would begin, or -1. Returns the period it ends, with the life as it stood before.
@@ -374,6 +396,13 @@ private struct Tally {
         ifNeverStarted.merge(ifStarted)
         ifStarted = Sum()
         self.creation = creation
+    }
+
+    /// Adds the sums of the same goroutine and sample, whose periods all ended later.
+    mutating func merge(_ later: Tally) {
+        moveOn(to: later.creation)
+        ifStarted.merge(later.ifStarted)
+        ifNeverStarted.merge(later.ifNeverStarted)
     }
 
     mutating func add(_ part: Part, _ duration: Int64, _ period: Period, creation: Int32) {
