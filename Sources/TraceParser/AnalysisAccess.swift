@@ -98,6 +98,7 @@ package struct GoroutineChangeReader {
     @inline(__always)
     package func change(_ event: ParsedEvent) -> ParsedEvent.GoroutineChange? {
         let rule = rules[Int(event.code)]
+        // A position of 0 (none) reads index -1, which the arguments give as 0.
         let args = event.args
         switch rule.mode {
         case .none:
