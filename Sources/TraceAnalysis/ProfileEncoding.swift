@@ -26,7 +26,7 @@ public func encodeProfile(_ records: [ProfileRecord]) throws -> [UInt8] {
     profile.periodType = valueType("trace", "count")
     profile.period = 1
     var locations: [UInt64: UInt64] = [:]
-    var functions: [String: UInt64] = [:]
+    var functions: [[UInt8]: UInt64] = [:]
     // Heaviest samples first, then by stack, so that the same trace gives the same bytes.
     let ordered = records.sorted { a, b in
         if a.nanoseconds != b.nanoseconds { return a.nanoseconds > b.nanoseconds }
@@ -39,15 +39,17 @@ public func encodeProfile(_ records: [ProfileRecord]) throws -> [UInt8] {
                 sample.locationID.append(id)
                 continue
             }
-            let key = frame.file.string + frame.function.string
+            // Go keys its functions by file and name run together, as this does.
+            let key = frame.file.bytes + frame.function.bytes
             let functionID: UInt64
             if let id = functions[key] {
                 functionID = id
             } else {
                 var function = Perftools_Profiles_Function()
                 function.id = UInt64(profile.function.count + 1)
-                function.name = intern(frame.function.string)
-                function.systemName = intern(frame.function.string)
+                let name = frame.function.string
+                function.name = intern(name)
+                function.systemName = intern(name)
                 function.filename = intern(frame.file.string)
                 profile.function.append(function)
                 functions[key] = function.id

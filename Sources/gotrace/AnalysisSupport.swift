@@ -30,7 +30,10 @@ func runAnalysis(trace: String, output: String, feed: (ParsedEvent) -> Void, res
     do {
         let reader = try TraceReader(source: CountingSource(base: source, progress: progress))
         do {
-            while let event = try reader.next() { feed(event) }
+            // TraceParser's own loop: the same loop here, across modules, destroyed each event
+            // through Optional's generic value witnesses (pprof sched on a 3.9 MB trace: 1,279M
+            // instructions against 1,188M).
+            try reader.forEachEvent(feed)
         } catch let error as TraceParseError {
             damage = error
         }

@@ -24,8 +24,43 @@ import TraceParser
     }
 }
 
-/// `Stack` is `Hashable` by generation and ID, which the profile builder's stack cache relies
-/// on: two stacks that compare equal have the same frames, across all generations of a trace.
+/// The builder reads goroutine state changes through TraceParser's package-level
+/// `GoroutineChangeReader`, by IDs: on every fixture, it reports the change of every event whose
+/// `stateTransition` is a goroutine's, with the same goroutine, states, reason and stack, and
+/// nothing for any other event.
+@Suite struct GoroutineChangeTests {
+    @Test(arguments: GoReference.fixtureTraceNames)
+    func agreesWithStateTransitions(_ name: String) throws {
+        let bytes = try [UInt8](Data(contentsOf: GoReference.fixtures.appendingPathComponent(name + ".trace")))
+        let reader = try TraceReader(bytes: bytes)
+        let changes = GoroutineChangeReader()
+        var seen = 0, withReason = 0, withStack = 0
+        while let event = try reader.next() {
+            let change = changes.change(event)
+            guard let transition = event.stateTransition, let (from, to) = transition.goroutineStates else {
+                #expect(change == nil, "\(name): a change for \(event.kind) at \(event.time)")
+                continue
+            }
+            guard let change else {
+                Issue.record("\(name): no change for the transition at \(event.time)")
+                continue
+            }
+            seen += 1
+            #expect(change.goroutine == transition.resource.raw && change.from == from && change.to == to,
+                    "\(name) at \(event.time)")
+            let reason = String(decoding: event.stringBytes(change.reason), as: UTF8.self)
+            #expect(reason == "\(transition.reason)", "\(name) at \(event.time)")
+            let frames = event.goFrameBytes(ofStack: change.stack).map(\.pc)
+            #expect(frames == (event.stack?.goFrames.map(\.pc) ?? []), "\(name) at \(event.time)")
+            if !reason.isEmpty { withReason += 1 }
+            if !frames.isEmpty { withStack += 1 }
+        }
+        if !name.hasSuffix("/coro") { #expect(seen > 0 && withReason > 0 && withStack > 0, "\(name): \(seen) changes") }
+    }
+}
+
+/// `Stack` is `Hashable` by generation and ID: two stacks that compare equal have the same
+/// frames, across all generations of a trace.
 @Suite struct StackIdentityTests {
     @Test func equalStacksHaveEqualFrames() throws {
         let bytes = try [UInt8](Data(contentsOf: GoReference.fixtures.appendingPathComponent("go1.27/generations.trace")))
