@@ -5,7 +5,7 @@ import Testing
 /// The model stage resolves everything once: references become values, lists come in print order,
 /// identifiers and paths are decided.
 @Suite struct ModelTests {
-    static let model = try! TraceGen.loadSpec(path: Repo.path("Specs/v2.yaml")).model
+    static let model = try! TraceGen.loadSpec(path: Repo.path("Specs/v2.yaml"))
 
     @Test func referencesAreResolvedToValues() throws {
         let end = try #require(Self.model.events.first { $0.name == "GoSyscallEnd" })
