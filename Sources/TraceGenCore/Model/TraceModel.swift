@@ -302,7 +302,7 @@ public struct TraceModel: Hashable, Sendable {
     public struct Roles: Hashable, Sendable {
         public let events: [EventRole: EventReference]
         public let constants: [ConstantRole: Constant]
-        /// Where each role's value was written, by role key; the entity is the `roles` key itself.
+        /// Where each role's value was written, by role key; the entity is where the `roles` mapping starts.
         public let locations: FieldLocations
 
         public subscript(_ role: EventRole) -> EventReference? { events[role] }
