@@ -4,21 +4,16 @@ import Foundation
 /// so every stage before it can be used and tested without touching the file system.
 public enum TraceGen {
     /// Loads and validates the spec at `path`; throws ``DiagnosticsError`` with every problem found.
-    public static func loadSpec(path: String, displayName: String? = nil) throws -> TraceSpec {
+    public static func loadSpec(path: String, displayName: String? = nil) throws -> TraceModel {
         try Validator.validate(SpecLoader.load(path: path, displayName: displayName))
     }
 
     /// Loads and validates spec bytes; `file` names them in diagnostics.
-    public static func loadSpec(data: Data, file: String) throws -> TraceSpec {
+    public static func loadSpec(data: Data, file: String) throws -> TraceModel {
         try Validator.validate(SpecLoader.load(data: data, file: file))
     }
 
-    /// Every output file, by path relative to the output directory, in a fixed order.
-    public static func render(_ spec: TraceSpec, sourceName: String) -> [GeneratedFile] {
-        render(spec.model, sourceName: sourceName)
-    }
-
-    /// Every output file of a resolved model, in a fixed order.
+    /// Every output file of a resolved model, by path relative to the output directory, in a fixed order.
     public static func render(_ model: TraceModel, sourceName: String) -> [GeneratedFile] {
         let context = RenderContext(sourceName: sourceName)
         return GoRenderer(model: model, context: context).render()

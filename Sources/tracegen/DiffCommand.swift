@@ -58,7 +58,7 @@ struct DiffCommand: ParsableCommand {
 
     /// What loading one spec gave: the spec, or the diagnostics that stopped it.
     private struct Loaded: Sendable {
-        var spec: TraceSpec?
+        var spec: TraceModel?
         var diagnostics: [Diagnostic] = []
     }
 

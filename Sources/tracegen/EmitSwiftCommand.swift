@@ -51,9 +51,9 @@ struct EmitSwiftCommand: ParsableCommand {
         do {
             var options = try SwiftConfigLoader.load(path: configPath(forSpec: spec, explicit: config))
             options.moduleName = moduleName
-            let traceSpec = try TraceGen.loadSpec(path: spec)
+            let model = try TraceGen.loadSpec(path: spec)
             try checkSiblings(typePrefix: options.typePrefix)
-            let renderer = SwiftRenderer(spec: traceSpec, context: RenderContext(sourceName: sourceName ?? spec), options: options)
+            let renderer = SwiftRenderer(model: model, context: RenderContext(sourceName: sourceName ?? spec), options: options)
             // File names drop the type prefix so the build plugin can declare them before the config is read.
             files = renderer.renderFiles().map { file in
                 let role = file.path.hasPrefix(options.typePrefix) ? String(file.path.dropFirst(options.typePrefix.count)) : file.path

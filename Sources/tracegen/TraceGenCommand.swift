@@ -80,8 +80,8 @@ struct CheckCommand: ParsableCommand {
 /// Loads, validates and renders a spec; a spec with errors is an input failure listing every diagnostic.
 func loadAndRender(_ path: String) throws(CommandFailure) -> [GeneratedFile] {
     do {
-        let spec = try TraceGen.loadSpec(path: path)
-        return TraceGen.render(spec, sourceName: path)
+        let model = try TraceGen.loadSpec(path: path)
+        return TraceGen.render(model, sourceName: path)
     } catch let error as DiagnosticsError {
         throw CommandFailure(.input, error.description)
     } catch {

@@ -11,7 +11,7 @@ import Testing
 @Suite struct DiffHistoryTests {
     static let releases = [22, 23, 24, 25, 26, 27]
 
-    static func snapshot(_ minor: Int) throws -> TraceSpec {
+    static func snapshot(_ minor: Int) throws -> TraceModel {
         try TraceGen.loadSpec(path: Repo.path("Specs/releases/go1.\(minor).yaml"), displayName: "go1.\(minor).yaml")
     }
 

@@ -49,10 +49,10 @@ import Testing
     }
 
     @Test func stateMachinesHaveExactlyTheSpecsEdges() throws {
-        let spec = try TraceGen.loadSpec(path: Repo.path("Specs/v2.yaml"))
+        let document = try SpecLoader.load(path: Repo.path("Specs/v2.yaml"))
         let page = try String(contentsOfFile: Repo.path("Generated/Docs/TraceV2.md"), encoding: .utf8)
         for resource in ["goroutine", "proc"] {
-            let expected = Self.specEdges(spec.document, resource: resource)
+            let expected = Self.specEdges(document, resource: resource)
             let drawn = try Self.pageEdges(page, resource: resource)
             #expect(!expected.isEmpty)
             #expect(drawn == expected, "missing: \(expected.subtracting(drawn)); extra: \(drawn.subtracting(expected))")
@@ -67,11 +67,11 @@ import Testing
 
     /// Every status is a state of the diagram, named by its status name.
     @Test func everyStatusIsAState() throws {
-        let spec = try TraceGen.loadSpec(path: Repo.path("Specs/v2.yaml"))
+        let document = try SpecLoader.load(path: Repo.path("Specs/v2.yaml"))
         let page = try String(contentsOfFile: Repo.path("Generated/Docs/TraceV2.md"), encoding: .utf8)
         var drawn: [String] = []
-        for resource in spec.document.resources {
-            guard let statuses = resource.statuses.flatMap(spec.document.statusSet(named:))?.values else { continue }
+        for resource in document.resources {
+            guard let statuses = resource.statuses.flatMap(document.statusSet(named:))?.values else { continue }
             drawn.append(resource.name)
             let section = page.components(separatedBy: "### The \(resource.name) state machine\n").dropFirst().first ?? ""
             for status in statuses {

@@ -66,7 +66,7 @@ import Testing
         try #require(text.components(separatedBy: right).count == 2, "GoBlock's change in Specs/v2.yaml changed shape")
         text = text.replacingOccurrences(of: right, with: right.replacingOccurrences(of: "to: Waiting", with: "to: Runnable"))
         let spec = try TraceGen.loadSpec(data: Data(text.utf8), file: "wrong.yaml")
-        let wrong = GoOrderingFile(model: spec.model).generate(context: RenderContext(sourceName: "wrong.yaml")).contents
+        let wrong = GoOrderingFile(model: spec).generate(context: RenderContext(sourceName: "wrong.yaml")).contents
         #expect(wrong.contains("func (o *ordering) advanceGoBlock(") && wrong.contains("curG.status = tracev2.GoRunnable"))
         try wrong.write(toFile: goroot.src + "/internal/trace/ordering.go", atomically: true, encoding: .utf8)
         let failing = goroot.goCommand(["test", "-short", "-run", "^TestReaderGolden$", "internal/trace"])

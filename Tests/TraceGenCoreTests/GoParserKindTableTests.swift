@@ -101,7 +101,7 @@ import Testing
         try #require(text.components(separatedBy: right).count == 2, "the GCBegin entry of Specs/v2.yaml changed shape")
         text = text.replacingOccurrences(of: right, with: right.replacingOccurrences(of: "kind: RangeBegin", with: "kind: RangeActive"))
         let spec = try TraceGen.loadSpec(data: Data(text.utf8), file: "wrong.yaml")
-        let table = GoKindTableFile(model: spec.model).generate(context: RenderContext(sourceName: "wrong.yaml")).contents
+        let table = GoKindTableFile(model: spec).generate(context: RenderContext(sourceName: "wrong.yaml")).contents
         #expect(table.contains("tracev2.EvGCBegin:             EventRangeActive,"))
 
         let goroot = try PatchedGoroot(kindTable: table)

@@ -166,7 +166,7 @@ import Testing
         try Compilers.write(TraceGen.render(spec, sourceName: sourceName), to: output)
         let objects = scratch.appendingPathComponent("\(label)-swift")
         try FileManager.default.createDirectory(at: objects, withIntermediateDirectories: true)
-        let sources = output.appendingPathComponent(spec.model.layout.swiftDirectory)
+        let sources = output.appendingPathComponent(spec.layout.swiftDirectory)
         let files = try FileManager.default.contentsOfDirectory(atPath: sources.path).filter { $0.hasSuffix(".swift") }.sorted()
         let object = objects.appendingPathComponent("Hostile.o")
         let compile = run(["/usr/bin/env", "swiftc", "-parse-as-library", "-module-name", "Hostile", "-swift-version", "6", "-warnings-as-errors",
@@ -177,7 +177,7 @@ import Testing
 
         let goModule = scratch.appendingPathComponent("\(label)-go")
         try FileManager.default.createDirectory(at: goModule, withIntermediateDirectories: true)
-        let problems = try Compilers.checkGo(packages: [("hostile", output.appendingPathComponent(spec.model.layout.goDirectory))], in: goModule)
+        let problems = try Compilers.checkGo(packages: [("hostile", output.appendingPathComponent(spec.layout.goDirectory))], in: goModule)
         #expect(problems.isEmpty, "\(label): \(problems.joined(separator: "\n"))")
         let decls = run([Repo.go, "run", Repo.path("Tests/GoHarness/decls/main.go"), goModule.appendingPathComponent("hostile").path],
                         in: goModule.path, environment: Repo.goEnvironment)
@@ -220,7 +220,7 @@ import Testing
     @Test func markdownKeepsItsShape() throws {
         func page(_ text: String) throws -> String {
             let spec = try TraceGen.loadSpec(data: Data(text.utf8), file: "hostile.yaml")
-            return DocsRenderer(model: spec.model, context: RenderContext(sourceName: "x.yaml")).render()[0].contents
+            return DocsRenderer(model: spec, context: RenderContext(sourceName: "x.yaml")).render()[0].contents
         }
         /// Per line: how many cell separators it has (an escaped `\|` is text).
         func shape(_ page: String) -> [Int] {

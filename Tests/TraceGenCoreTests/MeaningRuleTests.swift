@@ -56,22 +56,22 @@ func diagnose(_ edit: RuleCase, in base: String) -> (diagnostics: [String], mark
 @Suite struct MeaningRuleTests {
     @Test func meaningSpecIsValid() throws {
         let spec = try TraceGen.loadSpec(data: Data(meaningSpec.utf8), file: "spec.yaml")
-        #expect(spec.events.map { $0.eventKind ?? "-" } == ["-", "-", "RangeBegin", "RangeEnd", "Metric", "StateTransition", "Experimental"])
-        #expect(spec.event(named: "End")?.range?.scope == "goroutine")
-        #expect(spec.event(named: "GoStart")?.resource == "goroutine")
-        #expect(spec.model.rangeScopes == ["none", "proc", "goroutine"] && spec.model.transitionResources == ["goroutine", "proc"])
+        #expect(spec.events.map { $0.meaning.kind ?? "-" } == ["-", "-", "RangeBegin", "RangeEnd", "Metric", "StateTransition", "Experimental"])
+        #expect(spec.event(named: "End")?.meaning.range?.scope == "goroutine")
+        #expect(spec.event(named: "GoStart")?.meaning.resource == "goroutine")
+        #expect(spec.rangeScopes == ["none", "proc", "goroutine"] && spec.transitionResources == ["goroutine", "proc"])
         #expect(RangeNameTemplate("pause ({name_string})")?.parts == [.text("pause ("), .argument("name_string"), .text(")")])
     }
 
     @Test func theRealSpecsStateGoParsersFacts() throws {
         for path in ["Specs/v2.yaml", "Specs/releases/go1.22.yaml", "Specs/releases/go1.27.yaml"] {
             let spec = try TraceGen.loadSpec(path: Repo.path(path))
-            #expect(spec.event(named: "STWEnd")?.range?.name == "stop-the-world ({kind_string})")
-            #expect(spec.event(named: "HeapGoal")?.metric == "/gc/heap/goal:bytes")
-            #expect(spec.event(named: "GCSweepActive")?.range?.scope == "proc")
-            #expect(spec.event(named: "ProcSteal")?.resource == "proc")
-            #expect(spec.model.rangeScopes == ["none", "proc", "goroutine"] && spec.model.transitionResources == ["goroutine", "proc"])
-            #expect(spec.event(named: "EventBatch")?.eventKind == nil)
+            #expect(spec.event(named: "STWEnd")?.meaning.range?.name == "stop-the-world ({kind_string})")
+            #expect(spec.event(named: "HeapGoal")?.meaning.metric == "/gc/heap/goal:bytes")
+            #expect(spec.event(named: "GCSweepActive")?.meaning.range?.scope == "proc")
+            #expect(spec.event(named: "ProcSteal")?.meaning.resource == "proc")
+            #expect(spec.rangeScopes == ["none", "proc", "goroutine"] && spec.transitionResources == ["goroutine", "proc"])
+            #expect(spec.event(named: "EventBatch")?.meaning.kind == nil)
         }
     }
 
@@ -118,11 +118,11 @@ func diagnose(_ edit: RuleCase, in base: String) -> (diagnostics: [String], mark
         let scratch = makeTemporaryDirectory("tracegen-typed")
         defer { try? FileManager.default.removeItem(at: scratch) }
         let spec = try TraceGen.loadSpec(data: Data(meaningSpec.utf8), file: "spec.yaml")
-        let prefixed = SwiftRenderer(spec: spec, context: RenderContext(sourceName: "spec.yaml"),
+        let prefixed = SwiftRenderer(model: spec, context: RenderContext(sourceName: "spec.yaml"),
                                      options: SwiftRenderOptions(accessLevel: "internal", typePrefix: "My")).renderFiles()
         try Compilers.write(prefixed, to: scratch.appendingPathComponent("a"))
         let plain = try TraceGen.loadSpec(data: Data(minimalSpec.utf8), file: "plain.yaml")
-        try Compilers.write(SwiftRenderer(spec: plain, context: RenderContext(sourceName: "plain.yaml")).renderFiles(), to: scratch.appendingPathComponent("b"))
+        try Compilers.write(SwiftRenderer(model: plain, context: RenderContext(sourceName: "plain.yaml")).renderFiles(), to: scratch.appendingPathComponent("b"))
         #expect(prefixed.contains { $0.path == "MyEvent.swift" && $0.contents.contains("internal struct MyGoroutineID: RawRepresentable") })
         let failures = [
             Compilers.compileSwift(module: "Prefixed", sources: scratch.appendingPathComponent("a"), into: scratch.appendingPathComponent("out-a")),

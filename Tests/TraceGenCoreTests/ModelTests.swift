@@ -5,7 +5,7 @@ import Testing
 /// The model stage resolves everything once: references become values, lists come in print order,
 /// identifiers and paths are decided.
 @Suite struct ModelTests {
-    static let model = try! TraceGen.loadSpec(path: Repo.path("Specs/v2.yaml")).model
+    static let model = try! TraceGen.loadSpec(path: Repo.path("Specs/v2.yaml"))
 
     @Test func referencesAreResolvedToValues() throws {
         let end = try #require(Self.model.events.first { $0.name == "GoSyscallEnd" })
@@ -53,6 +53,38 @@ import Testing
                           "Swift/TraceV2/Statuses.swift", "Swift/TraceV2/TraceVersion.swift", "Swift/TraceV2/TraceLimits.swift",
                           "Swift/TraceV2/Event.swift", "Swift/TraceV2/EventKind.swift",
                           "Docs/TraceV2.md"])
+    }
+
+    /// Entities keep where the spec wrote them, so `tracegen diff` can point into the file.
+    @Test func entitiesKeepWhereTheSpecWroteThem() throws {
+        let lines = try String(contentsOfFile: Repo.path("Specs/v2.yaml"), encoding: .utf8).components(separatedBy: "\n")
+        /// The number of the first line after line `after` that reads `text`.
+        func line(_ text: String, after: Int = 0) throws -> Int {
+            try #require(lines[after...].firstIndex(of: text), "no line \(text)") + 1
+        }
+        let create = try #require(Self.model.events.first { $0.name == "GoCreate" })
+        let createLine = try line("      - id: 14")
+        #expect(create.locations.entity.line == createLine)
+        #expect(create.locations["name"].line == (try line("        name: GoCreate")) && create.locations["name"].column == 15)
+        #expect(create.orderingLocations?["context.thread"].line == (try line("          context: {thread: must, proc: must, goroutine: may}", after: createLine)))
+        #expect(create.rangeLocations == nil)
+        #expect(Self.model.locations["headerSize"].line == (try line("headerSize: 16")))
+        #expect(Self.model.roles.locations.entity.line == (try line("  batch: EventBatch")))
+        #expect(Self.model.roles.locations["batch"].line == (try line("  batch: EventBatch")))
+        #expect(Self.model.groups.first { $0.name == "Goroutines" }?.locations.entity.line == (try line("  - name: Goroutines")))
+        #expect(Self.model.declaredKinds == Self.model.kinds)
+    }
+
+    /// Renderers print no location: the same spec further down its file renders the same bytes,
+    /// and comparing the two finds no change.
+    @Test func locationsDoNotReachTheOutput() throws {
+        let text = try String(contentsOfFile: Repo.path("Specs/v2.yaml"), encoding: .utf8)
+        let here = try TraceGen.loadSpec(data: Data(text.utf8), file: "v2.yaml")
+        let lower = try TraceGen.loadSpec(data: Data(("# Two lines\n# further down.\n" + text).utf8), file: "v2.yaml")
+        #expect(lower.events[0].locations.entity.line == here.events[0].locations.entity.line + 2)
+        #expect(here != lower)
+        #expect(TraceGen.render(here, sourceName: "v2.yaml") == TraceGen.render(lower, sourceName: "v2.yaml"))
+        #expect(SpecDiff.compare(here, lower).changes.isEmpty)
     }
 
     @Test func gofmtAlignmentSectionsFollowGoPrinter() {

@@ -39,7 +39,7 @@ import TestSupport
         let source = try String(contentsOfFile: Repo.path("Specs/v2.yaml"), encoding: .utf8)
         try #require(source.components(separatedBy: limit).count == 2, "MaxTimedEventArgs in Specs/v2.yaml changed shape")
         let text = source.replacingOccurrences(of: limit, with: "  - name: MaxTimedEventArgs\n    value: 6\n")
-        let model = try TraceGen.loadSpec(data: Data(text.utf8), file: "v2.yaml").model
+        let model = try TraceGen.loadSpec(data: Data(text.utf8), file: "v2.yaml")
         let original = try #require(model.events.first { $0.name == copied })
         let id = try #require(model.events.filter { $0.experiment == nil }.map(\.id).max()) + 1
         try #require(!model.events.contains { $0.id == id })
@@ -63,7 +63,7 @@ import TestSupport
     /// The extended spec loads, and the new event is ordered and reported as GoBlock is.
     @Test func extendedSpecOrdersTheCopyAsTheOriginal() throws {
         let (text, id) = try Self.extendedSpec()
-        let model = try TraceGen.loadSpec(data: Data(text.utf8), file: "extended.yaml").model
+        let model = try TraceGen.loadSpec(data: Data(text.utf8), file: "extended.yaml")
         let original = try #require(model.events.first { $0.name == Self.copied })
         let copy = try #require(model.events.first { $0.name == Self.added })
         #expect(copy.id == id && copy.id != original.id)
@@ -167,7 +167,7 @@ import TestSupport
         }
 
         // Go: drop the regenerated Go into a GOROOT copy and build cmd/trace there.
-        let model = try TraceGen.loadSpec(data: Data(spec.utf8), file: "extended.yaml").model
+        let model = try TraceGen.loadSpec(data: Data(spec.utf8), file: "extended.yaml")
         let files = TraceGen.render(model, sourceName: "extended.yaml")
         let goroot = try GoParserKindTableTests.PatchedGoroot(kindTable: "", replacingDeclarations: true,
                                                               tracev2: files.filter { $0.path.hasPrefix("Go/tracev2/") })

@@ -79,8 +79,7 @@ let orderingSpec: String = {
 
 @Suite struct OrderingRuleTests {
     @Test func orderingSpecIsValid() throws {
-        let spec = try TraceGen.loadSpec(data: Data(orderingSpec.utf8), file: "spec.yaml")
-        let model = spec.model
+        let model = try TraceGen.loadSpec(data: Data(orderingSpec.utf8), file: "spec.yaml")
         #expect(model.resources.map(\.name) == ["thread", "goroutine"])
         #expect(model.handlers.map(\.name) == ["Special"])
         #expect(model.handlers.first?.events.map(\.name) == ["Thing"])
@@ -241,7 +240,7 @@ let orderingSpec: String = {
         let text = orderingSpec.replacingOccurrences(of: "ordering: {handler: Special}", with: "ordering: {context: {goroutine: may}, changes: [{resource: goroutine, of: g}]}")
             .replacingOccurrences(of: "handlers:\n  - name: Special\n    description: Does something special.\n", with: "")
         let spec = try TraceGen.loadSpec(data: Data(text.utf8), file: "spec.yaml")
-        let go = GoOrderingFile(model: spec.model).generate(context: RenderContext(sourceName: "spec.yaml")).contents
+        let go = GoOrderingFile(model: spec).generate(context: RenderContext(sourceName: "spec.yaml")).contents
         #expect(go.contains("\tif _, ok := o.gStates[g]; !ok {\n\t\treturn curCtx, false, fmt.Errorf(\"no goroutine %d for %s\", g, o.evName(ev.typ))\n\t}\n"), "\(go)")
     }
 

@@ -64,11 +64,11 @@ import TraceGenCore
                 #expect(line.contains("the code that emitted the event") == (event.stackIDs.first == index), "\(event.name): \(line)")
             }
             #expect(lines.contains { $0.hasPrefix("start event:") } == (event.start != nil))
-            if let start = event.start { #expect(lines.contains { $0.hasPrefix("start event: \(start) ") }) }
-            #expect(lines.contains("experiment: " + (event.experiment.map { name in
-                "\(name) (since \(spec.experiment(named: name)!.since))"
+            if let start = event.start { #expect(lines.contains { $0.hasPrefix("start event: \(start.name) ") }) }
+            #expect(lines.contains("experiment: " + (event.experiment.map { experiment in
+                "\(experiment.name) (since \(spec.experiments.first { $0.id == experiment.id }!.since.name))"
             } ?? "none")), "\(block)")
-            let versions = spec.versions.filter { TraceSpec.minor(of: $0.name)! >= TraceSpec.minor(of: event.since)! }.map(\.name)
+            let versions = spec.versions.filter { $0.number >= event.since.number }.map(\.name)
             #expect(lines.contains("valid in: " + versions.joined(separator: ", ")), "\(block)")
         }
 
@@ -82,7 +82,7 @@ import TraceGenCore
         let oldest = try #require(spec.versions.first)
         let list = run([product("TraceExplain", of: Self.example), "--list", oldest.name])
         #expect(list.stdout.split(separator: "\n").map { $0.split(separator: " ").last.map(String.init) ?? "" }
-            == spec.events(validIn: oldest).map(\.name))
+            == spec.events.filter { $0.since.number <= oldest.number }.map(\.name))
     }
 
     @Test func consumerPackageFollowsItsSpecsAndReportsTheirErrors() throws {

@@ -44,14 +44,14 @@ import Testing
         var real = try Self.realFacts(minor)
         #expect(real.contains("sync\tevSync\tSync"), "every release's parser keys its own Sync event into the table")
         // Snapshots before 1.25 do not describe the parser's package (it lived elsewhere then).
-        if spec.model.goParser.syncEvent == nil { real.remove("sync\tevSync\tSync") }
-        let ours = Self.specFacts(spec.model)
+        if spec.goParser.syncEvent == nil { real.remove("sync\tevSync\tSync") }
+        let ours = Self.specFacts(spec)
         #expect(real.subtracting(ours).sorted() == [], "go1.\(minor): only Go says")
         #expect(ours.subtracting(real).sorted() == [], "go1.\(minor): only the snapshot says")
     }
 
     @Test func theSpecStatesGo127sParser() throws {
         let spec = try TraceGen.loadSpec(path: Repo.path("Specs/v2.yaml"))
-        #expect(Self.specFacts(spec.model) == (try Self.realFacts(27)))
+        #expect(Self.specFacts(spec) == (try Self.realFacts(27)))
     }
 }

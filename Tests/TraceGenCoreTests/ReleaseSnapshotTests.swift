@@ -52,11 +52,11 @@ import Testing
         let output = makeTemporaryDirectory("tracegen-release")
         defer { try? FileManager.default.removeItem(at: output) }
         _ = try OutputWriter(directory: output).write(TraceGen.render(spec, sourceName: "Specs/releases/go1.\(minor).yaml"))
-        let package = output.appendingPathComponent("Go/\(spec.document.goPackage)")
-        let shimmed = Self.harnessConstants.keys.filter { spec.constant(named: $0) == nil }.sorted()
+        let package = output.appendingPathComponent("Go/\(spec.layout.goPackage)")
+        let shimmed = Self.harnessConstants.keys.filter { !spec.constants.map(\.name).contains($0) }.sorted()
         if !shimmed.isEmpty {
             let lines = shimmed.map { "\t\($0) = \(Self.harnessConstants[$0]!)" }.joined(separator: "\n")
-            try "package \(spec.document.goPackage)\n\n// Added by ReleaseSnapshotTests for the dump harness only.\nconst (\n\(lines)\n)\n"
+            try "package \(spec.layout.goPackage)\n\n// Added by ReleaseSnapshotTests for the dump harness only.\nconst (\n\(lines)\n)\n"
                 .write(to: package.appendingPathComponent("zz_harness_constants.go"), atomically: true, encoding: .utf8)
         }
         let generated = try dumpGoTables(package.path)
@@ -74,7 +74,7 @@ import Testing
         for name in generated.constants.keys where real.constants[name] == nil {
             #expect(Self.derivedConstants.contains(name) || shimmed.contains(name), "constant \(name) is not in Go 1.\(minor)")
         }
-        for constant in spec.document.constants {
+        for constant in spec.constants {
             #expect(real.constants[constant.name] != nil, "the snapshot declares \(constant.name), which Go 1.\(minor) does not")
         }
 
@@ -98,14 +98,14 @@ import Testing
     }
 
     @Test func go124HasTheSameContentAsGo123() throws {
-        let a = try TraceGen.loadSpec(path: Self.snapshotPath(23)).document
-        let b = try TraceGen.loadSpec(path: Self.snapshotPath(24)).document
+        let a = try SpecLoader.load(path: Self.snapshotPath(23))
+        let b = try SpecLoader.load(path: Self.snapshotPath(24))
         #expect(content(a) == content(b))
     }
 
     @Test func go127HasTheSameContentAsTheSpec() throws {
-        let a = try TraceGen.loadSpec(path: Self.snapshotPath(27)).document
-        let b = try TraceGen.loadSpec(path: Repo.path("Specs/v2.yaml")).document
+        let a = try SpecLoader.load(path: Self.snapshotPath(27))
+        let b = try SpecLoader.load(path: Repo.path("Specs/v2.yaml"))
         #expect(content(a) == content(b))
     }
 

@@ -6,7 +6,7 @@ import Testing
 /// read back from the generated Go package and the compiled Swift module, not from a hand list.
 @Suite(.serialized) struct ReservedNamesTests {
     @Test func goFixedDeclarationsAreExactlyWhatThePackageDeclaresBesidesSpecNames() throws {
-        let model = try TraceGen.loadSpec(path: Repo.path("Specs/v2.yaml")).model
+        let model = try TraceGen.loadSpec(path: Repo.path("Specs/v2.yaml"))
         let decls = run([Repo.go, "run", Repo.path("Tests/GoHarness/decls/main.go"), Repo.path("Generated/Go/tracev2")],
                         environment: Repo.goEnvironment)
         try #require(decls.status == 0, "\(decls.stderr)")
@@ -21,7 +21,7 @@ import Testing
     }
 
     @Test func swiftDeclaredMembersCoverEveryMemberTheModuleDeclares() throws {
-        let model = try TraceGen.loadSpec(path: Repo.path("Specs/v2.yaml")).model
+        let model = try TraceGen.loadSpec(path: Repo.path("Specs/v2.yaml"))
         let scratch = makeTemporaryDirectory("tracegen-symbols")
         defer { try? FileManager.default.removeItem(at: scratch) }
         let sources = Repo.root.appendingPathComponent("Generated/Swift/TraceV2")

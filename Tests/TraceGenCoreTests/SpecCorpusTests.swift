@@ -22,7 +22,7 @@ import Testing
 
     /// The edges the synthetic specs are meant to reach, so a later edit of a spec cannot lose one quietly.
     @Test func theSyntheticSpecsReachTheirEdges() throws {
-        func model(_ name: String) throws -> TraceModel { try TraceGen.loadSpec(path: Self.path(name)).model }
+        func model(_ name: String) throws -> TraceModel { try TraceGen.loadSpec(path: Self.path(name)) }
         #expect(try model("no-experiments").experiments.isEmpty)
         let full = try model("experimental-255")
         #expect(full.experiments.count == 2 && full.events.last?.id == 255 && full.experimentalRangeIsFull)
@@ -82,7 +82,7 @@ import Testing
             let spec = try TraceGen.loadSpec(path: Self.path(name), displayName: name + ".yaml")
             let output = scratch.appendingPathComponent("out/\(name)")
             try Compilers.write(TraceGen.render(spec, sourceName: name + ".yaml"), to: output)
-            let layout = spec.model.layout
+            let layout = spec.layout
             modules.append((name, layout.swiftModule, output.appendingPathComponent(layout.swiftDirectory)))
             packages.append((name.replacingOccurrences(of: ".", with: "_").replacingOccurrences(of: "-", with: "_"), output.appendingPathComponent(layout.goDirectory)))
         }
@@ -175,7 +175,7 @@ import Testing
                 text += "      - {id: \(id), name: \(name("E", id)), args: [dt], timed: true, experiment: \(experiments[next(3)]), since: go1.22, description: An event.}\n"
             }
             let spec = try TraceGen.loadSpec(data: Data(text.utf8), file: "lengths-\(seed).yaml")
-            let files = GoRenderer(model: spec.model, context: RenderContext(sourceName: "lengths.yaml")).render()
+            let files = GoRenderer(model: spec, context: RenderContext(sourceName: "lengths.yaml")).render()
             try Compilers.write(files.map { GeneratedFile(path: "\(seed)/" + $0.path, contents: $0.contents) }, to: scratch)
         }
         let gofmt = URL(fileURLWithPath: Repo.go).deletingLastPathComponent().appendingPathComponent("gofmt").path

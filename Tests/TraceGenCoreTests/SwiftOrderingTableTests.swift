@@ -80,7 +80,7 @@ import Testing
         """#
 
     @Test func everyEventsGeneratedOrderingEqualsTheSpecs() throws {
-        let model = try TraceGen.loadSpec(path: Repo.path("Specs/v2.yaml")).model
+        let model = try TraceGen.loadSpec(path: Repo.path("Specs/v2.yaml"))
         let expected = Self.expectedLines(model)
         #expect(expected.count == 61 && expected.filter { $0.contains(" data ") }.count == 35)
 

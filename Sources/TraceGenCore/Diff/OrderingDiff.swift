@@ -4,38 +4,34 @@ extension Comparison {
     /// Resources and handlers. When only one side states an ordering at all, that is one change
     /// of the format, and the events' orderings are not compared one by one.
     mutating func ordering() {
-        let (was, now) = (old.model.resources, new.model.resources)
-        let formatName = new.document.title
+        let (was, now) = (old.resources, new.resources)
+        let formatName = new.title
         if was.isEmpty != now.isEmpty {
-            let at = FieldLocations(entity: (now.isEmpty ? old : new).document.locations["resources"])
+            let at = FieldLocations(entity: (now.isEmpty ? old : new).locations["resources"])
             changed(.format, formatName, "resources", .strings(was.map(\.name)), .strings(now.map(\.name)),
                     now.isEmpty ? .orderingDropped : .orderingStated, at: at)
             return
         }
         guard !now.isEmpty else { return }
-        let oldDecls = Dictionary(old.document.resources.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        let oldResolved = Dictionary(was.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        let newResolved = Dictionary(now.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        for pairing in match(old.document.resources, new.document.resources, name: \.name) {
+        for pairing in match(was, now, name: \.name) {
             switch pairing {
             case .added(let resource):
                 added(.resource, resource.name, .orderingPartAdded, at: resource.locations, detail: "argument type \(resource.argType)", note: resource.description)
             case .removed(let resource):
                 removed(.resource, resource.name, at: resource.locations)
             case .paired(let a, let b):
-                guard let before = oldResolved[a.name], let after = newResolved[b.name], oldDecls[a.name] != nil else { continue }
                 let at = b.locations
                 changed(.resource, b.name, "argType", a.argType, b.argType, .resourceChanged, at: at)
-                changed(.resource, b.name, "statuses", a.statuses, b.statuses, .resourceChanged, at: at)
+                changed(.resource, b.name, "statuses", a.statuses?.name, b.statuses?.name, .resourceChanged, at: at)
                 if a.states != b.states {
                     changed(.resource, b.name, "states", .strings(a.states), .strings(b.states), .resourceChanged, at: at)
                 }
-                changed(.resource, b.name, "absent", a.absent, b.absent, .resourceChanged, at: at)
+                changed(.resource, b.name, "absent", a.absentState, b.absentState, .resourceChanged, at: at)
                 let stateOf: (TraceModel.Resource) -> [String] = { resource in
                     (resource.statuses?.statuses ?? []).map { "\($0.name)=\(resource.stateOfStatus[$0.value] ?? "?")" }
                 }
-                if stateOf(before) != stateOf(after) {
-                    changed(.resource, b.name, "statuses.state", .strings(stateOf(before)), .strings(stateOf(after)), .resourceChanged, at: FieldLocations(entity: at["statuses"]))
+                if stateOf(a) != stateOf(b) {
+                    changed(.resource, b.name, "statuses.state", .strings(stateOf(a)), .strings(stateOf(b)), .resourceChanged, at: FieldLocations(entity: at["statuses"]))
                 }
                 let goAt = Self.prefixed(b.go.locations, "go.")
                 for (key, x, y) in [("go.context", a.go.context, b.go.context), ("go.none", a.go.none, b.go.none)] {
@@ -45,13 +41,13 @@ extension Comparison {
                     changed(.resource, b.name, key, x, y, .generatedNameChanged, at: goAt)
                 }
                 for message in OrderingMessage.allCases {
-                    changed(.resource, b.name, "messages.\(message.rawValue)", a.messages[message.rawValue], b.messages[message.rawValue],
+                    changed(.resource, b.name, "messages.\(message.rawValue)", a.messages[message], b.messages[message],
                             .orderingMessageChanged, at: FieldLocations(entity: at["messages"]))
                 }
                 description(.resource, b.name, a.description, b.description, at: at)
             }
         }
-        for pairing in match(old.document.handlers, new.document.handlers, name: \.name) {
+        for pairing in match(old.handlers, new.handlers, name: \.name) {
             switch pairing {
             case .added(let handler):
                 added(.handler, handler.name, .orderingPartAdded, at: handler.locations, note: handler.description)
@@ -64,11 +60,11 @@ extension Comparison {
     }
 
     /// One event's ordering, when both sides state orderings.
-    mutating func eventOrdering(_ name: String, _ before: TraceModel.Event, _ after: TraceModel.Event, _ now: EventDecl) {
-        guard !old.model.resources.isEmpty, !new.model.resources.isEmpty, let a = before.ordering, let b = after.ordering else { return }
-        let at = now.ordering.map { FieldLocations(entity: $0.locations.entity, fields: Self.prefixed($0.locations, "ordering.").fields) }
+    mutating func eventOrdering(_ name: String, _ was: TraceModel.Event, _ now: TraceModel.Event) {
+        guard !old.resources.isEmpty, !new.resources.isEmpty, let a = was.ordering, let b = now.ordering else { return }
+        let at = now.orderingLocations.map { FieldLocations(entity: $0.entity, fields: Self.prefixed($0, "ordering.").fields) }
             ?? FieldLocations(entity: now.locations["ordering"])
-        let (oldSide, newSide) = (OrderingText(model: old.model), OrderingText(model: new.model))
+        let (oldSide, newSide) = (OrderingText(model: old), OrderingText(model: new))
         changed(.event, name, "ordering.handler", oldSide.mode(a), newSide.mode(b), .orderingHandlerChanged, at: at)
         changed(.event, name, "ordering.context", oldSide.context(a), newSide.context(b), .orderingContextChanged, at: at)
         // Arguments compare by position, so renaming one in place is no change of the ordering.

@@ -37,7 +37,7 @@ public struct SpecChange: Hashable, Sendable {
 
         /// A value of a status set: keyed by the set's Swift type with a lower-case first letter
         /// (`goStatus`), and named in prose by what the set is the state of (`goroutine status`).
-        public static func status(of set: StatusSetDecl) -> Entity {
+        public static func status(of set: TraceModel.StatusSet) -> Entity {
             Entity(rawValue: (set.swiftType.first.map { $0.lowercased() } ?? "") + set.swiftType.dropFirst(), prose: set.kind)
         }
     }

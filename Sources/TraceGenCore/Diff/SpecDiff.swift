@@ -1,10 +1,12 @@
-/// Compares two validated specs and gives every difference a severity (see ``SeverityRule``).
+/// Compares the models of two validated specs and gives every difference a severity (see
+/// ``SeverityRule``). Locations come from the model's entities, which keep where NEW (or, for a
+/// removal, OLD) wrote them.
 ///
 /// Pure: no I/O. Entities are paired by name first; what is left is paired by ID (events and
 /// experiments), value (statuses) or a value that only one removed and one added constant share,
 /// and such a pair is a rename. Whatever is still unpaired was added or removed.
 public enum SpecDiff {
-    public static func compare(_ old: TraceSpec, _ new: TraceSpec) -> SpecDiffReport {
+    public static func compare(_ old: TraceModel, _ new: TraceModel) -> SpecDiffReport {
         var comparison = Comparison(old: old, new: new)
         comparison.format()
         comparison.versions()
@@ -16,7 +18,7 @@ public enum SpecDiff {
         comparison.groups()
         comparison.events()
         comparison.roles()
-        return SpecDiffReport(oldName: old.document.file, newName: new.document.file, changes: comparison.changes)
+        return SpecDiffReport(oldName: old.specFile, newName: new.specFile, changes: comparison.changes)
     }
 }
 
@@ -70,19 +72,16 @@ func match<T>(_ old: [T], _ new: [T], name: (T) -> String, key: ((T) -> Int)? = 
 }
 
 struct Comparison {
-    let old: TraceSpec
-    let new: TraceSpec
+    let old: TraceModel
+    let new: TraceModel
     var changes: [SpecChange] = []
     /// NEW's name for each paired OLD event and experiment, so references compare by identity.
     var eventPartner: [String: String] = [:]
     var experimentPartner: [String: String] = [:]
     /// NEW's name for each paired OLD constant, so constant roles compare by identity.
     var constantPartner: [String: String] = [:]
-    /// Each side's resolved events by name, for the fields the model resolves (kind, full width).
-    var oldEvents: [String: TraceModel.Event] = [:]
-    var newEvents: [String: TraceModel.Event] = [:]
 
-    init(old: TraceSpec, new: TraceSpec) {
+    init(old: TraceModel, new: TraceModel) {
         self.old = old
         self.new = new
     }
@@ -121,7 +120,7 @@ struct Comparison {
     /// Records a `since` that moved, by how it moved.
     mutating func since(_ entity: SpecChange.Entity, _ name: String, _ oldSince: String, _ newSince: String, at locations: FieldLocations) {
         guard oldSince != newSince else { return }
-        let later = (TraceSpec.minor(of: newSince) ?? 0) > (TraceSpec.minor(of: oldSince) ?? 0)
+        let later = (TraceModel.minor(of: newSince) ?? 0) > (TraceModel.minor(of: oldSince) ?? 0)
         changed(entity, name, "since", .string(oldSince), .string(newSince), later ? .sinceLater : .sinceEarlier, at: locations)
     }
 
@@ -138,27 +137,27 @@ struct Comparison {
     /// The spec's own fields: title, output names, header size. Optional output names compare as
     /// the model resolves them, so writing out a default is no change.
     mutating func format() {
-        let name = new.document.title
-        let at = new.document.locations
-        changed(.format, name, "title", old.document.title, new.document.title, .documentation, at: at)
-        changed(.format, name, "output.goPackage", old.document.goPackage, new.document.goPackage, .generatedNameChanged, at: at)
-        changed(.format, name, "output.swiftModule", old.document.swiftModule, new.document.swiftModule, .generatedNameChanged, at: at)
+        let name = new.title
+        let at = new.locations
+        changed(.format, name, "title", old.title, new.title, .documentation, at: at)
+        changed(.format, name, "output.goPackage", old.layout.goPackage, new.layout.goPackage, .generatedNameChanged, at: at)
+        changed(.format, name, "output.swiftModule", old.layout.swiftModule, new.layout.swiftModule, .generatedNameChanged, at: at)
         // Where the spec has no goParser block, its fields fall back to the `output` key.
-        let parserAt = new.document.goParser.locations.map { Self.prefixed($0, "output.goParser.") } ?? FieldLocations(entity: at["output"])
-        let (was, now) = (old.model.goParser, new.model.goParser)
+        let parserAt = new.goParser.locations.map { Self.prefixed($0, "output.goParser.") } ?? FieldLocations(entity: at["output"])
+        let (was, now) = (old.goParser, new.goParser)
         changed(.format, name, "output.goParser.package", was.package, now.package, .generatedNameChanged, at: parserAt)
         changed(.format, name, "output.goParser.importPath", was.importPath, now.importPath, .generatedNameChanged, at: parserAt)
         changed(.format, name, "output.goParser.syncEvent", was.syncEvent, now.syncEvent, .generatedNameChanged, at: parserAt)
         // The generated Swift enumerations list these names; the events that use them report their own changes.
         // Kinds left to their default follow the events' kinds, and those report their own changes.
-        let kindsDeclared = old.document.kinds != nil || new.document.kinds != nil
-        for (key, was, now) in [("rangeScopes", old.model.rangeScopes, new.model.rangeScopes),
-                                ("transitionResources", old.model.transitionResources, new.model.transitionResources),
-                                ("kinds", kindsDeclared ? old.model.kinds : [], kindsDeclared ? new.model.kinds : [])] where was != now {
+        let kindsDeclared = old.declaredKinds != nil || new.declaredKinds != nil
+        for (key, was, now) in [("rangeScopes", old.rangeScopes, new.rangeScopes),
+                                ("transitionResources", old.transitionResources, new.transitionResources),
+                                ("kinds", kindsDeclared ? old.kinds : [], kindsDeclared ? new.kinds : [])] where was != now {
             changed(.format, name, key, .strings(was), .strings(now), .generatedNameChanged, at: at)
         }
-        if old.document.headerSize != new.document.headerSize {
-            changed(.format, name, "headerSize", .int(old.document.headerSize), .int(new.document.headerSize), .headerSizeChanged, at: at)
+        if old.headerSize != new.headerSize {
+            changed(.format, name, "headerSize", .int(old.headerSize), .int(new.headerSize), .headerSizeChanged, at: at)
         }
     }
 
@@ -182,7 +181,7 @@ struct Comparison {
     }
 
     mutating func constants() {
-        let pairings = match(old.document.constants, new.document.constants, name: \.name, key: \.value)
+        let pairings = match(old.constants, new.constants, name: \.name, key: \.value)
         for case .paired(let was, let now) in pairings { constantPartner[was.name] = now.name }
         for pairing in pairings {
             switch pairing {
@@ -201,9 +200,7 @@ struct Comparison {
     }
 
     mutating func argTypes() {
-        let oldSwiftTypes = Dictionary(old.model.argTypes.map { ($0.name, $0.swiftType) }, uniquingKeysWith: { first, _ in first })
-        let newSwiftTypes = Dictionary(new.model.argTypes.map { ($0.name, $0.swiftType) }, uniquingKeysWith: { first, _ in first })
-        for pairing in match(old.document.argTypes, new.document.argTypes, name: \.name) {
+        for pairing in match(old.argTypes, new.argTypes, name: \.name) {
             switch pairing {
             case .added(let type):
                 added(.argType, type.name, .argTypeAdded, at: type.locations, note: type.description)
@@ -213,20 +210,20 @@ struct Comparison {
                 description(.argType, now.name, was.description, now.description, at: now.locations)
                 changed(.argType, now.name, "status", was.status, now.status, .statusListChanged, at: now.locations)
                 // The Swift type as the model resolves it: left out, it follows from `status` or the name.
-                changed(.argType, now.name, "swiftType", oldSwiftTypes[was.name], newSwiftTypes[now.name], .generatedNameChanged, at: now.locations)
+                changed(.argType, now.name, "swiftType", was.swiftType, now.swiftType, .generatedNameChanged, at: now.locations)
             }
         }
     }
 
     mutating func experiments() {
-        let byID: ([ExperimentDecl]) -> [ExperimentDecl] = { $0.sorted { $0.id < $1.id } }
-        let pairings = match(byID(old.document.experiments), byID(new.document.experiments), name: \.name, key: \.id)
+        // The model lists experiments by ID.
+        let pairings = match(old.experiments, new.experiments, name: \.name, key: \.id)
         for case .paired(let was, let now) in pairings { experimentPartner[was.name] = now.name }
         for pairing in pairings {
             switch pairing {
             case .added(let experiment):
                 added(.experiment, experiment.name, .experimentAdded, at: experiment.locations,
-                      detail: "ID \(experiment.id), since \(experiment.since)", note: experiment.description)
+                      detail: "ID \(experiment.id), since \(experiment.since.name)", note: experiment.description)
             case .removed(let experiment):
                 removed(.experiment, experiment.name, at: experiment.locations)
             case .paired(let was, let now):
@@ -234,7 +231,7 @@ struct Comparison {
                 if was.id != now.id {
                     changed(.experiment, now.name, "id", .int(was.id), .int(now.id), .idChanged, at: now.locations)
                 }
-                since(.experiment, now.name, was.since, now.since, at: now.locations)
+                since(.experiment, now.name, was.since.name, now.since.name, at: now.locations)
                 description(.experiment, now.name, was.description, now.description, at: now.locations)
             }
         }
@@ -243,27 +240,27 @@ struct Comparison {
     /// Sets pair by name; a set added or removed reports each of its values too, since a status
     /// value is what readers and parsers see.
     mutating func statusSets() {
-        for pairing in match(old.document.statusSets, new.document.statusSets, name: \.name) {
+        for pairing in match(old.statusSets, new.statusSets, name: \.name) {
             switch pairing {
             case .added(let set):
                 added(.statusSet, set.name, .statusSetAdded, at: set.locations, detail: "type \(set.goType)", note: "The states of a \(set.of).")
-                statuses([], set.values, entity: .status(of: set))
+                statuses([], set.statuses, entity: .status(of: set))
             case .removed(let set):
                 removed(.statusSet, set.name, at: set.locations)
-                statuses(set.values, [], entity: .status(of: set))
+                statuses(set.statuses, [], entity: .status(of: set))
             case .paired(let was, let now):
                 changed(.statusSet, now.name, "of", was.of, now.of, .documentation, at: now.locations)
                 changed(.statusSet, now.name, "go.type", was.goType, now.goType, .generatedNameChanged, at: now.locations)
                 changed(.statusSet, now.name, "go.prefix", was.goPrefix, now.goPrefix, .generatedNameChanged, at: now.locations)
                 changed(.statusSet, now.name, "swift.type", was.swiftType, now.swiftType, .generatedNameChanged, at: now.locations)
-                statuses(was.values, now.values, entity: .status(of: now))
+                statuses(was.statuses, now.statuses, entity: .status(of: now))
             }
         }
     }
 
-    mutating func statuses(_ oldStatuses: [StatusDecl], _ newStatuses: [StatusDecl], entity: SpecChange.Entity) {
-        let byValue: ([StatusDecl]) -> [StatusDecl] = { $0.sorted { $0.value < $1.value } }
-        for pairing in match(byValue(oldStatuses), byValue(newStatuses), name: \.name, key: \.value) {
+    /// Statuses in value order, as the model lists them.
+    mutating func statuses(_ oldStatuses: [TraceModel.Status], _ newStatuses: [TraceModel.Status], entity: SpecChange.Entity) {
+        for pairing in match(oldStatuses, newStatuses, name: \.name, key: \.value) {
             switch pairing {
             case .added(let status):
                 added(entity, status.name, .statusAdded, at: status.locations, detail: "value \(status.value)", note: status.description)
@@ -285,7 +282,7 @@ struct Comparison {
     /// Groups only title and introduce events in documentation, so every change to them is
     /// cosmetic, their removal included; an event that moves between groups shows as its `group`.
     mutating func groups() {
-        for pairing in match(old.document.groups, new.document.groups, name: \.name) {
+        for pairing in match(old.groups, new.groups, name: \.name) {
             switch pairing {
             case .added(let group):
                 changes.append(SpecChange(kind: .added, entity: .group, name: group.name, rule: .documentation, location: group.locations.entity,
@@ -299,17 +296,15 @@ struct Comparison {
     }
 
     mutating func events() {
-        oldEvents = Dictionary(old.model.events.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        newEvents = Dictionary(new.model.events.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         let oldVersions = Set(old.versions.map(\.name))
         let pairings = match(old.events, new.events, name: \.name, key: \.id)
         for case .paired(let was, let now) in pairings { eventPartner[was.name] = now.name }
         for pairing in pairings {
             switch pairing {
             case .added(let event):
-                let skippable = event.id >= TraceSpec.firstExperimentalID || !oldVersions.contains(event.since)
-                var detail = "ID \(event.id), since \(event.since)"
-                if let experiment = event.experiment { detail += ", experiment \(experiment)" }
+                let skippable = event.id >= TraceModel.firstExperimentalID || !oldVersions.contains(event.since.name)
+                var detail = "ID \(event.id), since \(event.since.name)"
+                if let experiment = event.experiment { detail += ", experiment \(experiment.name)" }
                 added(.event, event.name, skippable ? .eventAddedSkippable : .eventAddedToKnownVersion, at: event.locations,
                       detail: detail, note: event.description)
             case .removed(let event):
@@ -320,7 +315,7 @@ struct Comparison {
         }
     }
 
-    mutating func eventFields(_ was: EventDecl, _ now: EventDecl) {
+    mutating func eventFields(_ was: TraceModel.Event, _ now: TraceModel.Event) {
         let name = now.name
         let at = now.locations
         renamed(.event, from: was.name, to: now.name, at: at)
@@ -341,21 +336,19 @@ struct Comparison {
             changed(.event, name, "unresolved", .ints(was.unresolved), .ints(now.unresolved), .unresolvedChanged, at: at)
         }
         // References compare by the entity they point at, so renaming or renumbering it is not a change here.
-        if was.start.map({ eventPartner[$0] }) != now.start.map(Optional.some) {
-            changed(.event, name, "start", Self.optional(was.start), Self.optional(now.start), .layoutChanged, at: at)
+        if was.start.map({ eventPartner[$0.name] }) != now.start.map({ Optional.some($0.name) }) {
+            changed(.event, name, "start", Self.optional(was.start?.name), Self.optional(now.start?.name), .layoutChanged, at: at)
         }
         for (field, oldFlag, newFlag) in [("timed", was.timed, now.timed), ("data", was.hasData, now.hasData), ("stack", was.isStack, now.isStack)]
         where oldFlag != newFlag {
             changed(.event, name, field, .bool(oldFlag), .bool(newFlag), .layoutChanged, at: at)
         }
-        if was.experiment.map({ experimentPartner[$0] }) != now.experiment.map(Optional.some) {
-            changed(.event, name, "experiment", Self.optional(was.experiment), Self.optional(now.experiment), .layoutChanged, at: at)
+        if was.experiment.map({ experimentPartner[$0.name] }) != now.experiment.map({ Optional.some($0.name) }) {
+            changed(.event, name, "experiment", Self.optional(was.experiment?.name), Self.optional(now.experiment?.name), .layoutChanged, at: at)
         }
-        if let before = oldEvents[was.name], let after = newEvents[now.name] {
-            meaning(name, before, after, was, now)
-            eventOrdering(name, before, after, now)
-        }
-        since(.event, name, was.since, now.since, at: at)
+        meaning(name, was, now)
+        eventOrdering(name, was, now)
+        since(.event, name, was.since.name, now.since.name, at: at)
         description(.event, name, was.description, now.description, at: at)
         if was.group != now.group {
             changed(.event, name, "group", .string(was.group), .string(now.group), .documentation, at: at)
@@ -364,11 +357,11 @@ struct Comparison {
 
     /// What a reader makes of an event (as the model resolves it, so an experiment's events are
     /// Experimental unless they say otherwise), and how writers encode it.
-    mutating func meaning(_ name: String, _ before: TraceModel.Event, _ after: TraceModel.Event, _ was: EventDecl, _ now: EventDecl) {
+    mutating func meaning(_ name: String, _ was: TraceModel.Event, _ now: TraceModel.Event) {
         let at = now.locations
-        let (oldMeaning, newMeaning) = (before.meaning, after.meaning)
+        let (oldMeaning, newMeaning) = (was.meaning, now.meaning)
         changed(.event, name, "kind", oldMeaning.kind, newMeaning.kind, .meaningChanged, at: at)
-        let rangeAt = now.range.map { Self.prefixed($0.locations, "range.") } ?? FieldLocations(entity: at["range"])
+        let rangeAt = now.rangeLocations.map { Self.prefixed($0, "range.") } ?? FieldLocations(entity: at["range"])
         // A name that appears or disappears changes what the event is; one that only reads differently does not.
         let (oldRange, newRange) = (oldMeaning.range, newMeaning.range)
         changed(.event, name, "range.name", oldRange?.name, newRange?.name, (oldRange == nil) == (newRange == nil) ? .meaningRenamed : .meaningChanged, at: rangeAt)
@@ -377,19 +370,18 @@ struct Comparison {
         changed(.event, name, "metric", oldMetric, newMetric, (oldMetric == nil) == (newMetric == nil) ? .meaningRenamed : .meaningChanged, at: at)
         changed(.event, name, "resource", oldMeaning.resource, newMeaning.resource, .meaningChanged, at: at)
         // Compared by position, so renaming an argument in place does not count; shown as written.
-        if before.fullWidthArguments != after.fullWidthArguments || before.hasFullWidthDataLength != after.hasFullWidthDataLength {
+        if was.fullWidthArguments != now.fullWidthArguments || was.hasFullWidthDataLength != now.hasFullWidthDataLength {
             changed(.event, name, "fullWidth", .strings(was.fullWidth), .strings(now.fullWidth), .fullWidthChanged, at: at)
         }
     }
 
     /// Roles compare by the event or constant they name, so renaming that entity is not a change here.
     mutating func roles() {
-        let (was, now) = (old.document.roles, new.document.roles)
-        let newAt = FieldLocations(entity: new.document.locations["roles"], fields: now.locations.fields)
-        let oldAt = FieldLocations(entity: old.document.locations["roles"], fields: was.locations.fields)
+        let (was, now) = (old.roles, new.roles)
+        let (oldAt, newAt) = (was.locations, now.locations)
         let entries: [(key: String, field: String, old: String?, new: String?, partner: [String: String])] =
-            EventRole.allCases.map { ($0.rawValue, "event", was.events[$0], now.events[$0], eventPartner) }
-            + ConstantRole.allCases.map { ($0.rawValue, "constant", was.constants[$0], now.constants[$0], constantPartner) }
+            EventRole.allCases.map { ($0.rawValue, "event", was[$0]?.name, now[$0]?.name, eventPartner) }
+            + ConstantRole.allCases.map { ($0.rawValue, "constant", was[$0]?.name, now[$0]?.name, constantPartner) }
         for entry in entries {
             switch (entry.old, entry.new) {
             case (nil, nil):

@@ -62,5 +62,7 @@ extension TraceModel {
         public let tableName: String
         /// The parser's own event type for the Sync events it makes up, if the spec names one.
         public let syncEvent: String?
+        /// Where the spec wrote its `goParser` mapping; nil when it has none.
+        public let locations: FieldLocations?
     }
 }

@@ -20,6 +20,7 @@ extension TraceModel {
         public let messages: [OrderingMessage: String]
         /// The Swift case, such as `goroutine`.
         public let swiftName: String
+        public let locations: FieldLocations
     }
 
     /// How Go's parser names one resource's pieces.
@@ -31,6 +32,8 @@ extension TraceModel {
         public let state: String?
         public let makeTransition: String?
         public let statePrefix: String?
+        /// Where the spec wrote the resource's `go` mapping.
+        public let locations: FieldLocations
     }
 
     /// A hand-written ordering handler and the events that use it.
@@ -43,6 +46,7 @@ extension TraceModel {
         public let swiftName: String
         /// The events it orders, in ID order.
         public let events: [EventReference]
+        public let locations: FieldLocations
     }
 
     /// What the thread's context must hold of one resource.

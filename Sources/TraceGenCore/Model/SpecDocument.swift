@@ -19,7 +19,7 @@ public struct FieldLocations: Hashable, Sendable {
 
 /// The spec as written in the YAML file, typed but not yet checked for consistency.
 ///
-/// The loader produces it; the validator checks it and turns it into a ``TraceSpec``.
+/// The loader produces it; the validator checks it and resolves it into a ``TraceModel``.
 public struct SpecDocument: Hashable, Sendable {
     public var file: String
     public var title: String

@@ -1,8 +1,13 @@
-/// The resolved model: what the validator makes of a spec that passed, and all that renderers see.
+/// The resolved model: what the validator makes of a spec that passed, and all that renderers
+/// and `tracegen diff` see.
 ///
 /// Every reference is resolved to a value, every list is in the order it is printed in, every
 /// identifier of both languages and every output path is decided here, once. A renderer that
 /// needs to sort, parse or look something up by name has found a field this model is missing.
+///
+/// Entities keep where the spec wrote them (`locations`), and the few things a comparison of two
+/// specs needs as written rather than as resolved (``declaredKinds``, an event's ``Event/fullWidth``
+/// and ``Event/unresolved``), so that a diff can point into the file; renderers never read them.
 public struct TraceModel: Hashable, Sendable {
     /// The format's title, as the spec's `title` says.
     public let title: String
@@ -46,6 +51,10 @@ public struct TraceModel: Hashable, Sendable {
     public let transitionResources: [String]
     /// The kinds events may have, in the order the generated enumeration lists them.
     public let kinds: [String]
+    /// The kinds as the spec's `kinds` lists them; nil when the spec leaves them to follow the events.
+    public let declaredKinds: [String]?
+    /// Where the spec wrote its top-level keys (`title`, `output`, `headerSize`, `roles`, ...).
+    public let locations: FieldLocations
 
     /// Whether the spec states how events are ordered.
     public var statesOrdering: Bool { !resources.isEmpty }
@@ -63,6 +72,13 @@ public struct TraceModel: Hashable, Sendable {
     public var latestVersion: Version { versions[versions.count - 1] }
     /// The status set with this name, if the spec declares one.
     public func statusSet(named name: String) -> StatusSet? { statusSets.first { $0.name == name } }
+
+    /// The minor release number in a version name such as `go1.23`; versions are ordered by it.
+    public static func minor(of versionName: String) -> Int? {
+        guard versionName.hasPrefix("go1."), let minor = Int(versionName.dropFirst(4)), minor >= 0,
+              String(minor) == versionName.dropFirst(4) else { return nil }
+        return minor
+    }
 
     // MARK: Entities
 
@@ -85,6 +101,7 @@ public struct TraceModel: Hashable, Sendable {
         public let newEvents: [EventReference]
         /// How many events a trace of this version may contain.
         public let eventCount: Int
+        public let locations: FieldLocations
     }
 
     /// A named limit of the format.
@@ -98,6 +115,7 @@ public struct TraceModel: Hashable, Sendable {
         public let swiftName: String
         /// The role the constant plays, if any.
         public let role: ConstantRole?
+        public let locations: FieldLocations
     }
 
     /// A typed suffix of argument names.
@@ -107,6 +125,9 @@ public struct TraceModel: Hashable, Sendable {
         /// What typed events make of arguments of this type, before any type prefix: an ID type,
         /// `GoStatus`, `ProcStatus`, or `UInt64`.
         public let swiftType: String
+        /// The status set whose values arguments of this type hold, by name, as the spec says.
+        public let status: String?
+        public let locations: FieldLocations
     }
 
     /// An optional runtime experiment.
@@ -122,6 +143,7 @@ public struct TraceModel: Hashable, Sendable {
         public let swiftName: String
         /// Its events in ID order.
         public let events: [EventReference]
+        public let locations: FieldLocations
     }
 
     /// A status enumeration, sorted by value.
@@ -132,6 +154,8 @@ public struct TraceModel: Hashable, Sendable {
         public let of: String
         /// The Go type name (`GoStatus`, `ProcStatus`).
         public let goType: String
+        /// What the Go constants of its values start with (`Go`, as in `GoRunning`).
+        public let goPrefix: String
         /// The Swift enumeration before the type prefix (`GoStatus`).
         public let swiftType: String
         public let statuses: [Status]
@@ -139,6 +163,11 @@ public struct TraceModel: Hashable, Sendable {
         public let fallbackDisplay: String
         /// Whether the values run 0, 1, 2, ... without gaps, so Go can number them with `iota`.
         public let isDense: Bool
+        /// Besides the set's own keys, `go.type`, `go.prefix` and `swift.type`.
+        public let locations: FieldLocations
+
+        /// How messages and reports name one of its values (`goroutine status`).
+        public var kind: String { "\(of) status" }
     }
 
     /// One status value.
@@ -153,6 +182,7 @@ public struct TraceModel: Hashable, Sendable {
         public let goName: String
         /// The Swift case, such as `running`.
         public let swiftName: String
+        public let locations: FieldLocations
     }
 
     /// Where an event's ID puts it.
@@ -220,8 +250,17 @@ public struct TraceModel: Hashable, Sendable {
         public let fullWidthArguments: [Int]
         /// Whether the trailing data's length is written as a ten-byte varint.
         public let hasFullWidthDataLength: Bool
+        /// The spec's `fullWidth` as written (argument names and `data`), for reports.
+        public let fullWidth: [String]
+        /// Positions whose names say string or stack ID but that the tables do not list; never emitted.
+        public let unresolved: [Int]
         /// How a parser orders it; nil when the spec states no ordering.
         public let ordering: Ordering?
+        public let locations: FieldLocations
+        /// Where the spec wrote its `range` mapping, if it has one.
+        public let rangeLocations: FieldLocations?
+        /// Where the spec wrote its `ordering` entry, if it has one.
+        public let orderingLocations: FieldLocations?
 
         public var reference: EventReference { EventReference(id: id, name: name, goName: goName, swiftName: swiftName) }
     }
@@ -255,12 +294,16 @@ public struct TraceModel: Hashable, Sendable {
         public let name: String
         public let description: String
         public let events: [Event]
+        /// Where the spec wrote the group.
+        public let locations: FieldLocations
     }
 
     /// The events and constants named by the spec's `roles:`; nil where the spec names none.
     public struct Roles: Hashable, Sendable {
         public let events: [EventRole: EventReference]
         public let constants: [ConstantRole: Constant]
+        /// Where each role's value was written, by role key; the entity is where the `roles` mapping starts.
+        public let locations: FieldLocations
 
         public subscript(_ role: EventRole) -> EventReference? { events[role] }
         public subscript(_ role: ConstantRole) -> Constant? { constants[role] }

@@ -18,7 +18,7 @@ extension ModelBuilder {
         return TraceModel.GoParserLayout(
             package: parser.package, path: "Go/\(parser.package)/eventkinds.go", importPath: importPath,
             importName: lastElement == document.goPackage ? nil : document.goPackage,
-            tableName: "\(document.goPackage)Type2Kind", syncEvent: parser.syncEvent)
+            tableName: "\(document.goPackage)Type2Kind", syncEvent: parser.syncEvent, locations: parser.locations)
     }
 }
 

@@ -7,9 +7,9 @@ struct ModelBuilder {
 
     func build() -> TraceModel {
         let versionsByName = Dictionary(document.versions.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        let orderedVersions = document.versions.sorted { (TraceSpec.minor(of: $0.name) ?? 0) < (TraceSpec.minor(of: $1.name) ?? 0) }
+        let orderedVersions = document.versions.sorted { (TraceModel.minor(of: $0.name) ?? 0) < (TraceModel.minor(of: $1.name) ?? 0) }
         func versionReference(_ name: String) -> TraceModel.VersionReference {
-            let number = versionsByName[name].flatMap { TraceSpec.minor(of: $0.name) } ?? 0
+            let number = versionsByName[name].flatMap { TraceModel.minor(of: $0.name) } ?? 0
             return TraceModel.VersionReference(name: name, number: number, goName: Naming.goVersion(name), swiftName: Naming.swiftVersion(name))
         }
 
@@ -35,36 +35,38 @@ struct ModelBuilder {
                 group: event.group, section: event.id < TraceModel.firstExperimentalID ? .regular : .experimental,
                 role: eventRoles[event.name], meaning: Self.meaning(of: event),
                 fullWidthArguments: event.args.indices.filter { event.fullWidth.contains(event.args[$0]) },
-                hasFullWidthDataLength: event.fullWidth.contains("data"),
-                ordering: Self.ordering(of: event, arguments: typing.arguments(of: event), resources: resources))
+                hasFullWidthDataLength: event.fullWidth.contains("data"), fullWidth: event.fullWidth, unresolved: event.unresolved,
+                ordering: Self.ordering(of: event, arguments: typing.arguments(of: event), resources: resources),
+                locations: event.locations, rangeLocations: event.range?.locations, orderingLocations: event.ordering?.locations)
         }
 
         let versions = orderedVersions.map { version in
-            let number = TraceSpec.minor(of: version.name) ?? 0
+            let number = TraceModel.minor(of: version.name) ?? 0
             return TraceModel.Version(
                 name: version.name, number: number, header: version.header,
                 headerPadding: max(0, document.headerSize - version.header.utf8.count), description: version.description,
                 goName: Naming.goVersion(version.name), swiftName: Naming.swiftVersion(version.name),
                 newEvents: events.filter { $0.since.name == version.name }.map(\.reference),
-                eventCount: events.filter { $0.since.number <= number }.count)
+                eventCount: events.filter { $0.since.number <= number }.count, locations: version.locations)
         }
 
         let constants = document.constants.map { constant in
             TraceModel.Constant(name: constant.name, value: constant.value, description: constant.description,
-                                goName: constant.name, swiftName: Naming.swiftMember(constant.name), role: constantRoles[constant.name])
+                                goName: constant.name, swiftName: Naming.swiftMember(constant.name), role: constantRoles[constant.name],
+                                locations: constant.locations)
         }
 
         let experiments = document.experiments.sorted { $0.id < $1.id }.map { experiment in
             TraceModel.Experiment(
                 id: experiment.id, name: experiment.name, description: experiment.description, since: versionReference(experiment.since),
                 goName: experiment.name, swiftName: Naming.swiftMember(experiment.name),
-                events: events.filter { $0.experiment?.name == experiment.name }.map(\.reference))
+                events: events.filter { $0.experiment?.name == experiment.name }.map(\.reference), locations: experiment.locations)
         }
 
-        let groupDescriptions = Dictionary(document.groups.map { ($0.name, $0.description) }, uniquingKeysWith: { first, _ in first })
+        let groupsByName = Dictionary(document.groups.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         let groups = document.groups.map { group in
             TraceModel.Section(name: group.name, description: group.description,
-                               events: events.filter { $0.group == group.name }.sorted { $0.id < $1.id })
+                               events: events.filter { $0.group == group.name }.sorted { $0.id < $1.id }, locations: group.locations)
         }
 
         var roleEvents: [EventRole: TraceModel.EventReference] = [:]
@@ -74,21 +76,26 @@ struct ModelBuilder {
 
         return TraceModel(
             title: document.title, specFile: document.file, headerSize: document.headerSize, versions: versions,
-            constants: constants, argTypes: document.argTypes.map { TraceModel.ArgType(name: $0.name, description: $0.description, swiftType: typing.swiftTypeName(of: $0.name)) },
+            constants: constants,
+            argTypes: document.argTypes.map {
+                TraceModel.ArgType(name: $0.name, description: $0.description, swiftType: typing.swiftTypeName(of: $0.name),
+                                   status: $0.status, locations: $0.locations)
+            },
             experiments: experiments,
             statusSets: statusSets,
             events: events,
-            regularSections: Self.sections(events.filter { $0.section == .regular }, descriptions: groupDescriptions),
-            experimentalSections: Self.sections(events.filter { $0.section == .experimental }, descriptions: groupDescriptions),
+            regularSections: Self.sections(events.filter { $0.section == .regular }, groups: groupsByName, fallback: document.locations),
+            experimentalSections: Self.sections(events.filter { $0.section == .experimental }, groups: groupsByName, fallback: document.locations),
             groups: groups,
-            roles: TraceModel.Roles(events: roleEvents, constants: roleConstants),
+            roles: TraceModel.Roles(events: roleEvents, constants: roleConstants,
+                                    locations: FieldLocations(entity: document.locations["roles"], fields: document.roles.locations.fields)),
             layout: TraceModel.Layout(
                 goPackage: document.goPackage, goDirectory: "Go/\(document.goPackage)/", swiftModule: document.swiftModule,
                 swiftDirectory: "Swift/\(document.swiftModule)/", docsPath: "Docs/\(document.swiftModule).md"),
             identifierTypes: typing.identifierTypes, goParser: Self.goParser(document),
             resources: resources, handlers: Self.handlers(document, events: events),
             rangeScopes: document.resolvedRangeScopes, transitionResources: document.resolvedTransitionResources,
-            kinds: document.resolvedKinds)
+            kinds: document.resolvedKinds, declaredKinds: document.kinds, locations: document.locations)
     }
 
     static func reference(_ event: EventDecl) -> TraceModel.EventReference {
@@ -99,15 +106,17 @@ struct ModelBuilder {
         let sorted = set.values.sorted { $0.value < $1.value }
         let statuses = sorted.map {
             TraceModel.Status(value: $0.value, name: $0.name, display: $0.display, description: $0.description, summary: summary($0.description),
-                              goName: set.goPrefix + $0.name, swiftName: Naming.swiftMember($0.name))
+                              goName: set.goPrefix + $0.name, swiftName: Naming.swiftMember($0.name), locations: $0.locations)
         }
         return TraceModel.StatusSet(
-            name: set.name, of: set.of, goType: set.goType, swiftType: set.swiftType, statuses: statuses, fallbackDisplay: sorted.first { $0.value == 0 }?.display ?? "Bad",
-            isDense: sorted.enumerated().allSatisfy { $0.offset == $0.element.value })
+            name: set.name, of: set.of, goType: set.goType, goPrefix: set.goPrefix, swiftType: set.swiftType, statuses: statuses,
+            fallbackDisplay: sorted.first { $0.value == 0 }?.display ?? "Bad",
+            isDense: sorted.enumerated().allSatisfy { $0.offset == $0.element.value }, locations: set.locations)
     }
 
-    /// Runs of consecutive events (by ID) that share a group, in ID order.
-    static func sections(_ events: [TraceModel.Event], descriptions: [String: String]) -> [TraceModel.Section] {
+    /// Runs of consecutive events (by ID) that share a group, in ID order. A run points at its
+    /// group; `fallback` stands in for a group that is missing, which validation already refused.
+    static func sections(_ events: [TraceModel.Event], groups: [String: GroupDecl], fallback: FieldLocations) -> [TraceModel.Section] {
         var result: [(name: String, events: [TraceModel.Event])] = []
         for event in events {
             if result.last?.name == event.group {
@@ -116,7 +125,10 @@ struct ModelBuilder {
                 result.append((event.group, [event]))
             }
         }
-        return result.map { TraceModel.Section(name: $0.name, description: descriptions[$0.name] ?? "", events: $0.events) }
+        return result.map {
+            TraceModel.Section(name: $0.name, description: groups[$0.name]?.description ?? "", events: $0.events,
+                               locations: groups[$0.name]?.locations ?? fallback)
+        }
     }
 
     /// The first sentence of a description, without its final period, for one-line comments.

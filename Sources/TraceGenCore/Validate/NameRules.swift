@@ -94,7 +94,7 @@ extension Check {
                 declared.append(Declared(name: set.goPrefix + status.name, source: "\(set.kind) \(status.name)", location: status.locations["name"], specName: status.name, kind: set.kind))
             }
         }
-        for version in document.versions where TraceSpec.minor(of: version.name) != nil {
+        for version in document.versions where TraceModel.minor(of: version.name) != nil {
             declared.append(Declared(name: Naming.goVersion(version.name), source: "version \(version.name)", location: version.locations["name"], specName: version.name, kind: "version"))
         }
         for experiment in document.experiments {

@@ -14,8 +14,9 @@ extension ModelBuilder {
             absentState: resource.absent, stateOfStatus: stateOfStatus,
             go: TraceModel.GoResourceNames(context: resource.go.context, none: resource.go.none, id: resource.go.id,
                                            table: resource.go.table, state: resource.go.state,
-                                           makeTransition: resource.go.makeTransition, statePrefix: resource.go.statePrefix),
-            messages: messages, swiftName: Naming.swiftMember(resource.name))
+                                           makeTransition: resource.go.makeTransition, statePrefix: resource.go.statePrefix,
+                                           locations: resource.go.locations),
+            messages: messages, swiftName: Naming.swiftMember(resource.name), locations: resource.locations)
     }
 
     static func handlers(_ document: SpecDocument, events: [TraceModel.Event]) -> [TraceModel.Handler] {
@@ -23,7 +24,7 @@ extension ModelBuilder {
             TraceModel.Handler(
                 name: handler.name, description: handler.description, goName: "advance" + handler.name,
                 swiftName: Naming.swiftMember(handler.name),
-                events: events.filter { $0.ordering?.mode == .handler(handler.name) }.map(\.reference))
+                events: events.filter { $0.ordering?.mode == .handler(handler.name) }.map(\.reference), locations: handler.locations)
         }
     }
 

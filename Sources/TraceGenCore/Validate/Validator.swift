@@ -2,11 +2,13 @@
 ///
 /// Every rule reports at the location of the offending value and all problems are reported together.
 public enum Validator {
-    public static func validate(_ document: SpecDocument) throws -> TraceSpec {
+    /// Checks every rule and, when none fails, resolves the document into the model the renderers
+    /// and `tracegen diff` read.
+    public static func validate(_ document: SpecDocument) throws -> TraceModel {
         var check = Check(document: document)
         check.run()
         try check.diagnostics.throwIfErrors()
-        return TraceSpec(validated: document)
+        return ModelBuilder(document: document).build()
     }
 
     /// Validates and returns only the diagnostics, for tools that show them without stopping.
@@ -102,7 +104,7 @@ struct Check {
         var seen: Set<String> = []
         // A repeated name was reported as a duplicate above; checking its order as well would only repeat that.
         for version in document.versions where seen.insert(version.name).inserted {
-            guard let minor = TraceSpec.minor(of: version.name) else {
+            guard let minor = TraceModel.minor(of: version.name) else {
                 error("version name '\(version.name)' must have the form go1.N", at: version.locations["name"])
                 continue
             }
@@ -225,17 +227,17 @@ struct Check {
             // The ID range says whether an event is experimental; the experiment key must agree.
             if let experimentName = event.experiment {
                 if let experiment = document.experiments.first(where: { $0.name == experimentName }) {
-                    if let eventMinor = TraceSpec.minor(of: event.since), let expMinor = TraceSpec.minor(of: experiment.since), eventMinor < expMinor {
+                    if let eventMinor = TraceModel.minor(of: event.since), let expMinor = TraceModel.minor(of: experiment.since), eventMinor < expMinor {
                         error("event \(event.name) is valid since \(event.since), before its experiment \(experiment.name) (since \(experiment.since))", at: loc["since"])
                     }
                 } else {
                     error("event \(event.name) names unknown experiment '\(experimentName)'\(suggestion(experimentName, document.experiments.map(\.name)))", at: loc["experiment"])
                 }
-                if !(TraceSpec.firstExperimentalID..<TraceSpec.idLimit).contains(event.id) {
+                if !(TraceModel.firstExperimentalID..<TraceModel.idLimit).contains(event.id) {
                     error("experimental event \(event.name) has ID \(event.id); experimental IDs are 128-255", at: loc["id"])
                 }
-            } else if !(1..<TraceSpec.firstExperimentalID).contains(event.id) {
-                if (TraceSpec.firstExperimentalID..<TraceSpec.idLimit).contains(event.id) {
+            } else if !(1..<TraceModel.firstExperimentalID).contains(event.id) {
+                if (TraceModel.firstExperimentalID..<TraceModel.idLimit).contains(event.id) {
                     error("event \(event.name) has experimental ID \(event.id) but names no experiment", at: loc["id"])
                 } else {
                     error("event \(event.name) has ID \(event.id); regular IDs are 1-127", at: loc["id"])
@@ -284,8 +286,8 @@ struct Check {
                 }
             }
         }
-        checkContiguous(events.filter { $0.id >= 1 && $0.id < TraceSpec.firstExperimentalID }, from: 1, kind: "regular")
-        checkContiguous(events.filter { $0.id >= TraceSpec.firstExperimentalID && $0.id < TraceSpec.idLimit }, from: TraceSpec.firstExperimentalID, kind: "experimental")
+        checkContiguous(events.filter { $0.id >= 1 && $0.id < TraceModel.firstExperimentalID }, from: 1, kind: "regular")
+        checkContiguous(events.filter { $0.id >= TraceModel.firstExperimentalID && $0.id < TraceModel.idLimit }, from: TraceModel.firstExperimentalID, kind: "experimental")
     }
 
     /// Argument names are `type` or `name_type`; a typed suffix must be a declared argument type.

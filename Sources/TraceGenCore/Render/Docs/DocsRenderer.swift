@@ -8,10 +8,6 @@ public struct DocsRenderer {
         self.context = context
     }
 
-    public init(spec: TraceSpec, context: RenderContext) {
-        self.init(model: spec.model, context: context)
-    }
-
     public func render() -> [GeneratedFile] {
         [DocsPageFile(model: model, sourceName: context.sourceName).generate(context: context)]
     }

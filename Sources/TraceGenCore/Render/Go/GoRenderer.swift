@@ -10,10 +10,6 @@ public struct GoRenderer {
         self.context = context
     }
 
-    public init(spec: TraceSpec, context: RenderContext) {
-        self.init(model: spec.model, context: context)
-    }
-
     /// The declarations every generated package makes whatever the spec says, so the validator can
     /// refuse spec names that would collide with them.
     public static let fixedDeclarations: [String] =

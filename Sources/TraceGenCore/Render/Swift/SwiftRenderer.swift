@@ -29,10 +29,6 @@ public struct SwiftRenderer {
         self.options = options
     }
 
-    public init(spec: TraceSpec, context: RenderContext, options: SwiftRenderOptions = SwiftRenderOptions()) {
-        self.init(model: spec.model, context: context, options: options)
-    }
-
     /// Where spec names become Swift members, and the members the generator itself declares there.
     public enum Scope: String, CaseIterable, Sendable {
         /// `EventType` cases and `EventSpec` static properties, named after events.
