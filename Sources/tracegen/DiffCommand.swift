@@ -48,17 +48,17 @@ struct DiffCommand: ParsableCommand {
         // Load both before stopping, so one run reports the problems of both files.
         let loaded = Self.loadBoth(old, new)
         let diagnostics = loaded.flatMap(\.diagnostics)
-        guard let oldSpec = loaded[0].spec, let newSpec = loaded[1].spec else {
+        guard let oldModel = loaded[0].model, let newModel = loaded[1].model else {
             throw CommandFailure(.input, diagnostics.map(\.description).joined(separator: "\n"))
         }
-        let report = SpecDiff.compare(oldSpec, newSpec)
+        let report = SpecDiff.compare(oldModel, newModel)
         try StandardOutput.write(format.render(report))
         if report.fails(at: failOn) { throw CommandFailure(.verdict, "") }
     }
 
-    /// What loading one spec gave: the spec, or the diagnostics that stopped it.
+    /// What loading one spec gave: its model, or the diagnostics that stopped it.
     private struct Loaded: Sendable {
-        var spec: TraceModel?
+        var model: TraceModel?
         var diagnostics: [Diagnostic] = []
     }
 
@@ -80,13 +80,13 @@ struct DiffCommand: ParsableCommand {
     private static func load(_ path: String) -> Loaded {
         do {
             if path == "-" {
-                return Loaded(spec: try TraceGen.loadSpec(data: readStandardInput(), file: "<stdin>"))
+                return Loaded(model: try TraceGen.loadSpec(data: readStandardInput(), file: "<stdin>"))
             }
-            return Loaded(spec: try TraceGen.loadSpec(path: path))
+            return Loaded(model: try TraceGen.loadSpec(path: path))
         } catch let error as DiagnosticsError {
-            return Loaded(spec: nil, diagnostics: error.diagnostics)
+            return Loaded(model: nil, diagnostics: error.diagnostics)
         } catch {
-            return Loaded(spec: nil, diagnostics: [Diagnostic(.error, "cannot read the spec: \(error)", at: SourceLocation(file: path == "-" ? "<stdin>" : path, line: 1, column: 1))])
+            return Loaded(model: nil, diagnostics: [Diagnostic(.error, "cannot read the spec: \(error)", at: SourceLocation(file: path == "-" ? "<stdin>" : path, line: 1, column: 1))])
         }
     }
 
