@@ -37,9 +37,11 @@ import TraceWire
 
     /// 38,000 goroutine IDs that shared one slot of the old hash cost about what 38,000 random
     /// IDs cost (the old tables took 11.9 s against 0.14 s in a release build), and the output is
-    /// Go's. Against Go the bound allows for the tests' debug build, which is 4 times slower than
-    /// a release build here; Scripts/bench-crafted compares release builds (0.15 s against Go's
-    /// 0.65 s).
+    /// Go's. The comparison with random IDs, same binary and same moment, is what catches a
+    /// flood. Against Go the bound is only a ceiling: the tests run a debug build, about 4 times
+    /// slower than a release build, on two cores shared with other tests (CI measured 0.72 s
+    /// against Go's 0.35 s once, a ratio of 2.06); the flood it guards against cost 85 times
+    /// as much. Scripts/bench-crafted compares release builds (0.15 s against Go's 0.65 s).
     @Test func collidingGoroutineIDsCostWhatRandomOnesCost() throws {
         try expectFloodIsHarmless(CraftedTraces.goroutineFlood, count: 38_000, name: "goroutines")
     }
@@ -71,7 +73,7 @@ import TraceWire
         let oursRandom = try cpu([ParserSupport.gotrace, "parsed", random.path])
         let go = try cpu(Self.goParsed(colliding))
         #expect(oursColliding <= 2 * oursRandom + 0.05, "\(name): colliding \(oursColliding) s, random \(oursRandom) s")
-        #expect(oursColliding <= 2 * go, "\(name): ours (debug build) \(oursColliding) s, Go \(go) s")
+        #expect(oursColliding <= 4 * go, "\(name): ours (debug build) \(oursColliding) s, Go \(go) s")
         #expect(try Self.sameOutputAsGo(colliding), "\(name): the output differs from Go's")
     }
 
