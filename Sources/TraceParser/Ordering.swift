@@ -231,6 +231,8 @@ final class Ordering {
                                                                         thread: NoResource.thread)
 
     /// Where the events let through go (set by the engine for each run).
+    // Exclusivity unchecked: checked, `gotrace parsed --no-parallel --decode-only` runs 8.7% more
+    // instructions (callgrind on a 3.9 MB trace of Go 1.27.3: 868.9M against 799.4M).
     @exclusivity(unchecked) var output = OrderedRecords()
 
     /// ``KindTable``'s rows and steps, kept here: reading the shared table through its lazily

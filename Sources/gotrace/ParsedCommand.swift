@@ -30,7 +30,7 @@ struct ParsedCommand: ParsableCommand {
     @Flag(help: "Order and check every event without printing; print the event count and the speed instead.")
     var decodeOnly = false
 
-    @Flag(inversion: .prefixedNo, help: "Read and order on a second thread while this one checks, formats and writes (the default when more than one core is online): the same output, sooner; holds up to about 5,000 events ahead.")
+    @Flag(inversion: .prefixedNo, help: "Read and order on a second thread while this one checks, formats and writes (the default when more than one core is online): the same output, sooner; holds up to about 20,000 events ahead.")
     var parallel: Bool?
 
     func run() throws {
