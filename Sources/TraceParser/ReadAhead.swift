@@ -13,6 +13,8 @@ struct ReadAheadQueue: Sendable {
     var chunks: [OrderedChunk] = []
     /// The reader is gone: the thread stops at its next run.
     var stopped = false
+    /// The thread has stopped and will not touch the source again.
+    var ended = false
 
     /// Runs waiting at most: with ``OrderingEngine/chunkSize`` records of 88 bytes each, about
     /// 1.4 MB, next to the one or two generations the engine holds.
@@ -51,6 +53,7 @@ final class ReadAheadWorker {
 
     /// Orders runs until the stream ends or the reader stops listening.
     private func run() {
+        defer { queue.update { $0.ended = true } }
         while true {
             let chunk = engine.nextChunk()
             let last = chunk.ending != nil

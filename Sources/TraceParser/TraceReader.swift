@@ -40,7 +40,10 @@ public final class TraceReader {
     }
 
     deinit {
+        // Waits for the thread to stop (at most the rest of one run), so that whoever owns the
+        // source may close it once the reader is gone.
         readAhead?.update { $0.stopped = true }
+        readAhead?.update(when: { $0.ended }) { _ in }
     }
 
     /// How many times an event was put to the ordering (see ``OrderingEngine/orderingQuestions``);
@@ -50,7 +53,8 @@ public final class TraceReader {
     /// Reads and orders on a thread of its own from now on, up to a few thousand events ahead of
     /// ``next()``, which then only checks and hands out the events: the same events and errors,
     /// sooner when a second core is free. The source is read on that thread, so nothing else may
-    /// use it until the reader is done; its errors still reach ``next()``, in stream order.
+    /// use it until the reader is gone (its deinit waits for the thread); its errors still reach
+    /// ``next()``, in stream order.
     /// Has no effect once events have been read, or if no thread can be made.
     package func startReadingAhead() {
         guard let engine, readAhead == nil, records.isEmpty, ending == nil else { return }
