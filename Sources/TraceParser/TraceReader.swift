@@ -397,7 +397,7 @@ final class OrderingEngine {
 
     private func dumpFrontier() -> String {
         frontier.heap.map { entry in
-            let cursor = frontier.cursors[Int(entry.slot)]
+            let cursor = frontier[cursor: Int(entry.slot)]
             let type = cursor.event.type
             let names = EventType(rawValue: type)?.spec.args.dropFirst() ?? []
             let args = names.enumerated().map { " \($0.element)=\(cursor.event.args[$0.offset])" }.joined()
