@@ -17,16 +17,143 @@ public final class TraceReader {
     /// The trace version its header names.
     public let version: TraceVersion
 
+    /// What reads and orders the events, a run at a time; nil once it is handed to a read-ahead
+    /// thread, whose runs come through ``readAhead``.
+    private var engine: OrderingEngine?
+    private var readAhead: Guarded<ReadAheadQueue>?
+    /// The run being handed out, taken apart (see ``OrderedChunk``), and the position of the
+    /// next event in it.
+    private var records: [OrderedRecord] = []
+    private var position = 0
+    private var tables: GenerationTables?
+    private var names: [[UInt8]] = []
+    private var ending: OrderedChunk.Ending?
+    private var lastTime: Int64 = 0
+    /// The shared table's ID positions, kept here to skip the `swift_once` of each shared read.
+    private let idPositions = TimedEventTable.shared.idPositions
+
+    /// Starts reading the trace in `source` and reads its header.
+    public init(source: some ByteSource) throws {
+        let engine = try OrderingEngine(source: source)
+        self.engine = engine
+        version = engine.version
+    }
+
+    deinit {
+        // Waits for the thread to stop (at most the rest of one run), so that whoever owns the
+        // source may close it once the reader is gone.
+        readAhead?.update { $0.stopped = true }
+        readAhead?.update(when: { $0.ended }) { _ in }
+    }
+
+    /// How many times an event was put to the ordering (see ``OrderingEngine/orderingQuestions``);
+    /// 0 once reading ahead.
+    var orderingQuestions: Int { engine?.orderingQuestions ?? 0 }
+
+    /// Reads and orders on a thread of its own from now on, up to a few thousand events ahead of
+    /// ``next()``, which then only checks and hands out the events: the same events and errors,
+    /// sooner when a second core is free. The source is read on that thread, so nothing else may
+    /// use it until the reader is gone (its deinit waits for the thread); its errors still reach
+    /// ``next()``, in stream order.
+    /// Has no effect once events have been read, or if no thread can be made.
+    package func startReadingAhead() {
+        guard let engine, readAhead == nil, records.isEmpty, ending == nil else { return }
+        let queue = Guarded(ReadAheadQueue())
+        if ReadAheadWorker.start(engine, into: queue) {
+            self.engine = nil
+            readAhead = queue
+        }
+    }
+
+    /// Reads a trace held in memory.
+    public convenience init(bytes: [UInt8]) throws {
+        try self.init(source: MemorySource(bytes))
+    }
+
+    /// The next event, or nil at the end of the trace.
+    public func next() throws -> ParsedEvent? {
+        if position == records.count {
+            guard try nextChunk() else { return nil }
+        }
+        let record = records[position]
+        position += 1
+        // Most events carry no stack or string ID: their first slots are empty.
+        if (idPositions[Int(record.code) * 8] | idPositions[Int(record.code) * 8 + 4]) != 0 && !record.detached {
+            try validateIDs(record)
+        }
+        let time = record.time <= lastTime ? lastTime &+ 1 : record.time
+        lastTime = time
+        return ParsedEvent(code: record.code, time: time, context: record.context, args: record.args,
+                           generation: record.detached ? nil : tables, offset: record.offset,
+                           note: record.noteCase == OrderedRecord.noteNone ? .none : record.note(names: names))
+    }
+
+    /// Moves to the next run with events; false at the end of the trace. A failure is thrown once
+    /// the events before it are handed out, and again on every later call.
+    private func nextChunk() throws -> Bool {
+        while position == records.count {
+            switch ending {
+            case .finished: return false
+            case .failed(let error): throw error
+            case nil: break
+            }
+            let chunk = engine?.nextChunk() ?? readAhead!.update(when: { !$0.chunks.isEmpty }) { $0.chunks.removeFirst() }
+            records = chunk.records
+            tables = chunk.tables
+            names = chunk.names
+            ending = chunk.ending
+            position = 0
+        }
+        return true
+    }
+
+    // MARK: Table checks
+
+    /// Every stack and string ID the spec lists for the event must be defined.
+    private func validateIDs(_ record: OrderedRecord) throws {
+        guard let tables else { return }
+        // Each list is packed from its start: stop at its first 0 (most events carry one ID or
+        // none; a walk over all eight slots cost 87M of `parsed --decode-only`'s 1,226M
+        // instructions, this one 43M).
+        let positions = idPositions + Int(record.code) * 8
+        var slot = 0
+        while slot < 4, positions[slot] != 0 {
+            let id = record.args[Int(positions[slot]) - 1]
+            if !tables.definesStack(id) { throw invalidID(record, id, isStack: true) }
+            slot += 1
+        }
+        slot = 4
+        while slot < 8, positions[slot] != 0 {
+            let id = record.args[Int(positions[slot]) - 1]
+            if !tables.definesString(id) { throw invalidID(record, id, isStack: false) }
+            slot += 1
+        }
+    }
+
+    private func invalidID(_ record: OrderedRecord, _ id: UInt64, isStack: Bool) -> TraceParseError {
+        TraceParseError(message: "found invalid \(isStack ? "stack" : "string") ID \(id) for event \(eventName(record.code))",
+                        generation: tables?.number, offset: record.offset == 0 ? nil : record.offset,
+                        event: "\(eventName(record.code)) on M \(record.context.thread)")
+    }
+}
+
+/// Reads batches, generation by generation, and orders their events into runs of plain records
+/// (``OrderedChunk``) for a ``TraceReader`` to hand out: everything the reader does except the
+/// checks and adjustments of each event it hands out.
+final class OrderingEngine {
+    /// The trace version its header names.
+    let version: TraceVersion
+
     private let input: BatchInput
     private let ordering: Ordering
-    // Exclusivity unchecked on the six marked below: checked (with the rest of the file's properties,
-    // which measured nothing and go unmarked), `gotrace parsed --decode-only` runs 29% more
-    // instructions (callgrind on a 2.7 MB trace of Go 1.27.3: 1,560M against 1,205M; `parsed` 18%).
-    @exclusivity(unchecked) private var lastTime: Int64 = 0
+    // Exclusivity unchecked on the seven marked below: checked (with the rest of the file's
+    // properties, which measured nothing and go unmarked, and with the reader's own, then in the same
+    // class), `gotrace parsed --decode-only` ran 29% more instructions (callgrind on a 2.7 MB trace of
+    // Go 1.27.3: 1,560M against 1,205M; `parsed` 18%).
     @exclusivity(unchecked) private var generation: Generation?
     /// What the events of ``generation`` keep of it.
     @exclusivity(unchecked) private var tables: GenerationTables?
-    /// ``generation`` and ``tables``, unretained, for borrowing them in ``nextEvent()``; set and
+    /// ``generation`` and ``tables``, unretained, for borrowing them in ``nextChunk()``; set and
     /// cleared with them.
     @exclusivity(unchecked) private var generationRef: Unmanaged<Generation>?
     @exclusivity(unchecked) private var tablesRef: Unmanaged<GenerationTables>?
@@ -41,7 +168,7 @@ public final class TraceReader {
     private var cpuSamples: [CPUSample] = []
     private var nextSample = 0
     private var syncCount = 0
-    @exclusivity(unchecked) private var finished = false
+    private var finished = false
     /// Go 1.26 traces: a failure reading the next generation, reported after its Sync event.
     private var pendingFailure: Located?
     /// Older traces mark no generation end: the first batch of the next generation is read
@@ -49,11 +176,14 @@ public final class TraceReader {
     private var spill: (number: UInt64, batch: BatchInput.RawBatch, data: [UInt8])?
     private var spillFailure: Located?
     private var spillFailureSynced = false
-    /// The shared table's ID positions, kept here to skip the `swift_once` of each shared read.
-    private let idPositions = TimedEventTable.shared.idPositions
+
+    /// Records per run: enough that handing a run to another thread costs little per event (with
+    /// 1,024, `parsed --decode-only` on a 34 MB trace switched threads 11,000 times, with 4,096
+    /// 2,800 times, and took less system time), few enough that a run (360 KB) stays in the cache.
+    static let chunkSize = 4096
 
     /// Starts reading the trace in `source` and reads its header.
-    public init(source: some ByteSource) throws {
+    init(source: some ByteSource) throws {
         var source: any ByteSource = source
         var header = [UInt8](repeating: 0, count: TraceVersion.headerSize)
         var count = 0
@@ -72,11 +202,6 @@ public final class TraceReader {
         input = BatchInput(source: source, offset: TraceVersion.headerSize, leftover: [])
     }
 
-    /// Reads a trace held in memory.
-    public convenience init(bytes: [UInt8]) throws {
-        try self.init(source: MemorySource(bytes))
-    }
-
     private static func headerError(_ header: [UInt8]) -> TraceParseError {
         let text = String(decoding: header, as: UTF8.self)
         if text.hasPrefix("go 1."), text.hasSuffix(" trace\0\0\0") {
@@ -93,65 +218,98 @@ public final class TraceReader {
             : TraceParseError(message: "bad file format: not a Go execution trace?", offset: 0)
     }
 
-    /// The next event, or nil at the end of the trace.
-    public func next() throws -> ParsedEvent? {
-        do {
-            guard var event = try nextEvent() else { return nil }
-            // Most events carry no stack or string ID: their first slots are empty.
-            if event.code != syncEventCode && (idPositions[Int(event.code) * 8] | idPositions[Int(event.code) * 8 + 4]) != 0 {
-                try validateIDs(event)
-            }
-            if event.time <= lastTime { event.time = lastTime &+ 1 }
-            lastTime = event.time
-            return event
-        } catch let located as Located {
-            if case .endOfInput = located.failure {
-                finished = true
-                return nil
-            }
-            throw TraceParseError(message: located.failure.text, generation: located.generation,
-                                  offset: located.offset, event: located.event)
-        }
-    }
-
     // MARK: The stream
 
-    private func nextEvent() throws -> ParsedEvent? {
-        if finished { return nil }
-        if let event = ordering.next() { return event }
-        if frontier.isEmpty && nextSample == cpuSamples.count {
-            // Nothing refers to the finished generation any more: let it go before reading the
-            // next, so only one is held at a time.
-            cpuSamples = []
-            nextSample = 0
-            generationRef = nil
-            tablesRef = nil
-            generation = nil
-            tables = nil
-            if version < .go1_26 { return try nextGenerationWithSpill() }
-            if let pendingFailure { throw pendingFailure }
-            let read: Generation?
-            do {
-                read = try readGeneration()
-            } catch let failure as Located {
-                pendingFailure = failure
-                haveGeneration = false
-                return makeSync(nil)
-            }
-            return try install(read)
+    /// The next run of ordered events, all of one generation, and how the stream ends after it
+    /// if it does. Once a run has an ending, the engine is not asked again.
+    func nextChunk() -> OrderedChunk {
+        var ending: OrderedChunk.Ending?
+        var names: [[UInt8]] = []
+        // The ordering writes straight into the new array's memory.
+        let records = [OrderedRecord](unsafeUninitializedCapacity: Self.chunkSize + OrderedRecords.room) { buffer, count in
+            ordering.output = OrderedRecords(buffer)
+            ending = fill()
+            count = ordering.output.count
+            names = ordering.output.names
+            ordering.output = OrderedRecords()
         }
-        // Borrowed through `Unmanaged`, not bound: binding the properties retained and released
-        // both once per event, 63M of `parsed --decode-only`'s 1,226M instructions (callgrind,
-        // 3.9 MB trace of Go 1.27.3); borrowed, none are left. The reader holds both strongly in
-        // ``generation`` and ``tables`` for as long as this call runs.
-        guard let generationRef, let tablesRef else { return nil }
-        return try generationRef._withUnsafeGuaranteedRef { generation in
-            try tablesRef._withUnsafeGuaranteedRef { tables in try nextEvent(generation, tables) }
+        return OrderedChunk(tables: tables, records: records, names: names, ending: ending)
+    }
+
+    /// Orders events into ``Ordering/output`` until a run is full or its generation ends; returns
+    /// how the stream ends there, if it does.
+    private func fill() -> OrderedChunk.Ending? {
+        // Where the step under way started writing: a step that fails hands out none of its
+        // events, as Go's reader, which fails before returning the event it has just ordered
+        // when the next event of the same thread cannot be read.
+        var stepStart = 0
+        do {
+            while ordering.output.count < Self.chunkSize {
+                if finished { return .finished }
+                if frontier.isEmpty && nextSample == cpuSamples.count {
+                    // A run holds the events of one generation.
+                    if ordering.output.count > 0 { return nil }
+                    stepStart = 0
+                    try startNextGeneration()
+                    continue
+                }
+                // Borrowed through `Unmanaged`, not bound: binding the properties retained and
+                // released both once per event, 63M of `parsed --decode-only`'s 1,226M instructions
+                // (callgrind, 3.9 MB trace of Go 1.27.3). The engine holds both strongly in
+                // ``generation`` and ``tables`` for as long as this call runs.
+                guard let generationRef, let tablesRef else {
+                    finished = true
+                    continue
+                }
+                try generationRef._withUnsafeGuaranteedRef { generation in
+                    try tablesRef._withUnsafeGuaranteedRef { tables in
+                        while ordering.output.count < Self.chunkSize && !(frontier.isEmpty && nextSample == cpuSamples.count) {
+                            stepStart = ordering.output.count
+                            try step(generation, tables)
+                        }
+                    }
+                }
+            }
+            return nil
+        } catch let located as Located {
+            finished = true
+            ordering.output.removeLast(ordering.output.count - stepStart)
+            if case .endOfInput = located.failure { return .finished }
+            return .failed(TraceParseError(message: located.failure.text, generation: located.generation,
+                                           offset: located.offset, event: located.event))
+        } catch {
+            finished = true
+            ordering.output.removeLast(ordering.output.count - stepStart)
+            return .failed(error)
         }
     }
 
+    /// Lets the finished generation go and reads the next, writing the Sync event between them.
+    private func startNextGeneration() throws {
+        // Nothing refers to the finished generation any more: let it go before reading the
+        // next, so only one is held at a time.
+        cpuSamples = []
+        nextSample = 0
+        generationRef = nil
+        tablesRef = nil
+        generation = nil
+        tables = nil
+        if version < .go1_26 { return try nextGenerationWithSpill() }
+        if let pendingFailure { throw pendingFailure }
+        let read: Generation?
+        do {
+            read = try readGeneration()
+        } catch let failure as Located {
+            pendingFailure = failure
+            haveGeneration = false
+            return writeSync(nil)
+        }
+        try install(read)
+    }
+
+    /// Orders one event, or merges one CPU sample, into ``Ordering/output``.
     @inline(__always)
-    private func nextEvent(_ generation: Generation, _ tables: GenerationTables) throws -> ParsedEvent? {
+    private func step(_ generation: Generation, _ tables: GenerationTables) throws {
         if nextSample < cpuSamples.count, frontier.isEmpty || cpuSamples[nextSample].time < frontier.earliestTime {
             let sample = cpuSamples[nextSample]
             nextSample += 1
@@ -163,9 +321,10 @@ public final class TraceReader {
             }
             var args = EventArgs()
             args[0] = sample.stack
-            return ParsedEvent(code: EventType.cpuSample.rawValue, time: sample.time,
-                         context: SchedContext(goroutine: sample.goroutine, proc: sample.proc, thread: sample.thread),
-                         args: args, generation: tables, offset: 0)
+            ordering.output.append(OrderedRecord(code: EventType.cpuSample.rawValue, time: sample.time,
+                                                 context: SchedContext(goroutine: sample.goroutine, proc: sample.proc, thread: sample.thread),
+                                                 args: args, offset: 0))
+            return
         }
         if try !tryAdvance(0, generation, tables) {
             // Try the other threads in time order, as Go does: its sort decides the order of
@@ -189,7 +348,6 @@ public final class TraceReader {
                               generation: generation.number)
             }
         }
-        return ordering.next()
     }
 
     /// Tries the event of the cursor at `index` in the heap; a cursor known to wait is not asked
@@ -239,7 +397,7 @@ public final class TraceReader {
 
     private func dumpFrontier() -> String {
         frontier.heap.map { entry in
-            let cursor = frontier.cursors[Int(entry.slot)]
+            let cursor = frontier[cursor: Int(entry.slot)]
             let type = cursor.event.type
             let names = EventType(rawValue: type)?.spec.args.dropFirst() ?? []
             let args = names.enumerated().map { " \($0.element)=\(cursor.event.args[$0.offset])" }.joined()
@@ -247,24 +405,25 @@ public final class TraceReader {
         }.joined()
     }
 
-    private func makeSync(_ generation: GenerationTables?) -> ParsedEvent {
+    /// Writes a Sync event: at the start of `generation`, or, for nil, after the last event.
+    private func writeSync(_ generation: GenerationTables?) {
         syncCount += 1
         var args = EventArgs()
         args[0] = UInt64(syncCount)
-        let time = generation.map { $0.nanoseconds($0.minTime) } ?? lastTime
-        return ParsedEvent(code: syncEventCode, time: time,
-                     context: SchedContext(goroutine: NoResource.goroutine, proc: NoResource.proc, thread: NoResource.thread),
-                     args: args, generation: generation, offset: 0)
+        var record = OrderedRecord(code: syncEventCode, time: generation.map { $0.nanoseconds($0.minTime) } ?? OrderedRecord.timeAfterLast,
+                                   context: SchedContext(goroutine: NoResource.goroutine, proc: NoResource.proc, thread: NoResource.thread),
+                                   args: args, offset: 0)
+        record.detached = generation == nil
+        ordering.output.append(record)
     }
 
-    /// Makes `generation` current and returns its opening Sync event; nil means the trace is
-    /// over, which gives the closing Sync event.
-    private func install(_ read: Generation?) throws -> ParsedEvent {
+    /// Makes `generation` current and writes its opening Sync event; nil means the trace is
+    /// over, which writes the closing Sync event.
+    private func install(_ read: Generation?) throws {
         guard let read else {
             haveGeneration = false
             finished = true
-            let sync = makeSync(nil)
-            return sync
+            return writeSync(nil)
         }
         generation = read
         tables = read.tables
@@ -279,18 +438,18 @@ public final class TraceReader {
             var cursor = BatchCursor(thread: thread, list: list)
             if try advanceCursor(&cursor, read) { frontier.insert(cursor) }
         }
-        return makeSync(read.tables)
+        writeSync(read.tables)
     }
 
-    private func nextGenerationWithSpill() throws -> ParsedEvent? {
+    private func nextGenerationWithSpill() throws {
         if let spillFailure {
             if spillFailureSynced { throw spillFailure }
             spillFailureSynced = true
-            return makeSync(nil)
+            return writeSync(nil)
         }
         if haveGeneration && spill == nil {
             finished = true
-            return makeSync(nil)
+            return writeSync(nil)
         }
         let read: Generation
         do {
@@ -299,7 +458,7 @@ public final class TraceReader {
             haveGeneration = false
             spillFailure = failure
             spillFailureSynced = true
-            return makeSync(nil)
+            return writeSync(nil)
         }
         return try install(read)
     }
@@ -416,35 +575,6 @@ public final class TraceReader {
         }
         try finish(read, requireClockSnapshot: version >= .go1_25)
         return read
-    }
-
-    // MARK: Table checks
-
-    /// Every stack and string ID the spec lists for the event must be defined.
-    private func validateIDs(_ event: borrowing ParsedEvent) throws {
-        guard event.generation != nil else { return }
-        // Each list is packed from its start: stop at its first 0 (most events carry one ID or
-        // none; a walk over all eight slots cost 87M of `parsed --decode-only`'s 1,226M
-        // instructions, this one 43M).
-        let positions = idPositions + Int(event.code) * 8
-        var slot = 0
-        while slot < 4, positions[slot] != 0 {
-            let id = event.args[Int(positions[slot]) - 1]
-            if !event.generation.unsafelyUnwrapped.definesStack(id) { throw invalidID(event, id, isStack: true) }
-            slot += 1
-        }
-        slot = 4
-        while slot < 8, positions[slot] != 0 {
-            let id = event.args[Int(positions[slot]) - 1]
-            if !event.generation.unsafelyUnwrapped.definesString(id) { throw invalidID(event, id, isStack: false) }
-            slot += 1
-        }
-    }
-
-    private func invalidID(_ event: borrowing ParsedEvent, _ id: UInt64, isStack: Bool) -> Located {
-        Located(.broken("found invalid \(isStack ? "stack" : "string") ID \(id) for event \(eventName(event.code))"),
-                generation: event.generation?.number, offset: event.offset == 0 ? nil : event.offset,
-                event: "\(eventName(event.code)) on M \(event.rawThread)")
     }
 }
 

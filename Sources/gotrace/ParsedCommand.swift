@@ -30,8 +30,8 @@ struct ParsedCommand: ParsableCommand {
     @Flag(help: "Order and check every event without printing; print the event count and the speed instead.")
     var decodeOnly = false
 
-    @Flag(help: "Read and order on a second thread while this one formats and writes: faster when a core is free; holds up to about 10,000 events in memory.")
-    var parallel = false
+    @Flag(inversion: .prefixedNo, help: "Read and order on a second thread while this one checks, formats and writes (the default when more than one core is online): the same output, sooner; holds up to about 20,000 events ahead.")
+    var parallel: Bool?
 
     func run() throws {
         let (source, inputName) = try openInput(trace)
@@ -39,6 +39,7 @@ struct ParsedCommand: ParsableCommand {
         let started = ContinuousClock.now
         do {
             let reader = try TraceReader(source: source)
+            if parallel ?? (ProcessInfo.processInfo.activeProcessorCount > 1) { reader.startReadingAhead() }
             if decodeOnly {
                 let events = try ParsedPrinter.decode(reader)
                 let seconds = (ContinuousClock.now - started).seconds
@@ -48,11 +49,7 @@ struct ParsedCommand: ParsableCommand {
             }
             let destination = try CommandOutput(path: output)
             do {
-                if parallel {
-                    try ParsedPrinter.printConcurrently(reader, to: destination.buffer)
-                } else {
-                    try ParsedPrinter.print(reader, to: destination.buffer)
-                }
+                try ParsedPrinter.print(reader, to: destination.buffer)
                 try destination.commit()
             } catch {
                 destination.discard()

@@ -51,7 +51,7 @@ import Testing
             default:
                 guard !frontier.isEmpty else { add(); continue }
                 let index = random.next(frontier.count)
-                frontier.cursors[frontier.slot(at: index)].event.time += Int64(random.next(20))
+                frontier[cursor: frontier.slot(at: index)].event.time += Int64(random.next(20))
                 frontier.update(index)
             }
             let times = frontier.heap.map(\.time)
