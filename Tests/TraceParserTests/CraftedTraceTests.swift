@@ -112,17 +112,22 @@ import TraceWire
 
     // MARK: Stack text
 
-    /// A 0.9 MB trace whose stacks print as 200 MB of text: the peak memory stays at or below
-    /// Go's (it was 549 MB), and the text is Go's.
+    /// A 0.9 MB trace whose stacks print as 200 MB of text: printing it takes less than 16 MiB
+    /// more than printing a small fixture does (it took 549 MB once; 6 MiB more now, with the
+    /// second thread reading ahead), and about what Go's tool takes, and the text is Go's. Go's
+    /// peak varies from run to run (34 to 64 MiB here, as its garbage collector runs), so the
+    /// comparison with Go allows a quarter more.
     @Test func stackTextDoesNotStayInMemory() throws {
         let directory = try ParserSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let trace = directory.appendingPathComponent("stacks.trace")
         try CraftedTraces.bigStacks(CraftedTraces.stacksForOneMegabyte).write(to: trace)
+        let small = try MeasuredRun.run([ParserSupport.gotrace, "parsed", ParserSupport.fixture("go1.27/goroutines", ".trace").path])
         let ours = try MeasuredRun.run([ParserSupport.gotrace, "parsed", trace.path])
         let go = try MeasuredRun.run(Self.goParsed(trace))
-        #expect(ours.status == 0 && go.status == 0, "\(ours.errorText) \(go.errorText)")
-        #expect(ours.peakBytes <= go.peakBytes, "ours \(ours.peakMiB) MiB, Go \(go.peakMiB) MiB")
+        #expect(small.status == 0 && ours.status == 0 && go.status == 0, "\(small.errorText) \(ours.errorText) \(go.errorText)")
+        #expect(ours.peakBytes - small.peakBytes < 16 << 20, "ours \(ours.peakMiB) MiB, \(small.peakMiB) MiB for a small fixture")
+        #expect(ours.peakBytes * 4 <= go.peakBytes * 5, "ours \(ours.peakMiB) MiB, Go \(go.peakMiB) MiB")
         #expect(try Self.sameOutputAsGo(trace))
     }
 
