@@ -45,6 +45,8 @@ struct MMUCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Write to this file (replaced atomically) instead of standard output (-).")
     var output: String = "-"
 
+    @OptionGroup var readAhead: ReadAheadOption
+
     func validate() throws {
         for window in windows {
             guard let value = parseGoDuration(window), value > 0 else {
@@ -74,7 +76,7 @@ struct MMUCommand: ParsableCommand {
         var first: Int64?
         var last: Int64 = 0
         var curvePoints: [(window: Int64, mmu: Double)] = []
-        try runAnalysis(trace: trace, output: output, feed: { event in
+        try runAnalysis(trace: trace, output: output, readAhead: readAhead, feed: { event in
             if first == nil { first = event.time }
             last = event.time
             builder.add(event)

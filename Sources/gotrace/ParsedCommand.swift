@@ -30,8 +30,7 @@ struct ParsedCommand: ParsableCommand {
     @Flag(help: "Order and check every event without printing; print the event count and the speed instead.")
     var decodeOnly = false
 
-    @Flag(inversion: .prefixedNo, help: "Read and order on a second thread while this one checks, formats and writes (the default when more than one core is online): the same output, sooner; holds up to about 20,000 events ahead.")
-    var parallel: Bool?
+    @OptionGroup var readAhead: ReadAheadOption
 
     func run() throws {
         let (source, inputName) = try openInput(trace)
@@ -39,7 +38,7 @@ struct ParsedCommand: ParsableCommand {
         let started = ContinuousClock.now
         do {
             let reader = try TraceReader(source: source)
-            if parallel ?? (ProcessInfo.processInfo.activeProcessorCount > 1) { reader.startReadingAhead() }
+            readAhead.apply(to: reader)
             if decodeOnly {
                 let events = try ParsedPrinter.decode(reader)
                 let seconds = (ContinuousClock.now - started).seconds

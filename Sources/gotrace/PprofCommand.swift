@@ -33,9 +33,11 @@ struct PprofCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Write to this file (replaced atomically) instead of standard output (-).")
     var output: String = "-"
 
+    @OptionGroup var readAhead: ReadAheadOption
+
     func run() throws {
         let builder = ProfileBuilder(kind: type)
-        try runAnalysis(trace: trace, output: output, feed: builder.add) {
+        try runAnalysis(trace: trace, output: output, readAhead: readAhead, feed: builder.add) {
             do {
                 return try encodeProfile(builder.finish())
             } catch {

@@ -30,9 +30,11 @@ struct SummaryCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Write to this file (replaced atomically) instead of standard output (-).")
     var output: String = "-"
 
+    @OptionGroup var readAhead: ReadAheadOption
+
     func run() throws {
         let summarizer = Summarizer()
-        try runAnalysis(trace: trace, output: output, feed: summarizer.add) {
+        try runAnalysis(trace: trace, output: output, readAhead: readAhead, feed: summarizer.add) {
             let summary = summarizer.finish()
             return Array((format == .json ? summary.json() : summary.text()).utf8)
         }

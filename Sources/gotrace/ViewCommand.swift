@@ -51,6 +51,8 @@ struct ViewCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Write to this file (replaced atomically) instead of standard output (-).")
     var output: String = "-"
 
+    @OptionGroup var readAhead: ReadAheadOption
+
     func validate() throws {
         if goroutine != nil && trace == "-" {
             throw ValidationError("--goroutine reads the trace twice, so it needs a file, not standard input")
@@ -86,6 +88,7 @@ struct ViewCommand: ParsableCommand {
         let reader: TraceReader
         do {
             reader = try TraceReader(source: CountingSource(base: source, progress: progress))
+            readAhead.apply(to: reader)
         } catch let error as TraceParseError {
             throw CommandFailure(.input, "\(inputName): \(error)")
         } catch let error as WireError {
@@ -96,7 +99,7 @@ struct ViewCommand: ParsableCommand {
             let generator = ViewerGenerator(mode: mode, focus: focus, format: format == .perfetto ? .perfetto : .json) { try destination.buffer.write($0) }
             var damage: TraceParseError?
             do {
-                while let event = try reader.next() { try generator.add(event) }
+                try reader.forEachEvent(generator.add)
             } catch let error as TraceParseError {
                 damage = error
             }
@@ -124,7 +127,8 @@ struct ViewCommand: ParsableCommand {
         defer { progress.clear() }
         do {
             let reader = try TraceReader(source: CountingSource(base: source, progress: progress))
-            while let event = try reader.next() { feed(event) }
+            readAhead.apply(to: reader)
+            try reader.forEachEvent(feed)
         } catch let error as TraceParseError {
             throw CommandFailure(.input, "\(inputName): \(error)")
         } catch let error as WireError {

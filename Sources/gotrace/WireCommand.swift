@@ -126,11 +126,15 @@ struct CommandOutput {
 }
 
 /// A one-line progress report on standard error, shown only for large inputs when standard
-/// error is a terminal.
-final class ProgressLine {
+/// error is a terminal. With a reader reading ahead, the source (and so ``update(_:)``) runs on
+/// the reader's thread while ``clear()`` runs on the command's, so a lock guards the state, and
+/// once cleared the line stays cleared.
+final class ProgressLine: @unchecked Sendable {
     private let totalBytes: Int
     private let enabled: Bool
+    private let lock = NSLock()
     private var shown = false
+    private var cleared = false
     private var lastPercent = -1
 
     /// Inputs smaller than this finish too fast for a progress line to help.
@@ -144,13 +148,18 @@ final class ProgressLine {
     func update(_ bytesRead: Int) {
         guard enabled else { return }
         let percent = bytesRead * 100 / totalBytes
-        guard percent != lastPercent else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        guard !cleared, percent != lastPercent else { return }
         lastPercent = percent
         shown = true
         FileHandle.standardError.write(Data("\rgotrace: \(percent)% (\(bytesRead >> 20) of \(totalBytes >> 20) MiB)".utf8))
     }
 
     func clear() {
+        lock.lock()
+        defer { lock.unlock() }
+        cleared = true
         guard shown else { return }
         shown = false
         FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
