@@ -1,5 +1,3 @@
-import TraceWire
-
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -61,19 +59,5 @@ final class Guarded<State: Sendable>: @unchecked Sendable {
             defer { monitor.broadcast() }
             return try body(&state)
         }
-    }
-}
-
-extension ParsedPrinter {
-    /// Prints like ``print(_:to:progress:)``, with the reading and ordering on a second thread
-    /// (``TraceReader/startReadingAhead()``) while this one checks, formats and writes: the same
-    /// output, in about the time of the slower half. Only runs of plain records cross between the
-    /// threads, as `Sendable` values.
-    ///
-    /// - Returns: The number of events printed.
-    @discardableResult
-    package static func printConcurrently(_ reader: TraceReader, to output: OutputBuffer) throws -> Int {
-        reader.startReadingAhead()
-        return try print(reader, to: output)
     }
 }
