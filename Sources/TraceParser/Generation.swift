@@ -215,6 +215,19 @@ final class GenerationTables: Sendable {
             : nil
     }
 
+    /// A second object with the same tables (the arrays are shared, not copied): for a thread
+    /// that makes events of its own, so that their reference counting touches memory no other
+    /// thread writes (see ``ParsedPrinter/printInParallel(_:to:progress:)``).
+    init(copying other: GenerationTables) {
+        number = other.number
+        frequency = other.frequency
+        minTime = other.minTime
+        strings = other.strings
+        stacks = other.stacks
+        frames = other.frames
+        snapshot = other.snapshot
+    }
+
     /// A time in timestamp units in nanoseconds, as ``Generation/nanoseconds(_:)`` converts it.
     @inline(__always)
     func nanoseconds(_ timestamp: UInt64) -> Int64 {

@@ -61,3 +61,31 @@ final class Guarded<State: Sendable>: @unchecked Sendable {
         }
     }
 }
+
+/// A thread of the C library's that runs one closure and ends, with nobody joining it: whoever
+/// starts it learns that it is done through state they share (a ``Guarded`` value, say).
+enum DetachedThread {
+    private final class Body {
+        let run: () -> Void
+        init(_ run: @escaping () -> Void) { self.run = run }
+    }
+
+    /// Runs `body` on a new thread; false if no thread could be made, and then `body` never runs.
+    /// What `body` captures belongs to the new thread from now on: the caller keeps only what is
+    /// made to be shared.
+    static func start(_ body: @escaping () -> Void) -> Bool {
+        let context = Unmanaged.passRetained(Body(body)).toOpaque()
+        var thread = pthread_t()
+        let started = pthread_create(&thread, nil, { context in
+            guard let context else { return nil }
+            Unmanaged<Body>.fromOpaque(context).takeRetainedValue().run()
+            return nil
+        }, context)
+        guard started == 0 else {
+            Unmanaged<Body>.fromOpaque(context).release()
+            return false
+        }
+        pthread_detach(thread)
+        return true
+    }
+}

@@ -1,11 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// What a reader and its read-ahead thread share: the runs of ordered events read and not yet
 /// handed out, at most ``limit`` of them, so memory stays bounded however far ahead the thread
 /// gets.
@@ -36,19 +28,8 @@ final class ReadAheadWorker {
     /// Starts a thread that reads and orders with `engine` into `queue`; false if no thread could
     /// be made, and then the engine is still the caller's.
     static func start(_ engine: OrderingEngine, into queue: Guarded<ReadAheadQueue>) -> Bool {
-        let context = Unmanaged.passRetained(ReadAheadWorker(engine: engine, queue: queue)).toOpaque()
-        var thread = pthread_t()
-        let started = pthread_create(&thread, nil, { context in
-            guard let context else { return nil }
-            Unmanaged<ReadAheadWorker>.fromOpaque(context).takeRetainedValue().run()
-            return nil
-        }, context)
-        guard started == 0 else {
-            Unmanaged<ReadAheadWorker>.fromOpaque(context).release()
-            return false
-        }
-        pthread_detach(thread)
-        return true
+        let worker = ReadAheadWorker(engine: engine, queue: queue)
+        return DetachedThread.start { worker.run() }
     }
 
     /// Orders runs until the stream ends or the reader stops listening.

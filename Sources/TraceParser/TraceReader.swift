@@ -29,6 +29,8 @@ public final class TraceReader {
     private var names: [[UInt8]] = []
     private var ending: OrderedChunk.Ending?
     private var lastTime: Int64 = 0
+    /// A failure ``nextRun()`` met after handing out the events before it, for its next call.
+    private var failureAfterRun: (any Error)?
     /// The shared table's ID positions, kept here to skip the `swift_once` of each shared read.
     private let idPositions = TimedEventTable.shared.idPositions
 
@@ -86,6 +88,63 @@ public final class TraceReader {
         return ParsedEvent(code: record.code, time: time, context: record.context, args: record.args,
                            generation: record.detached ? nil : tables, offset: record.offset,
                            note: record.noteCase == OrderedRecord.noteNone ? .none : record.note(names: names))
+    }
+
+    /// The rest of the current run of events as plain records, each checked and given its final
+    /// time as ``next()`` does, with what it takes to make the events (``EventRun/event(_:tables:)``);
+    /// nil at the end of the trace. A reader is read with one of the two calls, not both.
+    ///
+    /// A failure comes where ``next()`` would throw it: a run ends before an event that fails
+    /// its checks, the next call throws, and the call after that goes on after the event.
+    ///
+    /// - Parameter limit: The most events in one run (runs are otherwise as the ordering made
+    ///   them, up to ``OrderingEngine/chunkSize``); the rest come with the next call.
+    package func nextRun(limit: Int = .max) throws -> EventRun? {
+        if let failure = failureAfterRun {
+            failureAfterRun = nil
+            throw failure
+        }
+        if position == records.count {
+            guard try nextChunk() else { return nil }
+        }
+        // Take the run's records out of the reader (no copy when it hands out a whole run), then
+        // check them and fix their times in place.
+        var run: [OrderedRecord] = []
+        swap(&run, &records)
+        if position > 0 { run.removeFirst(position) }
+        position = 0
+        if run.count > limit {
+            records = Array(run[limit...])
+            run.removeSubrange(limit...)
+        }
+        var checked = 0
+        var failure: (any Error)?
+        var last = lastTime
+        run.withUnsafeMutableBufferPointer { run in
+            while checked < run.count {
+                let record = run[checked]
+                if (idPositions[Int(record.code) * 8] | idPositions[Int(record.code) * 8 + 4]) != 0 && !record.detached {
+                    do {
+                        try validateIDs(record)
+                    } catch {
+                        failure = error
+                        return
+                    }
+                }
+                last = record.time <= last ? last &+ 1 : record.time
+                run[checked].time = last
+                checked += 1
+            }
+        }
+        lastTime = last
+        guard let failure else { return EventRun(tables: tables, records: run, names: names) }
+        // Keep the events after the failing one for later calls, as next() passes over it.
+        records = Array(run[checked...]) + records
+        position = 1
+        run.removeSubrange(checked...)
+        if run.isEmpty { throw failure }
+        failureAfterRun = failure
+        return EventRun(tables: tables, records: run, names: names)
     }
 
     /// Moves to the next run with events; false at the end of the trace. A failure is thrown once

@@ -86,6 +86,13 @@ public final class OutputBuffer {
         count += bytes.count
     }
 
+    /// Appends raw bytes without copying them into the buffer: what waits is handed on first,
+    /// then `bytes` themselves. For large pieces of text that are already in memory.
+    package func writeThrough(_ bytes: UnsafeRawBufferPointer) throws {
+        try flush()
+        try hand(bytes)
+    }
+
     /// Appends raw bytes.
     public func write(_ bytes: [UInt8]) throws {
         try bytes.withUnsafeBytes { try write($0) }

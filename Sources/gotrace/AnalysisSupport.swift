@@ -6,12 +6,15 @@ import TraceWire
 
 /// Whether to read and order on a second thread: shared by `parsed` and the analyses.
 struct ReadAheadOption: ParsableArguments {
-    @Flag(inversion: .prefixedNo, help: "Read and order on a second thread while this one does the rest (the default when more than one core is online): the same output, sooner; holds up to about 20,000 events ahead.")
+    @Flag(inversion: .prefixedNo, help: "Read and order on a second thread while this one does the rest, and with parsed format on two (the default when more than one core is online): the same output, sooner; holds up to about 20,000 events ahead.")
     var parallel: Bool?
 
-    /// Starts `reader` reading ahead if asked, or by default when there is a second core.
+    /// Whether to use more than one thread: if asked, or by default when there is a second core.
+    var isOn: Bool { parallel ?? (ProcessInfo.processInfo.activeProcessorCount > 1) }
+
+    /// Starts `reader` reading ahead if ``isOn``.
     func apply(to reader: TraceReader) {
-        if parallel ?? (ProcessInfo.processInfo.activeProcessorCount > 1) { reader.startReadingAhead() }
+        if isOn { reader.startReadingAhead() }
     }
 }
 

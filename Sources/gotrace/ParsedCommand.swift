@@ -48,7 +48,11 @@ struct ParsedCommand: ParsableCommand {
             }
             let destination = try CommandOutput(path: output)
             do {
-                try ParsedPrinter.print(reader, to: destination.buffer)
+                if readAhead.isOn {
+                    try ParsedPrinter.printInParallel(reader, to: destination.buffer)
+                } else {
+                    try ParsedPrinter.print(reader, to: destination.buffer)
+                }
                 try destination.commit()
             } catch {
                 destination.discard()

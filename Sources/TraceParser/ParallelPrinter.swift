@@ -1,0 +1,241 @@
+import TraceWire
+
+/// Events of one generation handed out as plain records (``TraceReader/nextRun()``): checked,
+/// with their final times, and made into events by whoever takes them, on any thread.
+package struct EventRun: Sendable {
+    /// The tables of the generation the records belong to (nil before the first).
+    let tables: GenerationTables?
+    let records: [OrderedRecord]
+    /// The names of the records' `endedTask` notes.
+    let names: [[UInt8]]
+
+    package var count: Int { records.count }
+
+    /// The event of record `index`, referring to `tables`: the run's own, or a copy of them
+    /// (``GenerationTables/init(copying:)``).
+    @inline(__always)
+    func event(_ index: Int, tables: GenerationTables?) -> ParsedEvent {
+        let record = records[index]
+        return ParsedEvent(code: record.code, time: record.time, context: record.context, args: record.args,
+                           generation: record.detached ? nil : tables, offset: record.offset,
+                           note: record.noteCase == OrderedRecord.noteNone ? .none : record.note(names: names))
+    }
+}
+
+/// Where a piece of text goes in the output: the run it comes from, in stream order, and its
+/// place among the pieces that run's text was cut into.
+private struct PieceKey: Hashable, Sendable {
+    var run: Int
+    var part: Int
+}
+
+/// Events of a run, from `start` on, on their way to a formatter.
+private struct Piece: Sendable {
+    var key: PieceKey
+    var run: EventRun
+    var start: Int
+}
+
+/// The text of a piece; the failure that stopped its formatting, if one did (the text then ends
+/// where the failing event's text broke off, as ``ParsedPrinter/print(_:to:progress:)`` leaves
+/// it); and whether the run goes on in a next piece.
+private struct FormattedPiece: Sendable {
+    var text: [UInt8]
+    var failure: (any Error)?
+    var continues: Bool
+}
+
+/// What the reading thread and the helper that formats share.
+private struct PrintingState: Sendable {
+    /// Pieces read and not yet taken by a formatter, in stream order.
+    var unformatted: [Piece] = []
+    /// Formatted pieces waiting for their turn to be written.
+    var formatted: [PieceKey: FormattedPiece] = [:]
+    /// Pieces made and not yet written: at most ``ParsedPrinter/piecesInFlight``, plus one per
+    /// formatter for a run cut short.
+    var inFlight = 0
+    /// No more pieces will come: the helper stops once ``unformatted`` is empty.
+    var closed = false
+    /// The helper has stopped and touches nothing any more.
+    var helperEnded = false
+
+    /// Formats the first waiting piece with `formatter` (outside the lock) and files its text;
+    /// the rest of a run cut short goes first in line. False if no more than `waiting` wait.
+    static func formatNext(_ shared: Guarded<PrintingState>, with formatter: RunFormatter, ifMoreThan waiting: Int) -> Bool {
+        guard let piece = shared.update({ state -> Piece? in
+            state.unformatted.count > waiting ? state.unformatted.removeFirst() : nil
+        }) else { return false }
+        let (text, rest) = formatter.format(piece)
+        shared.update { state in
+            state.formatted[piece.key] = text
+            if let rest, !state.closed {
+                state.unformatted.insert(rest, at: 0)
+                state.inFlight += 1
+            }
+        }
+        return true
+    }
+}
+
+/// One formatter: a byte sink whose text collects in memory, its own cache of stack and string
+/// texts, and its own copy of the current generation's tables.
+///
+/// The copy is what lets two formatters run side by side: every event holds its generation's
+/// tables, so making, reading and dropping events retains and releases them several times per
+/// event. On one shared object those atomic counts moved the object's cache line between the
+/// cores on every event (`gotrace parsed` on a 34 MB trace took 2.8 s of CPU on two threads
+/// against 1.9 s on one); on a copy per formatter each core counts on memory of its own.
+private final class RunFormatter {
+    private final class Collected {
+        var text: [UInt8] = []
+    }
+
+    /// The most text one piece collects, give or take one event's: the text of a run of events
+    /// with deep stacks can be far larger than the trace (CraftedTraceTests), and memory must
+    /// stay bounded by the input.
+    static let textBudget = 1 << 20
+
+    private let collected = Collected()
+    private let sink: ByteSink
+    private let texts = TextCache()
+    /// The tables the copy was made from, held so that no later generation's tables can take
+    /// their address while the copy is in use.
+    private var original: GenerationTables?
+    private var copy: GenerationTables?
+
+    init() {
+        sink = ByteSink { [collected] bytes in collected.text.append(contentsOf: bytes) }
+    }
+
+    /// The text of `piece`'s events, up to about ``textBudget`` bytes, and the piece of the
+    /// events left if it stopped there.
+    func format(_ piece: Piece) -> (FormattedPiece, rest: Piece?) {
+        let run = piece.run
+        if let tables = run.tables, tables !== original {
+            original = tables
+            copy = GenerationTables(copying: tables)
+        }
+        var failure: (any Error)?
+        var index = piece.start
+        do {
+            while index < run.count {
+                try ParsedPrinter.write(run.event(index, tables: copy), to: sink, texts: texts)
+                index += 1
+                // The sink's deliver only appends to memory: flushing cannot fail.
+                try sink.flush()
+                if collected.text.count >= Self.textBudget { break }
+            }
+        } catch {
+            failure = error
+        }
+        try? sink.flush()
+        defer { collected.text = [] }
+        let rest = failure == nil && index < run.count
+            ? Piece(key: PieceKey(run: piece.key.run, part: piece.key.part + 1), run: run, start: index) : nil
+        return (FormattedPiece(text: collected.text, failure: failure, continues: rest != nil), rest)
+    }
+}
+
+extension ParsedPrinter {
+    /// Pieces read and not yet written, at most: with pieces of about a MB of text, memory stays
+    /// bounded however the two formatters' speeds differ.
+    static let piecesInFlight = 4
+
+    /// ``print(_:to:progress:)`` with the formatting shared between this thread and a helper:
+    /// this thread takes the checked events run by run (``TraceReader/nextRun()``), formats a
+    /// piece itself whenever the helper has more than one waiting, and writes the texts in stream
+    /// order. The output is the same bytes, and a failure leaves the same text before it; only
+    /// the work is split. Falls back to one thread if no thread can be made.
+    ///
+    /// - Parameter runLength: The most events taken as one run (tests make it small, to have
+    ///   many pieces in flight).
+    /// - Returns: The number of events printed.
+    @discardableResult
+    package static func printInParallel(_ reader: TraceReader, to output: OutputBuffer, runLength: Int = .max,
+                                        progress: ((Int) -> Void)? = nil) throws -> Int {
+        let shared = Guarded(PrintingState())
+        let helper = RunFormatter()
+        let started = DetachedThread.start {
+            while shared.update(when: { !$0.unformatted.isEmpty || $0.closed }, { !$0.unformatted.isEmpty }) {
+                _ = PrintingState.formatNext(shared, with: helper, ifMoreThan: 0)
+            }
+            shared.update { $0.helperEnded = true }
+        }
+        guard started else { return try print(reader, to: output, progress: progress) }
+        defer {
+            // Whatever happened, the helper stops before this returns, with nothing left for it.
+            shared.update { state in
+                state.closed = true
+                state.unformatted.removeAll()
+            }
+            shared.update(when: { $0.helperEnded }) { _ in }
+        }
+
+        let mine = RunFormatter()
+        var nextRun = 0
+        var nextToWrite = PieceKey(run: 0, part: 0)
+        var count = 0
+        var readFailure: (any Error)?
+
+        /// Writes the formatted pieces that are next in order; throws the failure that ended one.
+        func writeReady() throws {
+            while let piece = shared.update({ state -> FormattedPiece? in
+                guard let piece = state.formatted.removeValue(forKey: nextToWrite) else { return nil }
+                state.inFlight -= 1
+                return piece
+            }) {
+                nextToWrite = piece.continues ? PieceKey(run: nextToWrite.run, part: nextToWrite.part + 1)
+                    : PieceKey(run: nextToWrite.run + 1, part: 0)
+                try piece.text.withUnsafeBytes { try output.writeThrough($0) }
+                if let failure = piece.failure { throw failure }
+            }
+        }
+
+        /// Formats a waiting piece here, or waits until the next piece to write is formatted.
+        func helpOrWait() {
+            if PrintingState.formatNext(shared, with: mine, ifMoreThan: 0) { return }
+            shared.update(when: { $0.formatted[nextToWrite] != nil || !$0.unformatted.isEmpty }) { _ in }
+        }
+
+        do {
+            while true {
+                let run: EventRun
+                do {
+                    guard let next = try reader.nextRun(limit: runLength) else { break }
+                    run = next
+                } catch {
+                    readFailure = error
+                    break
+                }
+                if let progress, (count + run.count) >> 16 != count >> 16 { progress(count + run.count) }
+                count += run.count
+                // Make room for the run: write, or format, or wait for the next piece to write.
+                while true {
+                    try writeReady()
+                    if shared.update({ $0.inFlight }) < Self.piecesInFlight { break }
+                    helpOrWait()
+                }
+                shared.update { state in
+                    state.unformatted.append(Piece(key: PieceKey(run: nextRun, part: 0), run: run, start: 0))
+                    state.inFlight += 1
+                }
+                nextRun += 1
+                _ = PrintingState.formatNext(shared, with: mine, ifMoreThan: 1)
+            }
+            // The rest: format what still waits, and write everything in order.
+            while nextToWrite.run < nextRun {
+                try writeReady()
+                if nextToWrite.run < nextRun { helpOrWait() }
+            }
+        } catch {
+            try? output.flush()
+            throw error
+        }
+        if let readFailure {
+            try? output.flush()
+            throw readFailure
+        }
+        try output.flush()
+        return count
+    }
+}
