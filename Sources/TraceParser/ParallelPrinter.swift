@@ -58,14 +58,21 @@ private struct PrintingState: Sendable {
     var closed = false
     /// The helper has stopped and touches nothing any more.
     var helperEnded = false
+    /// Emptied text buffers of written pieces, for formatters to fill again: fresh memory for
+    /// every piece cost more in page faults than the formatting (1.4 s of system time on a
+    /// 34 MB trace).
+    var spareTexts: [[UInt8]] = []
 
     /// Formats the first waiting piece with `formatter` (outside the lock) and files its text;
     /// the rest of a run cut short goes first in line. False if no more than `waiting` wait.
     static func formatNext(_ shared: Guarded<PrintingState>, with formatter: RunFormatter, ifMoreThan waiting: Int) -> Bool {
+        var buffer: [UInt8] = []
         guard let piece = shared.update({ state -> Piece? in
-            state.unformatted.count > waiting ? state.unformatted.removeFirst() : nil
+            guard state.unformatted.count > waiting else { return nil }
+            buffer = state.spareTexts.popLast() ?? []
+            return state.unformatted.removeFirst()
         }) else { return false }
-        let (text, rest) = formatter.format(piece)
+        let (text, rest) = formatter.format(piece, into: &buffer)
         shared.update { state in
             state.formatted[piece.key] = text
             if let rest, !state.closed {
@@ -107,9 +114,13 @@ private final class RunFormatter {
         sink = ByteSink { [collected] bytes in collected.text.append(contentsOf: bytes) }
     }
 
-    /// The text of `piece`'s events, up to about ``textBudget`` bytes, and the piece of the
-    /// events left if it stopped there.
-    func format(_ piece: Piece) -> (FormattedPiece, rest: Piece?) {
+    /// The text of `piece`'s events, up to about ``textBudget`` bytes, written into `buffer`'s
+    /// memory, and the piece of the events left if it stopped there.
+    func format(_ piece: Piece, into buffer: inout [UInt8]) -> (FormattedPiece, rest: Piece?) {
+        // Moved, not copied: a second reference would make the first append copy the memory.
+        collected.text = []
+        swap(&collected.text, &buffer)
+        collected.text.reserveCapacity(Self.textBudget + Self.textBudget / 4)
         let run = piece.run
         if let tables = run.tables, tables !== original {
             original = tables
@@ -179,7 +190,7 @@ extension ParsedPrinter {
 
         /// Writes the formatted pieces that are next in order; throws the failure that ended one.
         func writeReady() throws {
-            while let piece = shared.update({ state -> FormattedPiece? in
+            while var piece = shared.update({ state -> FormattedPiece? in
                 guard let piece = state.formatted.removeValue(forKey: nextToWrite) else { return nil }
                 state.inFlight -= 1
                 return piece
@@ -188,6 +199,11 @@ extension ParsedPrinter {
                     : PieceKey(run: nextToWrite.run + 1, part: 0)
                 try piece.text.withUnsafeBytes { try output.writeThrough($0) }
                 if let failure = piece.failure { throw failure }
+                // Hand the emptied buffer back, its memory kept.
+                var spare: [UInt8] = []
+                swap(&spare, &piece.text)
+                spare.removeAll(keepingCapacity: true)
+                shared.update { $0.spareTexts.append(spare) }
             }
         }
 
