@@ -4,7 +4,7 @@ import TraceWire
 /// ``OutputBuffer``, or to another thread): no allocation and no string building per event.
 final class ByteSink {
     private let storage: UnsafeMutablePointer<UInt8>
-    private let capacity = 2 << 20
+    private let capacity: Int
     private var count = 0
     /// Takes each full buffer, and inputs too large to buffer; the bytes are valid only during the call.
     private let deliver: (UnsafeRawBufferPointer) throws -> Void
@@ -16,7 +16,10 @@ final class ByteSink {
         self.init { try output.write($0) }
     }
 
-    init(deliver: @escaping (UnsafeRawBufferPointer) throws -> Void) {
+    /// - Parameter capacity: The bytes held before they are handed on; at least 256 (the most
+    ///   one piece of an event line reserves).
+    init(capacity: Int = 2 << 20, deliver: @escaping (UnsafeRawBufferPointer) throws -> Void) {
+        self.capacity = max(capacity, 256)
         self.deliver = deliver
         storage = .allocate(capacity: capacity)
         digitPairs = .allocate(capacity: 200)

@@ -24,9 +24,13 @@ package struct EventRun: Sendable {
 
 /// Where a piece of text goes in the output: the run it comes from, in stream order, and its
 /// place among the pieces that run's text was cut into.
-private struct PieceKey: Hashable, Sendable {
+private struct PieceKey: Hashable, Comparable, Sendable {
     var run: Int
     var part: Int
+
+    static func < (lhs: PieceKey, rhs: PieceKey) -> Bool {
+        (lhs.run, lhs.part) < (rhs.run, rhs.part)
+    }
 }
 
 /// Events of a run, from `start` on, on their way to a formatter.
@@ -51,8 +55,9 @@ private struct PrintingState: Sendable {
     var unformatted: [Piece] = []
     /// Formatted pieces waiting for their turn to be written.
     var formatted: [PieceKey: FormattedPiece] = [:]
-    /// Pieces made and not yet written: at most ``ParsedPrinter/piecesInFlight``, plus one per
-    /// formatter for a run cut short.
+    /// The piece the writer needs next.
+    var nextToWrite = PieceKey(run: 0, part: 0)
+    /// Pieces made and not yet written.
     var inFlight = 0
     /// No more pieces will come: the helper stops once ``unformatted`` is empty.
     var closed = false
@@ -63,12 +68,22 @@ private struct PrintingState: Sendable {
     /// 34 MB trace).
     var spareTexts: [[UInt8]] = []
 
+    /// Whether a formatter may take the first waiting piece: while fewer than
+    /// ``ParsedPrinter/piecesInFlight`` texts wait to be written (so memory stays bounded however
+    /// far the formatters get ahead of the writer), and always when it is the piece the writer
+    /// needs (so the writer is never left waiting for a piece nobody may take).
+    var mayFormat: Bool {
+        guard let first = unformatted.first else { return false }
+        return first.key == nextToWrite || formatted.count < ParsedPrinter.piecesInFlight
+    }
+
     /// Formats the first waiting piece with `formatter` (outside the lock) and files its text;
-    /// the rest of a run cut short goes first in line. False if no more than `waiting` wait.
+    /// the rest of a run cut short takes its place in line. False if no more than `waiting`
+    /// wait, or none may be taken (``mayFormat``).
     static func formatNext(_ shared: Guarded<PrintingState>, with formatter: RunFormatter, ifMoreThan waiting: Int) -> Bool {
         var buffer: [UInt8] = []
         guard let piece = shared.update({ state -> Piece? in
-            guard state.unformatted.count > waiting else { return nil }
+            guard state.unformatted.count > waiting, state.mayFormat else { return nil }
             buffer = state.spareTexts.popLast() ?? []
             return state.unformatted.removeFirst()
         }) else { return false }
@@ -76,7 +91,9 @@ private struct PrintingState: Sendable {
         shared.update { state in
             state.formatted[piece.key] = text
             if let rest, !state.closed {
-                state.unformatted.insert(rest, at: 0)
+                // Before every piece of a later run: the queue stays in stream order.
+                let place = state.unformatted.firstIndex { $0.key > rest.key } ?? state.unformatted.count
+                state.unformatted.insert(rest, at: place)
                 state.inFlight += 1
             }
         }
@@ -100,18 +117,20 @@ private final class RunFormatter {
     /// The most text one piece collects, give or take one event's: the text of a run of events
     /// with deep stacks can be far larger than the trace (CraftedTraceTests), and memory must
     /// stay bounded by the input.
-    static let textBudget = 1 << 20
+    static let textBudget = 256 << 10
 
     private let collected = Collected()
     private let sink: ByteSink
-    private let texts = TextCache()
+    /// Half the cache one printer has: the two together keep as much text as it does.
+    private let texts = TextCache(budget: TextCache.budget / 2)
     /// The tables the copy was made from, held so that no later generation's tables can take
     /// their address while the copy is in use.
     private var original: GenerationTables?
     private var copy: GenerationTables?
 
     init() {
-        sink = ByteSink { [collected] bytes in collected.text.append(contentsOf: bytes) }
+        // The sink is emptied after every event: it needs room for one event's line, not more.
+        sink = ByteSink(capacity: 64 << 10) { [collected] bytes in collected.text.append(contentsOf: bytes) }
     }
 
     /// The text of `piece`'s events, up to about ``textBudget`` bytes, written into `buffer`'s
@@ -148,7 +167,7 @@ private final class RunFormatter {
 }
 
 extension ParsedPrinter {
-    /// Pieces read and not yet written, at most: with pieces of about a MB of text, memory stays
+    /// Pieces read and not yet written, at most: with pieces of about 256 KiB of text, memory stays
     /// bounded however the two formatters' speeds differ.
     static let piecesInFlight = 4
 
@@ -167,7 +186,7 @@ extension ParsedPrinter {
         let shared = Guarded(PrintingState())
         let helper = RunFormatter()
         let started = DetachedThread.start {
-            while shared.update(when: { !$0.unformatted.isEmpty || $0.closed }, { !$0.unformatted.isEmpty }) {
+            while shared.update(when: { $0.mayFormat || $0.closed }, { !$0.closed }) {
                 _ = PrintingState.formatNext(shared, with: helper, ifMoreThan: 0)
             }
             shared.update { $0.helperEnded = true }
@@ -184,19 +203,18 @@ extension ParsedPrinter {
 
         let mine = RunFormatter()
         var nextRun = 0
-        var nextToWrite = PieceKey(run: 0, part: 0)
         var count = 0
         var readFailure: (any Error)?
 
         /// Writes the formatted pieces that are next in order; throws the failure that ended one.
         func writeReady() throws {
             while var piece = shared.update({ state -> FormattedPiece? in
-                guard let piece = state.formatted.removeValue(forKey: nextToWrite) else { return nil }
+                let key = state.nextToWrite
+                guard let piece = state.formatted.removeValue(forKey: key) else { return nil }
                 state.inFlight -= 1
+                state.nextToWrite = piece.continues ? PieceKey(run: key.run, part: key.part + 1) : PieceKey(run: key.run + 1, part: 0)
                 return piece
             }) {
-                nextToWrite = piece.continues ? PieceKey(run: nextToWrite.run, part: nextToWrite.part + 1)
-                    : PieceKey(run: nextToWrite.run + 1, part: 0)
                 try piece.text.withUnsafeBytes { try output.writeThrough($0) }
                 if let failure = piece.failure { throw failure }
                 // Hand the emptied buffer back, its memory kept.
@@ -210,7 +228,7 @@ extension ParsedPrinter {
         /// Formats a waiting piece here, or waits until the next piece to write is formatted.
         func helpOrWait() {
             if PrintingState.formatNext(shared, with: mine, ifMoreThan: 0) { return }
-            shared.update(when: { $0.formatted[nextToWrite] != nil || !$0.unformatted.isEmpty }) { _ in }
+            shared.update(when: { $0.formatted[$0.nextToWrite] != nil || $0.mayFormat }) { _ in }
         }
 
         do {
@@ -239,9 +257,9 @@ extension ParsedPrinter {
                 _ = PrintingState.formatNext(shared, with: mine, ifMoreThan: 1)
             }
             // The rest: format what still waits, and write everything in order.
-            while nextToWrite.run < nextRun {
+            while shared.update({ $0.nextToWrite.run }) < nextRun {
                 try writeReady()
-                if nextToWrite.run < nextRun { helpOrWait() }
+                if shared.update({ $0.nextToWrite.run }) < nextRun { helpOrWait() }
             }
         } catch {
             try? output.flush()

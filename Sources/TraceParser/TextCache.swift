@@ -26,12 +26,16 @@ final class TextCache {
     /// runtime writes take a few MiB at most per generation.
     static let budget = 4 << 20
 
+    /// The most text this cache keeps: ``budget``, or a share of it for one of several caches.
+    private let limit: Int
+
     /// The generation whose IDs the cached text belongs to, held so that its identity cannot
     /// pass to another; compared by ``ownerID``, which reading costs no reference counting.
     private var owner: GenerationTables?
     private var ownerID: ObjectIdentifier?
 
-    init() {
+    init(budget: Int = TextCache.budget) {
+        limit = budget
         pool = .allocate(capacity: poolCapacity)
     }
 
@@ -73,7 +77,7 @@ final class TextCache {
 
     /// Keeps `text` for `id`, if the budget leaves room for it.
     func store(_ text: [UInt8], for id: UInt64, isStack: Bool) {
-        guard text.count <= Self.budget - poolCount else { return }
+        guard text.count <= limit - poolCount else { return }
         if poolCapacity - poolCount < text.count {
             var capacity = poolCapacity * 2
             while capacity - poolCount < text.count { capacity *= 2 }
