@@ -215,9 +215,12 @@ final class GenerationTables: Sendable {
             : nil
     }
 
-    /// A second object with the same tables (the arrays are shared, not copied): for a thread
-    /// that makes events of its own, so that their reference counting touches memory no other
-    /// thread writes (see ``ParsedPrinter/printInParallel(_:to:progress:)``).
+    /// A second object with the same tables (the arrays are shared, not copied), for a thread
+    /// that makes events of its own: every event holds its tables, and making and dropping one
+    /// retains and releases them, an atomic write to the object's first cache line, which also
+    /// holds the fields every thread reads. With an object per thread, no core writes a line
+    /// another core reads (a reader that reads ahead, and each formatter of
+    /// ``ParsedPrinter/printInParallel(_:to:runLength:progress:)``, makes events against a copy).
     init(copying other: GenerationTables) {
         number = other.number
         frequency = other.frequency

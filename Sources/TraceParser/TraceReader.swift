@@ -29,6 +29,10 @@ public final class TraceReader {
     private var names: [[UInt8]] = []
     private var ending: OrderedChunk.Ending?
     private var lastTime: Int64 = 0
+    /// When reading ahead: the tables of the last generation the thread handed over, and the
+    /// copy the events here refer to instead.
+    private var copiedTables: GenerationTables?
+    private var tablesCopy: GenerationTables?
     /// A failure ``nextRun()`` met after handing out the events before it, for its next call.
     private var failureAfterRun: (any Error)?
     /// The shared table's ID positions, kept here to skip the `swift_once` of each shared read.
@@ -158,7 +162,18 @@ public final class TraceReader {
             }
             let chunk = engine?.nextChunk() ?? readAhead!.update(when: { !$0.chunks.isEmpty }) { $0.chunks.removeFirst() }
             records = chunk.records
-            tables = chunk.tables
+            if readAhead != nil, let original = chunk.tables {
+                // The events handed out here refer to a copy of the tables, made once per
+                // generation: their reference counting then stays off the object the ordering
+                // thread reads (see ``GenerationTables/init(copying:)``).
+                if original !== copiedTables {
+                    copiedTables = original
+                    tablesCopy = GenerationTables(copying: original)
+                }
+                tables = tablesCopy
+            } else {
+                tables = chunk.tables
+            }
             names = chunk.names
             ending = chunk.ending
             position = 0
