@@ -78,6 +78,10 @@ struct BatchCursor {
     private var batchOffset = 0
     /// Nanoseconds per timestamp unit, copied from the generation.
     private var frequency: Double = 0
+    /// ``frequency`` as an integer when it is a whole number from 1 to 2^20, otherwise 0: then a
+    /// delta below 2^32 converts with one integer multiplication, whose result the `Double`
+    /// product equals exactly (both factors and the product stay below 2^53).
+    private var wholeFrequency: Int64 = 0
 
     init(thread: RawThreadID, list: Int) {
         self.thread = thread
@@ -92,7 +96,11 @@ struct BatchCursor {
         }
         let (delta, size) = try decode(UnsafeBufferPointer(start: bytes! + dataOffset, count: byteCount - dataOffset))
         event.offset = batchOffset + dataOffset
-        event.time = goInt64(Double(delta) * frequency) &+ lastTime
+        if wholeFrequency != 0 && delta < 1 << 32 {
+            event.time = Int64(delta) &* wholeFrequency &+ lastTime
+        } else {
+            event.time = goInt64(Double(delta) * frequency) &+ lastTime
+        }
         lastTime = event.time
         dataOffset += size
         return true
@@ -102,6 +110,7 @@ struct BatchCursor {
     /// the clock from each batch's base time.
     private mutating func enterBatch(_ generation: Generation) throws -> Bool {
         frequency = generation.frequency
+        wholeFrequency = frequency >= 1 && frequency <= 1_048_576 && frequency.rounded(.towardZero) == frequency ? Int64(frequency) : 0
         let batches = generation.batchLists[list]
         while batchIndex < batches.count && batches[batchIndex].dataCount == dataOffset {
             batchIndex += 1
@@ -133,6 +142,22 @@ struct BatchCursor {
         if count == -2 { throw Failure.broken("found invalid event type: \(type)") }
         if count < 0 { throw Failure.broken("found event without a timestamp: type=\(type)") }
         event.type = type
+        // Most events have every value in one byte: read them with one bounds check.
+        if count <= EventArgs.capacity && bytes.count >= count + 2 {
+            let base = bytes.baseAddress.unsafelyUnwrapped
+            var high = base[1]
+            if count > 0 { high |= base[2] }
+            if count > 1 { high |= base[3] }
+            if count > 2 { high |= base[4] }
+            if count > 3 { high |= base[5] }
+            if high < 0x80 {
+                if count > 0 { event.args[0] = UInt64(base[2]) }
+                if count > 1 { event.args[1] = UInt64(base[3]) }
+                if count > 2 { event.args[2] = UInt64(base[4]) }
+                if count > 3 { event.args[3] = UInt64(base[5]) }
+                return (UInt64(base[1]), count + 2)
+            }
+        }
         var at = 1
         guard let delta = Self.varint(bytes, &at) else {
             throw Failure.broken("found invalid uvarint for timestamp")
@@ -192,30 +217,42 @@ struct Frontier {
 
     /// The cursors of the generation's threads, by slot, in the order they were inserted; a
     /// finished cursor keeps its slot until the frontier is replaced.
-    private let cursors = CursorSlots()
-    private(set) var heap: [Entry] = []
+    private let cursors = PlainSlots<BatchCursor>()
+    /// The heap's entries. In place through a pointer: as an array, each update checked its
+    /// uniqueness, 781K calls of `swift_isUniquelyReferenced` for 781K events (callgrind,
+    /// thread 2 of `gotrace parsed --decode-only` on small.trace).
+    private let entries = PlainSlots<Entry>()
     /// Whether the array is known to be in order: set by a sort, kept by the changes that leave
     /// an ordered array in order (an insert at the end, a cursor whose new time still lies
     /// between its neighbours'), cleared by the others (removals). An array in order may be
     /// marked unordered; one marked ordered is in order.
     private var inOrder = true
 
-    var isEmpty: Bool { heap.isEmpty }
-    var count: Int { heap.count }
+    /// The heap's entries, in heap order.
+    var heap: [Entry] { Array(entries.buffer) }
+    var isEmpty: Bool { entries.count == 0 }
+    var count: Int { entries.count }
 
     /// The slot of the cursor at `index` in the heap.
     @inline(__always)
-    func slot(at index: Int) -> Int { Int(heap[index].slot) }
+    func slot(at index: Int) -> Int {
+        precondition(index < entries.count)
+        return Int(entries.base[index].slot)
+    }
 
     /// The time of the earliest next event.
-    var earliestTime: Int64 { heap[0].time }
+    var earliestTime: Int64 {
+        precondition(entries.count > 0)
+        return entries.base[0].time
+    }
 
     /// Adds a cursor that has an event, in a new slot.
     mutating func insert(_ cursor: BatchCursor) {
-        heap.append(Entry(time: cursor.event.time, slot: Int32(cursors.count)))
+        entries.append(Entry(time: cursor.event.time, slot: Int32(cursors.count)))
+        let heap = entries.buffer
         if heap.count > 1 && heap[heap.count - 1].time < heap[heap.count - 2].time { inOrder = false }
         cursors.append(cursor)
-        heap.withUnsafeMutableBufferPointer { _ = Self.siftUp($0, $0.count - 1) }
+        _ = Self.siftUp(heap, heap.count - 1)
     }
 
     /// Calls `body` with the cursor in `slot`, changed in place: one access to the cursors for
@@ -233,24 +270,26 @@ struct Frontier {
 
     /// Restores the heap after the cursor at `index` moved on to its next event.
     mutating func update(_ index: Int) {
+        let heap = entries.buffer
+        precondition(index < heap.count)
         let time = cursors.base[Int(heap[index].slot)].event.time
-        // One buffer for the whole update: indexing the array in each sift step checked its
-        // uniqueness three times per event, 14M of `parsed --decode-only`'s 1,226M instructions
-        // in the checks alone (callgrind, 3.9 MB trace of Go 1.27.3).
-        let ordered = heap.withUnsafeMutableBufferPointer { heap in
-            heap[index].time = time
-            // An ordered array stays in order if the new time still lies between the neighbours'
-            // (a new batch can restart a thread's clock lower); then no sift moves anything either.
-            let ordered = !((index + 1 < heap.count && heap[index + 1].time < time) || (index > 0 && heap[index - 1].time > time))
-            if Self.siftUp(heap, index) == index { Self.siftDown(heap, index) }
-            return ordered
-        }
+        heap[index].time = time
+        // The usual case: the earliest cursor's next event is still no later than its children's,
+        // so the array stays as it is, in order if it was. 62 instructions per event to 15 in this
+        // function (callgrind, thread 2 of `gotrace parsed --decode-only` on small.trace).
+        if index == 0 && (heap.count < 2 || time <= heap[1].time) && (heap.count < 3 || time <= heap[2].time) { return }
+        // An ordered array stays in order if the new time still lies between the neighbours'
+        // (a new batch can restart a thread's clock lower); then no sift moves anything either.
+        let ordered = !((index + 1 < heap.count && heap[index + 1].time < time) || (index > 0 && heap[index - 1].time > time))
+        if Self.siftUp(heap, index) == index { Self.siftDown(heap, index) }
         if !ordered { inOrder = false }
     }
 
     /// Takes the cursor at `index` out.
     mutating func remove(_ index: Int) {
         var index = index
+        let heap = entries.buffer
+        precondition(index < heap.count)
         // Bring it to the root regardless of order, then swap it with the last and drop it.
         if heap.count > 2 { inOrder = false }
         while index > 0 {
@@ -258,8 +297,8 @@ struct Frontier {
             index = (index - 1) / 2
         }
         heap.swapAt(0, heap.count - 1)
-        heap.removeLast()
-        heap.withUnsafeMutableBufferPointer { Self.siftDown($0, 0) }
+        entries.removeLast()
+        Self.siftDown(entries.buffer, 0)
     }
 
     /// Sorts the entries by time with Go's unstable sort; a sorted array is still a heap.
@@ -269,21 +308,23 @@ struct Frontier {
     /// case costs nothing when the frontier knows it is in order.
     mutating func sort() {
         if inOrder { return }
-        GoSort.sort(&heap, order: ByTime())
+        // Go's sort works on an array: the entries go there and back.
+        var sorted = heap
+        GoSort.sort(&sorted, order: ByTime())
+        for (index, entry) in sorted.enumerated() { entries.base[index] = entry }
         inOrder = true
     }
 
     /// The first heap index from `start` on whose cursor `isWaiting` does not mark, or ``count``.
     func firstIndex(from start: Int, notMarkedIn marks: UnsafeBufferPointer<UInt32>) -> Int {
-        heap.withUnsafeBufferPointer { entries in
-            var index = start
-            while index < entries.count {
-                let slot = Int(entries[index].slot)
-                if slot >= marks.count || marks[slot] == 0 { return index }
-                index += 1
-            }
-            return index
+        let entries = entries.buffer
+        var index = start
+        while index < entries.count {
+            let slot = Int(entries[index].slot)
+            if slot >= marks.count || marks[slot] == 0 { return index }
+            index += 1
         }
+        return index
     }
 
     private static func siftUp(_ heap: UnsafeMutableBufferPointer<Entry>, _ index: Int) -> Int {
@@ -315,12 +356,13 @@ struct Frontier {
     }
 }
 
-/// The memory of a frontier's cursors: changed in place through a pointer, where an array checks
-/// that its buffer is unique on every change. As an array, `parsed --no-parallel --decode-only`
-/// ran 798.6M instructions, with this 773.8M (callgrind, 3.9 MB trace of Go 1.27.3; with `base`'s
-/// exclusivity unchecked 774.1M, no difference, so it stays checked). A frontier's copies share it.
-final class CursorSlots {
-    private(set) var base: UnsafeMutablePointer<BatchCursor>
+/// Memory for plain values, changed in place through a pointer, where an array checks that its
+/// buffer is unique on every change: a frontier's cursors and heap, the ordering's thread
+/// records. For the cursors, as an array, `parsed --no-parallel --decode-only` ran 798.6M
+/// instructions, with this 773.8M (callgrind, 3.9 MB trace of Go 1.27.3; with `base`'s
+/// exclusivity unchecked 774.1M, no difference, so it stays checked). Copies of a holder share it.
+final class PlainSlots<Element> {
+    private(set) var base: UnsafeMutablePointer<Element>
     private(set) var count = 0
     private var capacity = 16
 
@@ -333,15 +375,23 @@ final class CursorSlots {
         base.deallocate()
     }
 
-    func append(_ cursor: BatchCursor) {
+    /// The elements, for reading and changing in place; valid until the next append.
+    var buffer: UnsafeMutableBufferPointer<Element> { UnsafeMutableBufferPointer(start: base, count: count) }
+
+    func append(_ element: Element) {
         if count == capacity {
-            let larger = UnsafeMutablePointer<BatchCursor>.allocate(capacity: capacity * 2)
+            let larger = UnsafeMutablePointer<Element>.allocate(capacity: capacity * 2)
             larger.moveInitialize(from: base, count: count)
             base.deallocate()
             base = larger
             capacity *= 2
         }
-        (base + count).initialize(to: cursor)
+        (base + count).initialize(to: element)
         count += 1
+    }
+
+    func removeLast() {
+        count -= 1
+        (base + count).deinitialize(count: 1)
     }
 }

@@ -208,16 +208,18 @@ private struct Program {
 /// state is an error. The rules are those of Go 1.27's parser.
 final class Ordering {
     let version: TraceVersion
-    // Exclusivity unchecked on the properties marked here and in the records above: checked (with
-    // the file's other properties, which measured nothing and go unmarked), `gotrace parsed
-    // --decode-only` runs 46% more instructions (callgrind on a 2.7 MB trace of Go 1.27.3: 1,754M
-    // against 1,205M; `parsed` 27%).
-    @exclusivity(unchecked) private(set) var goroutines = IntMap<ResourceRecord>()
-    @exclusivity(unchecked) private(set) var procs = IntMap<ResourceRecord>()
+    // Exclusivity unchecked on the properties marked below: checked (with the maps and thread
+    // records, then marked `var`s, and the file's other properties, which measured nothing and go
+    // unmarked), `gotrace parsed --decode-only` runs 46% more instructions (callgrind on a 2.7 MB
+    // trace of Go 1.27.3: 1,754M against 1,205M; `parsed` 27%). The maps and the thread records
+    // are now classes held in `let`s, which need no mark.
+    let goroutines = IntMap<ResourceRecord>()
+    let procs = IntMap<ResourceRecord>()
     /// Every thread seen, by ID: where its record is in ``threadRecords``. A thread's record is
     /// never removed, so the index a cursor keeps stays its thread's.
-    @exclusivity(unchecked) private var threadIndex = IntMap<Int32>()
-    @exclusivity(unchecked) private(set) var threadRecords: [ThreadRecord] = []
+    private let threadIndex = IntMap<Int32>()
+    /// The threads' records, changed in place (see ``PlainSlots``).
+    private let threadRecords = PlainSlots<ThreadRecord>()
     /// The thread of each of ``threadRecords``.
     private(set) var threadIDs: [RawThreadID] = []
     private var tasks: [RawTaskID: (name: [UInt8], parent: RawTaskID)] = [:]
@@ -240,12 +242,19 @@ final class Ordering {
     /// instructions.
     private let rows = KindTable.shared.rows
     private let steps = KindTable.shared.steps
-    /// Every type's ``Program``, by event byte, made from ``rows`` when the reader starts.
-    private let programs: [Program]
+    /// Every type's ``Program``, by event byte, made from ``rows`` when the reader starts: 256 of
+    /// them, so any byte reads one without a bounds check.
+    private let programs: UnsafeMutablePointer<Program>
 
     init(version: TraceVersion) {
         self.version = version
-        programs = (0..<256).map { [rows, steps] in Program(rows[$0].ordering, steps: steps) }
+        programs = .allocate(capacity: 256)
+        for type in 0..<256 { (programs + type).initialize(to: Program(rows[type].ordering, steps: steps)) }
+    }
+
+    deinit {
+        programs.deinitialize(count: 256)
+        programs.deallocate()
     }
 
     /// The name Go's parser uses for an event type in a trace of this version.
@@ -319,11 +328,17 @@ final class Ordering {
         return threadRecords.count - 1
     }
 
+    /// The record of the thread in `slot` (from ``threadSlot(_:)``), read or changed in place.
+    private func threadRecord(at slot: Int) -> UnsafeMutablePointer<ThreadRecord> {
+        precondition(slot >= 0 && slot < threadRecords.count)
+        return threadRecords.base + slot
+    }
+
     /// The thread with the smallest ID whose record satisfies `predicate`: the smallest, so the
     /// answer does not depend on the order threads were seen in.
     private func firstThread(where predicate: (ThreadRecord) -> Bool) -> (id: RawThreadID, record: ThreadRecord)? {
         var best: (id: RawThreadID, record: ThreadRecord)?
-        for (index, record) in threadRecords.enumerated() where predicate(record) {
+        for (index, record) in threadRecords.buffer.enumerated() where predicate(record) {
             if best.map({ threadIDs[index] < $0.id }) ?? true { best = (threadIDs[index], record) }
         }
         return best
@@ -331,7 +346,7 @@ final class Ordering {
 
     /// Every thread's record, by ID.
     func sortedThreads() -> [(id: RawThreadID, record: ThreadRecord)] {
-        zip(threadIDs, threadRecords).map { (id: $0, record: $1) }.sorted { $0.id < $1.id }
+        zip(threadIDs, threadRecords.buffer).map { (id: $0, record: $1) }.sorted { $0.id < $1.id }
     }
 
     /// The usual requirement of events a running goroutine emits: thread, proc and goroutine.
@@ -352,8 +367,9 @@ final class Ordering {
         if thread != NoResource.thread {
             if known < 0 { known = Int32(threadSlot(thread)) }
             record = Int(known)
-            current.proc = threadRecords[record].proc
-            current.goroutine = threadRecords[record].goroutine
+            let held = threadRecord(at: record)
+            current.proc = held.pointee.proc
+            current.goroutine = held.pointee.goroutine
         }
         lastContext = current
         let program = programs[Int(event.type)]
@@ -367,8 +383,10 @@ final class Ordering {
             throw Failure.broken("bad event type found while ordering: \(event.type)")
         }
         if ready && record >= 0 && next != current {
-            threadRecords[record].proc = next.proc
-            threadRecords[record].goroutine = next.goroutine
+            // Found again: a handler may have added threads, moving the records.
+            let held = threadRecord(at: record)
+            held.pointee.proc = next.proc
+            held.pointee.goroutine = next.goroutine
         }
         return ready
     }
@@ -535,18 +553,25 @@ final class Ordering {
         let step = steps[Int(plan.firstStep)]
         let id = Self.id(step, ev, context)
         let isProc = step.resource == .proc
+        // The record is reached through a pointer: kept as a reference to its map, the map was
+        // retained and released once per event (1.5M calls for 761K events, callgrind, thread 2
+        // of `gotrace parsed --decode-only` on small.trace).
         let found = isProc ? procs.slot(for: id) : goroutines.slot(for: id)
         let slot: Int
+        let state: UnsafeMutablePointer<ResourceRecord>
         if step.decidesReadiness {
             if step.sequence >= 0 && step.sequenceWaits {
-                guard let known = found, Self.accepts(step.from, status(step.resource, known)),
-                      Sequence(generation: gen, value: ev.args[Int(step.sequence)]).follows(sequence(step.resource, known)) else {
+                guard let known = found else { return (context, false) }
+                state = isProc ? procs.pointer(slot: known) : goroutines.pointer(slot: known)
+                guard Self.accepts(step.from, state.pointee.status),
+                      Sequence(generation: gen, value: ev.args[Int(step.sequence)]).follows(state.pointee.sequence) else {
                     return (context, false)
                 }
                 slot = known
             } else {
                 guard let known = found else { throw failure(.unknown, plan, 0, ev, id: id) }
-                if step.waitWhile & (1 << UInt64(status(step.resource, known) & 63)) != 0 { return (context, false) }
+                state = isProc ? procs.pointer(slot: known) : goroutines.pointer(slot: known)
+                if step.waitWhile & (1 << UInt64(state.pointee.status & 63)) != 0 { return (context, false) }
                 slot = known
             }
             // The step has no later checks: where the context is checked makes no difference.
@@ -554,24 +579,21 @@ final class Ordering {
         } else {
             if !plan.checksContextLast { try check(context, plan) }
             guard let known = found else { throw failure(.unknown, plan, 0, ev, id: id) }
-            if !Self.accepts(step.from, status(step.resource, known)) {
-                throw failure(.status, plan, 0, ev, id: id, state: record(step.resource, known))
+            state = isProc ? procs.pointer(slot: known) : goroutines.pointer(slot: known)
+            if !Self.accepts(step.from, state.pointee.status) {
+                throw failure(.status, plan, 0, ev, id: id, state: state.pointee)
             }
             if step.sequence >= 0 {
                 let got = Sequence(generation: gen, value: ev.args[Int(step.sequence)])
-                if !got.follows(sequence(step.resource, known)) {
-                    throw failure(.sequence, plan, 0, ev, id: id, state: record(step.resource, known), got: got)
+                if !got.follows(state.pointee.sequence) {
+                    throw failure(.sequence, plan, 0, ev, id: id, state: state.pointee, got: got)
                 }
             }
             if plan.checksContextLast { try check(context, plan) }
             slot = known
         }
-        if step.outcome >= 0 || step.sequence >= 0 {
-            change(step.resource, slot) { state in
-                if step.outcome >= 0 { state.status = UInt8(step.outcome) }
-                if step.sequence >= 0 { state.sequence = Sequence(generation: gen, value: ev.args[Int(step.sequence)]) }
-            }
-        }
+        if step.outcome >= 0 { state.pointee.status = UInt8(step.outcome) }
+        if step.sequence >= 0 { state.pointee.sequence = Sequence(generation: gen, value: ev.args[Int(step.sequence)]) }
         if step.range != 0 { try changeRange(step, slot, &ev, gen) }
         var next = context
         if step.binds >= 0 {
@@ -709,10 +731,11 @@ final class Ordering {
             guard let victimIndex = threadIndex[victim].map(Int.init) else {
                 throw Failure.broken("stole proc from non-existent thread \(victim)")
             }
-            if threadRecords[victimIndex].proc != pid {
-                throw Failure.broken("tried to steal proc \(pid) from thread \(victim), but got proc \(threadRecords[victimIndex].proc) instead")
+            let victimRecord = threadRecord(at: victimIndex)
+            if victimRecord.pointee.proc != pid {
+                throw Failure.broken("tried to steal proc \(pid) from thread \(victim), but got proc \(victimRecord.pointee.proc) instead")
             }
-            threadRecords[victimIndex].proc = NoResource.proc
+            victimRecord.pointee.proc = NoResource.proc
             push(ev, context, note: note)
             return (next, true)
 
@@ -750,12 +773,13 @@ final class Ordering {
                     next.goroutine = gid
                 } else {
                     if let other = threadIndex[onThread].map(Int.init) {
-                        if threadRecords[other].goroutine != gid {
-                            throw Failure.broken("inconsistent thread for syscalling goroutine \(gid): thread has goroutine \(threadRecords[other].goroutine)")
+                        let otherRecord = threadRecord(at: other)
+                        if otherRecord.pointee.goroutine != gid {
+                            throw Failure.broken("inconsistent thread for syscalling goroutine \(gid): thread has goroutine \(otherRecord.pointee.goroutine)")
                         }
-                        context.goroutine = threadRecords[other].goroutine
+                        context.goroutine = otherRecord.pointee.goroutine
                     } else {
-                        threadRecords[threadSlot(onThread)].goroutine = gid
+                        threadRecord(at: threadSlot(onThread)).pointee.goroutine = gid
                     }
                     context.thread = onThread
                 }
