@@ -142,21 +142,32 @@ struct BatchCursor {
         if count == -2 { throw Failure.broken("found invalid event type: \(type)") }
         if count < 0 { throw Failure.broken("found event without a timestamp: type=\(type)") }
         event.type = type
-        // Most events have every value in one byte: read them with one bounds check.
-        if count <= EventArgs.capacity && bytes.count >= count + 2 {
+        // Away from a batch's end, where every value has its ten bytes, without bounds checks and
+        // with each argument stored at a fixed place. Thread 2 of `gotrace parsed --decode-only`
+        // (callgrind, small.trace): 429.8M instructions with a fast path for one-byte values
+        // only (which 487K of 781K events missed), 391.6M with this one (and the ordering's
+        // context bits computed once per event).
+        if count <= EventArgs.capacity && bytes.count > 10 * (count + 1) {
             let base = bytes.baseAddress.unsafelyUnwrapped
-            var high = base[1]
-            if count > 0 { high |= base[2] }
-            if count > 1 { high |= base[3] }
-            if count > 2 { high |= base[4] }
-            if count > 3 { high |= base[5] }
-            if high < 0x80 {
-                if count > 0 { event.args[0] = UInt64(base[2]) }
-                if count > 1 { event.args[1] = UInt64(base[3]) }
-                if count > 2 { event.args[2] = UInt64(base[4]) }
-                if count > 3 { event.args[3] = UInt64(base[5]) }
-                return (UInt64(base[1]), count + 2)
+            var at = 1
+            guard let delta = Self.varint(base, &at) else { throw Failure.broken("found invalid uvarint for timestamp") }
+            if count > 0 {
+                guard let value = Self.varint(base, &at) else { throw Failure.broken("found invalid uvarint") }
+                event.args[0] = value
             }
+            if count > 1 {
+                guard let value = Self.varint(base, &at) else { throw Failure.broken("found invalid uvarint") }
+                event.args[1] = value
+            }
+            if count > 2 {
+                guard let value = Self.varint(base, &at) else { throw Failure.broken("found invalid uvarint") }
+                event.args[2] = value
+            }
+            if count > 3 {
+                guard let value = Self.varint(base, &at) else { throw Failure.broken("found invalid uvarint") }
+                event.args[3] = value
+            }
+            return (delta, at)
         }
         var at = 1
         guard let delta = Self.varint(bytes, &at) else {
@@ -167,6 +178,28 @@ struct BatchCursor {
             event.args[index] = value
         }
         return (delta, at)
+    }
+
+    /// ``varint(_:_:)-(UnsafeBufferPointer<UInt8>,_)`` where at least ten bytes follow `at`,
+    /// as many as a value can take: nil when it overflows.
+    @inline(__always)
+    private static func varint(_ base: UnsafePointer<UInt8>, _ at: inout Int) -> UInt64? {
+        let first = base[at]
+        at &+= 1
+        if first < 0x80 { return UInt64(first) }
+        var value = UInt64(first & 0x7f)
+        var shift: UInt64 = 7
+        for index in 1..<10 {
+            let byte = base[at]
+            at &+= 1
+            if byte < 0x80 {
+                if index == 9 && byte > 1 { return nil }
+                return value | UInt64(byte) &<< shift
+            }
+            value |= UInt64(byte & 0x7f) &<< shift
+            shift &+= 7
+        }
+        return nil
     }
 
     /// Go's `binary.Uvarint` on a byte slice: nil when the bytes end first or it overflows.

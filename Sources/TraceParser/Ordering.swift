@@ -549,7 +549,8 @@ final class Ordering {
     @inline(__always)
     private func interpretOne(_ plan: Program, _ ev: inout BaseEvent, _ generation: GenerationTables, _ gen: UInt64,
                               _ context: SchedContext) throws -> (SchedContext, Bool) {
-        if plan.waitsForNone & Program.held(context) != 0 { return (context, false) }
+        let held = Program.held(context)
+        if plan.waitsForNone & held != 0 { return (context, false) }
         let step = steps[Int(plan.firstStep)]
         let id = Self.id(step, ev, context)
         let isProc = step.resource == .proc
@@ -575,9 +576,9 @@ final class Ordering {
                 slot = known
             }
             // The step has no later checks: where the context is checked makes no difference.
-            try check(context, plan)
+            if !plan.accepts(held) { try reject(context, plan) }
         } else {
-            if !plan.checksContextLast { try check(context, plan) }
+            if !plan.checksContextLast { if !plan.accepts(held) { try reject(context, plan) } }
             guard let known = found else { throw failure(.unknown, plan, 0, ev, id: id) }
             state = isProc ? procs.pointer(slot: known) : goroutines.pointer(slot: known)
             if !Self.accepts(step.from, state.pointee.status) {
@@ -589,7 +590,7 @@ final class Ordering {
                     throw failure(.sequence, plan, 0, ev, id: id, state: state.pointee, got: got)
                 }
             }
-            if plan.checksContextLast { try check(context, plan) }
+            if plan.checksContextLast { if !plan.accepts(held) { try reject(context, plan) } }
             slot = known
         }
         if step.outcome >= 0 { state.pointee.status = UInt8(step.outcome) }
