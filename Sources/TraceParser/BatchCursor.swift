@@ -302,15 +302,30 @@ struct Frontier {
     }
 
     /// Restores the heap after the cursor at `index` moved on to its next event.
+    @inline(__always)
     mutating func update(_ index: Int) {
+        // The usual case, kept inline: the earliest cursor's next event is still no later than
+        // its children's, so the array stays as it is, in order if it was. Thread 2 of `gotrace
+        // parsed --decode-only` (callgrind, small.trace): this function ran 62 instructions per
+        // event without the case, 30 with it out of line; inline, with the ordering's records
+        // reached by pointer in the same step, the thread went from 391.6M to 372.8M.
+        let heap = entries.buffer
+        if index == 0 && heap.count > 0 {
+            let time = cursors.base[Int(heap[0].slot)].event.time
+            if (heap.count < 2 || time <= heap[1].time) && (heap.count < 3 || time <= heap[2].time) {
+                heap[0].time = time
+                return
+            }
+        }
+        updateMoving(index)
+    }
+
+    /// ``update(_:)`` where the entry may move.
+    private mutating func updateMoving(_ index: Int) {
         let heap = entries.buffer
         precondition(index < heap.count)
         let time = cursors.base[Int(heap[index].slot)].event.time
         heap[index].time = time
-        // The usual case: the earliest cursor's next event is still no later than its children's,
-        // so the array stays as it is, in order if it was. 62 instructions per event to 15 in this
-        // function (callgrind, thread 2 of `gotrace parsed --decode-only` on small.trace).
-        if index == 0 && (heap.count < 2 || time <= heap[1].time) && (heap.count < 3 || time <= heap[2].time) { return }
         // An ordered array stays in order if the new time still lies between the neighbours'
         // (a new batch can restart a thread's clock lower); then no sift moves anything either.
         let ordered = !((index + 1 < heap.count && heap[index + 1].time < time) || (index > 0 && heap[index - 1].time > time))

@@ -56,7 +56,8 @@ final class IntMap<Value> {
     /// The home slot of a key: the top bits of its product with the map's multiplier.
     @inline(__always)
     private func home(_ key: Int64) -> Int {
-        Int(truncatingIfNeeded: (UInt64(bitPattern: key) &* multiplier) >> shift)
+        // The shift lies between 1 and 60, so the masking shift is the same.
+        Int(truncatingIfNeeded: (UInt64(bitPattern: key) &* multiplier) &>> shift)
     }
 
     @inline(__always)
@@ -111,6 +112,14 @@ final class IntMap<Value> {
             precondition(index >= 0 && index <= mask && keys[index].full)
             return values + index
         }
+    }
+
+    /// Where the value of `key` is in memory, nil when the key is absent: valid until the next
+    /// insertion or removal.
+    @inline(__always)
+    func pointer(for key: Int64) -> UnsafeMutablePointer<Value>? {
+        let (index, found) = slot(of: key)
+        return found ? values + index : nil
     }
 
     /// Where the value in a slot that ``slot(for:)`` gave is in memory: valid, like the slot,

@@ -363,13 +363,13 @@ final class Ordering {
         let gen = generation.number
         if firstGeneration == 0 { firstGeneration = gen }
         var current = SchedContext(goroutine: NoResource.goroutine, proc: NoResource.proc, thread: thread)
-        var record = -1
+        var record: UnsafeMutablePointer<ThreadRecord>?
         if thread != NoResource.thread {
             if known < 0 { known = Int32(threadSlot(thread)) }
-            record = Int(known)
-            let held = threadRecord(at: record)
+            let held = threadRecord(at: Int(known))
             current.proc = held.pointee.proc
             current.goroutine = held.pointee.goroutine
+            record = held
         }
         lastContext = current
         let program = programs[Int(event.type)]
@@ -377,16 +377,22 @@ final class Ordering {
         if program.mode == Program.data {
             (next, ready) = program.isSingle ? try interpretOne(program, &event, generation, gen, current)
                 : try interpret(program, &event, generation, gen, current)
+            // The interpreter adds no threads, so the record is still where it was; writing it
+            // unchanged costs less than comparing.
+            if ready, let record {
+                record.pointee.proc = next.proc
+                record.pointee.goroutine = next.goroutine
+            }
         } else if program.mode == Program.handler {
             (next, ready) = try handle(program.handler, &event, generation, gen, current)
+            if ready && record != nil && next != current {
+                // Found again: a handler may have added threads, moving the records.
+                let held = threadRecord(at: Int(known))
+                held.pointee.proc = next.proc
+                held.pointee.goroutine = next.goroutine
+            }
         } else {
             throw Failure.broken("bad event type found while ordering: \(event.type)")
-        }
-        if ready && record >= 0 && next != current {
-            // Found again: a handler may have added threads, moving the records.
-            let held = threadRecord(at: record)
-            held.pointee.proc = next.proc
-            held.pointee.goroutine = next.goroutine
         }
         return ready
     }
@@ -523,7 +529,7 @@ final class Ordering {
                 tablesChanged = true
             } else if let slot = tablesChanged || index >= FoundSlots.capacity ? slot(step.resource, id) : found[index] {
                 if step.outcome == -2 {
-                    if step.range != 0 { try changeRange(step, slot, &ev, gen) }
+                    if step.range != 0 { try changeRange(step, pointer(step.resource, slot), &ev, gen) }
                     if step.resource == .proc { procs[id] = nil } else { goroutines[id] = nil }
                     tablesChanged = true
                 } else {
@@ -531,7 +537,7 @@ final class Ordering {
                         if step.outcome >= 0 { state.status = UInt8(step.outcome) }
                         if step.sequence >= 0 { state.sequence = Sequence(generation: gen, value: ev.args[Int(step.sequence)]) }
                     }
-                    if step.range != 0 { try changeRange(step, slot, &ev, gen) }
+                    if step.range != 0 { try changeRange(step, pointer(step.resource, slot), &ev, gen) }
                 }
             }
             if step.binds >= 0 {
@@ -557,30 +563,27 @@ final class Ordering {
         // The record is reached through a pointer: kept as a reference to its map, the map was
         // retained and released once per event (1.5M calls for 761K events, callgrind, thread 2
         // of `gotrace parsed --decode-only` on small.trace).
-        let found = isProc ? procs.slot(for: id) : goroutines.slot(for: id)
-        let slot: Int
+        let found = isProc ? procs.pointer(for: id) : goroutines.pointer(for: id)
         let state: UnsafeMutablePointer<ResourceRecord>
         if step.decidesReadiness {
             if step.sequence >= 0 && step.sequenceWaits {
                 guard let known = found else { return (context, false) }
-                state = isProc ? procs.pointer(slot: known) : goroutines.pointer(slot: known)
+                state = known
                 guard Self.accepts(step.from, state.pointee.status),
                       Sequence(generation: gen, value: ev.args[Int(step.sequence)]).follows(state.pointee.sequence) else {
                     return (context, false)
                 }
-                slot = known
             } else {
                 guard let known = found else { throw failure(.unknown, plan, 0, ev, id: id) }
-                state = isProc ? procs.pointer(slot: known) : goroutines.pointer(slot: known)
+                state = known
                 if step.waitWhile & (1 << UInt64(state.pointee.status & 63)) != 0 { return (context, false) }
-                slot = known
             }
             // The step has no later checks: where the context is checked makes no difference.
             if !plan.accepts(held) { try reject(context, plan) }
         } else {
             if !plan.checksContextLast { if !plan.accepts(held) { try reject(context, plan) } }
             guard let known = found else { throw failure(.unknown, plan, 0, ev, id: id) }
-            state = isProc ? procs.pointer(slot: known) : goroutines.pointer(slot: known)
+            state = known
             if !Self.accepts(step.from, state.pointee.status) {
                 throw failure(.status, plan, 0, ev, id: id, state: state.pointee)
             }
@@ -591,11 +594,10 @@ final class Ordering {
                 }
             }
             if plan.checksContextLast { if !plan.accepts(held) { try reject(context, plan) } }
-            slot = known
         }
         if step.outcome >= 0 { state.pointee.status = UInt8(step.outcome) }
         if step.sequence >= 0 { state.pointee.sequence = Sequence(generation: gen, value: ev.args[Int(step.sequence)]) }
-        if step.range != 0 { try changeRange(step, slot, &ev, gen) }
+        if step.range != 0 { try changeRange(step, state, &ev, gen) }
         var next = context
         if step.binds >= 0 {
             let held = step.binds == 1 ? id : -1
@@ -606,23 +608,27 @@ final class Ordering {
     }
 
     /// Opens, confirms or closes the range a step names on the record in `slot`.
-    private func changeRange(_ step: OrderingStep, _ slot: Int, _ ev: inout BaseEvent, _ gen: UInt64) throws {
+    private func changeRange(_ step: OrderingStep, _ state: UnsafeMutablePointer<ResourceRecord>, _ ev: inout BaseEvent,
+                             _ gen: UInt64) throws {
         let type = ev.type
         switch step.range {
         case 1:
             // A range whose name refers to a string (stop-the-world's reason) keeps it for its end.
             let detail = KindTable.shared.ranges[Int(type)]?.firstStringArgument.map { ev.args[$0] } ?? 0
-            try change(step.resource, slot) { try $0.ranges.begin(OpenRange(type: rangeStart(of: type), detail: detail)) }
+            try state.pointee.ranges.begin(OpenRange(type: rangeStart(of: type), detail: detail))
         case 2:
             let isFirst = gen == firstGeneration
-            try change(step.resource, slot) {
-                try $0.ranges.markActive(OpenRange(type: rangeStart(of: type), detail: 0), firstGeneration: isFirst)
-            }
+            try state.pointee.ranges.markActive(OpenRange(type: rangeStart(of: type), detail: 0), firstGeneration: isFirst)
         case 3:
-            let detail = try change(step.resource, slot) { try $0.ranges.end(type) }
+            let detail = try state.pointee.ranges.end(type)
             if let argument = KindTable.shared.ranges[Int(type)]?.firstStringArgument { ev.args[argument] = detail }
         default: break
         }
+    }
+
+    /// Where the record in a slot is in memory.
+    private func pointer(_ resource: EventType.Ordering.Resource, _ slot: Int) -> UnsafeMutablePointer<ResourceRecord> {
+        resource == .proc ? procs.pointer(slot: slot) : goroutines.pointer(slot: slot)
     }
 
     /// The error of a failed check, from the spec's text for it with its placeholders filled.

@@ -355,7 +355,7 @@ final class OrderingEngine {
     private func tryAdvance(_ index: Int, _ generation: Generation, _ tables: GenerationTables) throws -> Bool {
         let slot = frontier.slot(at: index)
         if waiting.isWaiting(slot) { return false }
-        orderingQuestions += 1
+        orderingQuestions &+= 1
         // One access to the cursor for the ordering, the wake-ups and the next event.
         let moved: Bool? = try frontier.withCursor(slot) { cursor in
             let thread = cursor.thread
