@@ -180,8 +180,8 @@ struct BatchCursor {
         return (delta, at)
     }
 
-    /// ``varint(_:_:)-(UnsafeBufferPointer<UInt8>,_)`` where at least ten bytes follow `at`,
-    /// as many as a value can take: nil when it overflows.
+    /// The slice reader below, where at least ten bytes follow `at`, as many as a value can
+    /// take: nil when it overflows.
     @inline(__always)
     private static func varint(_ base: UnsafePointer<UInt8>, _ at: inout Int) -> UInt64? {
         let first = base[at]
