@@ -94,15 +94,16 @@ struct BatchCursor {
         if bytes == nil || dataOffset == byteCount {
             if try !enterBatch(generation) { return false }
         }
-        let (delta, size) = try decode(UnsafeBufferPointer(start: bytes! + dataOffset, count: byteCount - dataOffset))
-        event.offset = batchOffset + dataOffset
+        let (delta, size) = try decode(UnsafeBufferPointer(start: bytes! + dataOffset, count: byteCount &- dataOffset))
+        event.offset = batchOffset &+ dataOffset
         if wholeFrequency != 0 && delta < 1 << 32 {
             event.time = Int64(delta) &* wholeFrequency &+ lastTime
         } else {
             event.time = goInt64(Double(delta) * frequency) &+ lastTime
         }
         lastTime = event.time
-        dataOffset += size
+        // Offsets within a batch, which lies in memory: they cannot overflow.
+        dataOffset &+= size
         return true
     }
 
@@ -139,8 +140,13 @@ struct BatchCursor {
     private mutating func decode(_ bytes: UnsafeBufferPointer<UInt8>) throws -> (UInt64, Int) {
         let type = bytes[0]
         let count = Int(argCounts[Int(type)])
-        if count == -2 { throw Failure.broken("found invalid event type: \(type)") }
-        if count < 0 { throw Failure.broken("found event without a timestamp: type=\(type)") }
+        // The usual count passes one comparison; with the offsets' overflow checks dropped in
+        // ``advance(in:)``, thread 2 of `gotrace parsed --decode-only` (callgrind, small.trace)
+        // went from 303.7M instructions to 296.7M.
+        if UInt(bitPattern: count) > UInt(EventArgs.capacity) {
+            if count == -2 { throw Failure.broken("found invalid event type: \(type)") }
+            if count < 0 { throw Failure.broken("found event without a timestamp: type=\(type)") }
+        }
         event.type = type
         // Away from a batch's end, where every value has its ten bytes, without bounds checks and
         // with each argument stored at a fixed place. Thread 2 of `gotrace parsed --decode-only`
