@@ -182,6 +182,9 @@ private struct Program {
         if plan.stepCount == 1 {
             let step = steps[Int(plan.firstStep)]
             isSingle = !step.creates && !step.isOptional && step.outcome != -2
+            // What ``Ordering/interpretOne`` reads with ``Ordering/argument(_:_:)`` lies within
+            // the arguments.
+            precondition(Int(step.argument) < EventArgs.capacity && Int(step.sequence) < EventArgs.capacity)
         }
     }
 
@@ -208,16 +211,18 @@ private struct Program {
 /// state is an error. The rules are those of Go 1.27's parser.
 final class Ordering {
     let version: TraceVersion
-    // Exclusivity unchecked on the properties marked here and in the records above: checked (with
-    // the file's other properties, which measured nothing and go unmarked), `gotrace parsed
-    // --decode-only` runs 46% more instructions (callgrind on a 2.7 MB trace of Go 1.27.3: 1,754M
-    // against 1,205M; `parsed` 27%).
-    @exclusivity(unchecked) private(set) var goroutines = IntMap<ResourceRecord>()
-    @exclusivity(unchecked) private(set) var procs = IntMap<ResourceRecord>()
+    // Exclusivity unchecked on the properties marked below: checked (with the maps and thread
+    // records, then marked `var`s, and the file's other properties, which measured nothing and go
+    // unmarked), `gotrace parsed --decode-only` runs 46% more instructions (callgrind on a 2.7 MB
+    // trace of Go 1.27.3: 1,754M against 1,205M; `parsed` 27%). The maps and the thread records
+    // are now classes held in `let`s, which need no mark.
+    let goroutines = IntMap<ResourceRecord>()
+    let procs = IntMap<ResourceRecord>()
     /// Every thread seen, by ID: where its record is in ``threadRecords``. A thread's record is
     /// never removed, so the index a cursor keeps stays its thread's.
-    @exclusivity(unchecked) private var threadIndex = IntMap<Int32>()
-    @exclusivity(unchecked) private(set) var threadRecords: [ThreadRecord] = []
+    private let threadIndex = IntMap<Int32>()
+    /// The threads' records, changed in place (see ``PlainSlots``).
+    private let threadRecords = PlainSlots<ThreadRecord>()
     /// The thread of each of ``threadRecords``.
     private(set) var threadIDs: [RawThreadID] = []
     private var tasks: [RawTaskID: (name: [UInt8], parent: RawTaskID)] = [:]
@@ -240,12 +245,21 @@ final class Ordering {
     /// instructions.
     private let rows = KindTable.shared.rows
     private let steps = KindTable.shared.steps
-    /// Every type's ``Program``, by event byte, made from ``rows`` when the reader starts.
-    private let programs: [Program]
+    /// Every type's ``Program``, by event byte, made from ``rows`` when the reader starts: 256 of
+    /// them, so any byte reads one without a bounds check.
+    private let programs: UnsafeMutablePointer<Program>
 
     init(version: TraceVersion) {
         self.version = version
-        programs = (0..<256).map { [rows, steps] in Program(rows[$0].ordering, steps: steps) }
+        programs = .allocate(capacity: 256)
+        for type in 0..<256 { (programs + type).initialize(to: Program(rows[type].ordering, steps: steps)) }
+        // What ``argument(_:_:)`` reads must lie within the arguments.
+        precondition(Self.argumentsAreInOrder, "EventArgs no longer holds its arguments in order")
+    }
+
+    deinit {
+        programs.deinitialize(count: 256)
+        programs.deallocate()
     }
 
     /// The name Go's parser uses for an event type in a trace of this version.
@@ -319,11 +333,17 @@ final class Ordering {
         return threadRecords.count - 1
     }
 
+    /// The record of the thread in `slot` (from ``threadSlot(_:)``), read or changed in place.
+    private func threadRecord(at slot: Int) -> UnsafeMutablePointer<ThreadRecord> {
+        precondition(slot >= 0 && slot < threadRecords.count)
+        return threadRecords.base + slot
+    }
+
     /// The thread with the smallest ID whose record satisfies `predicate`: the smallest, so the
     /// answer does not depend on the order threads were seen in.
     private func firstThread(where predicate: (ThreadRecord) -> Bool) -> (id: RawThreadID, record: ThreadRecord)? {
         var best: (id: RawThreadID, record: ThreadRecord)?
-        for (index, record) in threadRecords.enumerated() where predicate(record) {
+        for (index, record) in threadRecords.buffer.enumerated() where predicate(record) {
             if best.map({ threadIDs[index] < $0.id }) ?? true { best = (threadIDs[index], record) }
         }
         return best
@@ -331,7 +351,7 @@ final class Ordering {
 
     /// Every thread's record, by ID.
     func sortedThreads() -> [(id: RawThreadID, record: ThreadRecord)] {
-        zip(threadIDs, threadRecords).map { (id: $0, record: $1) }.sorted { $0.id < $1.id }
+        zip(threadIDs, threadRecords.buffer).map { (id: $0, record: $1) }.sorted { $0.id < $1.id }
     }
 
     /// The usual requirement of events a running goroutine emits: thread, proc and goroutine.
@@ -348,32 +368,63 @@ final class Ordering {
         let gen = generation.number
         if firstGeneration == 0 { firstGeneration = gen }
         var current = SchedContext(goroutine: NoResource.goroutine, proc: NoResource.proc, thread: thread)
-        var record = -1
+        var record: UnsafeMutablePointer<ThreadRecord>?
         if thread != NoResource.thread {
             if known < 0 { known = Int32(threadSlot(thread)) }
-            record = Int(known)
-            current.proc = threadRecords[record].proc
-            current.goroutine = threadRecords[record].goroutine
+            let held = threadRecord(at: Int(known))
+            current.proc = held.pointee.proc
+            current.goroutine = held.pointee.goroutine
+            record = held
         }
         lastContext = current
-        let program = programs[Int(event.type)]
+        // Read through a pointer where used, not copied out whole: copied, its fields and its
+        // step's were loaded up front and kept on the stack. Thread 2 of `gotrace parsed
+        // --decode-only` (callgrind, small.trace): 372.8M instructions copied, 346.7M so.
+        let program = UnsafePointer(programs + Int(event.type))
         let next: SchedContext, ready: Bool
-        if program.mode == Program.data {
-            (next, ready) = program.isSingle ? try interpretOne(program, &event, generation, gen, current)
-                : try interpret(program, &event, generation, gen, current)
-        } else if program.mode == Program.handler {
-            (next, ready) = try handle(program.handler, &event, generation, gen, current)
+        if program.pointee.mode == Program.data {
+            (next, ready) = program.pointee.isSingle ? try interpretOne(program, &event, generation, gen, current)
+                : try interpret(program.pointee, &event, generation, gen, current)
+            // The interpreter adds no threads, so the record is still where it was; writing it
+            // unchanged costs less than comparing.
+            if ready, let record {
+                record.pointee.proc = next.proc
+                record.pointee.goroutine = next.goroutine
+            }
+        } else if program.pointee.mode == Program.handler {
+            (next, ready) = try handle(program.pointee.handler, &event, generation, gen, current)
+            if ready && record != nil && next != current {
+                // Found again: a handler may have added threads, moving the records.
+                let held = threadRecord(at: Int(known))
+                held.pointee.proc = next.proc
+                held.pointee.goroutine = next.goroutine
+            }
         } else {
             throw Failure.broken("bad event type found while ordering: \(event.type)")
-        }
-        if ready && record >= 0 && next != current {
-            threadRecords[record].proc = next.proc
-            threadRecords[record].goroutine = next.goroutine
         }
         return ready
     }
 
     // MARK: The interpreter of the spec's ordering data
+
+    /// The argument at `index` (below ``EventArgs/capacity``), read from memory, as
+    /// ``argumentsAreInOrder`` allows: through the subscript, each read was a jump table, up to
+    /// three per event. Thread 2 of `gotrace parsed
+    /// --decode-only` (callgrind, small.trace): 346.7M instructions so, 336.7M with this.
+    @inline(__always)
+    private static func argument(_ args: inout EventArgs, _ index: Int8) -> UInt64 {
+        withUnsafeBytes(of: &args) { $0.load(fromByteOffset: Int(index) &* 8, as: UInt64.self) }
+    }
+
+    /// Whether ``EventArgs`` holds its arguments in order, eight bytes each, with nothing
+    /// before them, as ``argument(_:_:)`` reads them.
+    private static let argumentsAreInOrder: Bool = {
+        var probe = EventArgs()
+        for index in 0..<EventArgs.capacity { probe[index] = UInt64(index + 1) }
+        return MemoryLayout<EventArgs>.size == EventArgs.capacity * 8 && withUnsafeBytes(of: &probe) { bytes in
+            (0..<EventArgs.capacity).allSatisfy { bytes.load(fromByteOffset: $0 * 8, as: UInt64.self) == UInt64($0 + 1) }
+        }
+    }()
 
     /// The ID the step's resource has: the one its argument names, or the thread's current one.
     @inline(__always)
@@ -505,7 +556,7 @@ final class Ordering {
                 tablesChanged = true
             } else if let slot = tablesChanged || index >= FoundSlots.capacity ? slot(step.resource, id) : found[index] {
                 if step.outcome == -2 {
-                    if step.range != 0 { try changeRange(step, slot, &ev, gen) }
+                    if step.range != 0 { try changeRange(step, pointer(step.resource, slot), &ev, gen) }
                     if step.resource == .proc { procs[id] = nil } else { goroutines[id] = nil }
                     tablesChanged = true
                 } else {
@@ -513,7 +564,7 @@ final class Ordering {
                         if step.outcome >= 0 { state.status = UInt8(step.outcome) }
                         if step.sequence >= 0 { state.sequence = Sequence(generation: gen, value: ev.args[Int(step.sequence)]) }
                     }
-                    if step.range != 0 { try changeRange(step, slot, &ev, gen) }
+                    if step.range != 0 { try changeRange(step, pointer(step.resource, slot), &ev, gen) }
                 }
             }
             if step.binds >= 0 {
@@ -529,53 +580,55 @@ final class Ordering {
     /// resource, nor may name none, which is most events: the step's record is looked up once
     /// and the passes over the steps fold into one, in the same order of checks.
     @inline(__always)
-    private func interpretOne(_ plan: Program, _ ev: inout BaseEvent, _ generation: GenerationTables, _ gen: UInt64,
+    private func interpretOne(_ plan: UnsafePointer<Program>, _ ev: inout BaseEvent, _ generation: GenerationTables, _ gen: UInt64,
                               _ context: SchedContext) throws -> (SchedContext, Bool) {
-        if plan.waitsForNone & Program.held(context) != 0 { return (context, false) }
-        let step = steps[Int(plan.firstStep)]
-        let id = Self.id(step, ev, context)
-        let isProc = step.resource == .proc
-        let found = isProc ? procs.slot(for: id) : goroutines.slot(for: id)
-        let slot: Int
-        if step.decidesReadiness {
-            if step.sequence >= 0 && step.sequenceWaits {
-                guard let known = found, Self.accepts(step.from, status(step.resource, known)),
-                      Sequence(generation: gen, value: ev.args[Int(step.sequence)]).follows(sequence(step.resource, known)) else {
+        let held = Program.held(context)
+        if plan.pointee.waitsForNone & held != 0 { return (context, false) }
+        let step = UnsafePointer(steps + Int(plan.pointee.firstStep))
+        let isProc = step.pointee.resource == .proc
+        let id = step.pointee.argument >= 0 ? Int64(bitPattern: Self.argument(&ev.args, step.pointee.argument))
+            : isProc ? context.proc : context.goroutine
+        // The record is reached through a pointer: kept as a reference to its map, the map was
+        // retained and released once per event (1.5M calls for 761K events, callgrind, thread 2
+        // of `gotrace parsed --decode-only` on small.trace).
+        let found = isProc ? procs.pointer(for: id) : goroutines.pointer(for: id)
+        let state: UnsafeMutablePointer<ResourceRecord>
+        if step.pointee.decidesReadiness {
+            if step.pointee.sequence >= 0 && step.pointee.sequenceWaits {
+                guard let known = found else { return (context, false) }
+                state = known
+                guard Self.accepts(step.pointee.from, state.pointee.status),
+                      Sequence(generation: gen, value: Self.argument(&ev.args, step.pointee.sequence)).follows(state.pointee.sequence) else {
                     return (context, false)
                 }
-                slot = known
             } else {
-                guard let known = found else { throw failure(.unknown, plan, 0, ev, id: id) }
-                if step.waitWhile & (1 << UInt64(status(step.resource, known) & 63)) != 0 { return (context, false) }
-                slot = known
+                guard let known = found else { throw failure(.unknown, plan.pointee, 0, ev, id: id) }
+                state = known
+                if step.pointee.waitWhile & (1 << UInt64(state.pointee.status & 63)) != 0 { return (context, false) }
             }
             // The step has no later checks: where the context is checked makes no difference.
-            try check(context, plan)
+            if !plan.pointee.accepts(held) { try reject(context, plan.pointee) }
         } else {
-            if !plan.checksContextLast { try check(context, plan) }
-            guard let known = found else { throw failure(.unknown, plan, 0, ev, id: id) }
-            if !Self.accepts(step.from, status(step.resource, known)) {
-                throw failure(.status, plan, 0, ev, id: id, state: record(step.resource, known))
+            if !plan.pointee.checksContextLast { if !plan.pointee.accepts(held) { try reject(context, plan.pointee) } }
+            guard let known = found else { throw failure(.unknown, plan.pointee, 0, ev, id: id) }
+            state = known
+            if !Self.accepts(step.pointee.from, state.pointee.status) {
+                throw failure(.status, plan.pointee, 0, ev, id: id, state: state.pointee)
             }
-            if step.sequence >= 0 {
-                let got = Sequence(generation: gen, value: ev.args[Int(step.sequence)])
-                if !got.follows(sequence(step.resource, known)) {
-                    throw failure(.sequence, plan, 0, ev, id: id, state: record(step.resource, known), got: got)
+            if step.pointee.sequence >= 0 {
+                let got = Sequence(generation: gen, value: Self.argument(&ev.args, step.pointee.sequence))
+                if !got.follows(state.pointee.sequence) {
+                    throw failure(.sequence, plan.pointee, 0, ev, id: id, state: state.pointee, got: got)
                 }
             }
-            if plan.checksContextLast { try check(context, plan) }
-            slot = known
+            if plan.pointee.checksContextLast { if !plan.pointee.accepts(held) { try reject(context, plan.pointee) } }
         }
-        if step.outcome >= 0 || step.sequence >= 0 {
-            change(step.resource, slot) { state in
-                if step.outcome >= 0 { state.status = UInt8(step.outcome) }
-                if step.sequence >= 0 { state.sequence = Sequence(generation: gen, value: ev.args[Int(step.sequence)]) }
-            }
-        }
-        if step.range != 0 { try changeRange(step, slot, &ev, gen) }
+        if step.pointee.outcome >= 0 { state.pointee.status = UInt8(step.pointee.outcome) }
+        if step.pointee.sequence >= 0 { state.pointee.sequence = Sequence(generation: gen, value: Self.argument(&ev.args, step.pointee.sequence)) }
+        if step.pointee.range != 0 { try changeRange(step.pointee, state, &ev, gen) }
         var next = context
-        if step.binds >= 0 {
-            let held = step.binds == 1 ? id : -1
+        if step.pointee.binds >= 0 {
+            let held = step.pointee.binds == 1 ? id : -1
             if isProc { next.proc = held } else { next.goroutine = held }
         }
         push(ev, context)
@@ -583,23 +636,27 @@ final class Ordering {
     }
 
     /// Opens, confirms or closes the range a step names on the record in `slot`.
-    private func changeRange(_ step: OrderingStep, _ slot: Int, _ ev: inout BaseEvent, _ gen: UInt64) throws {
+    private func changeRange(_ step: OrderingStep, _ state: UnsafeMutablePointer<ResourceRecord>, _ ev: inout BaseEvent,
+                             _ gen: UInt64) throws {
         let type = ev.type
         switch step.range {
         case 1:
             // A range whose name refers to a string (stop-the-world's reason) keeps it for its end.
             let detail = KindTable.shared.ranges[Int(type)]?.firstStringArgument.map { ev.args[$0] } ?? 0
-            try change(step.resource, slot) { try $0.ranges.begin(OpenRange(type: rangeStart(of: type), detail: detail)) }
+            try state.pointee.ranges.begin(OpenRange(type: rangeStart(of: type), detail: detail))
         case 2:
             let isFirst = gen == firstGeneration
-            try change(step.resource, slot) {
-                try $0.ranges.markActive(OpenRange(type: rangeStart(of: type), detail: 0), firstGeneration: isFirst)
-            }
+            try state.pointee.ranges.markActive(OpenRange(type: rangeStart(of: type), detail: 0), firstGeneration: isFirst)
         case 3:
-            let detail = try change(step.resource, slot) { try $0.ranges.end(type) }
+            let detail = try state.pointee.ranges.end(type)
             if let argument = KindTable.shared.ranges[Int(type)]?.firstStringArgument { ev.args[argument] = detail }
         default: break
         }
+    }
+
+    /// Where the record in a slot is in memory.
+    private func pointer(_ resource: EventType.Ordering.Resource, _ slot: Int) -> UnsafeMutablePointer<ResourceRecord> {
+        resource == .proc ? procs.pointer(slot: slot) : goroutines.pointer(slot: slot)
     }
 
     /// The error of a failed check, from the spec's text for it with its placeholders filled.
@@ -709,10 +766,11 @@ final class Ordering {
             guard let victimIndex = threadIndex[victim].map(Int.init) else {
                 throw Failure.broken("stole proc from non-existent thread \(victim)")
             }
-            if threadRecords[victimIndex].proc != pid {
-                throw Failure.broken("tried to steal proc \(pid) from thread \(victim), but got proc \(threadRecords[victimIndex].proc) instead")
+            let victimRecord = threadRecord(at: victimIndex)
+            if victimRecord.pointee.proc != pid {
+                throw Failure.broken("tried to steal proc \(pid) from thread \(victim), but got proc \(victimRecord.pointee.proc) instead")
             }
-            threadRecords[victimIndex].proc = NoResource.proc
+            victimRecord.pointee.proc = NoResource.proc
             push(ev, context, note: note)
             return (next, true)
 
@@ -750,12 +808,13 @@ final class Ordering {
                     next.goroutine = gid
                 } else {
                     if let other = threadIndex[onThread].map(Int.init) {
-                        if threadRecords[other].goroutine != gid {
-                            throw Failure.broken("inconsistent thread for syscalling goroutine \(gid): thread has goroutine \(threadRecords[other].goroutine)")
+                        let otherRecord = threadRecord(at: other)
+                        if otherRecord.pointee.goroutine != gid {
+                            throw Failure.broken("inconsistent thread for syscalling goroutine \(gid): thread has goroutine \(otherRecord.pointee.goroutine)")
                         }
-                        context.goroutine = threadRecords[other].goroutine
+                        context.goroutine = otherRecord.pointee.goroutine
                     } else {
-                        threadRecords[threadSlot(onThread)].goroutine = gid
+                        threadRecord(at: threadSlot(onThread)).pointee.goroutine = gid
                     }
                     context.thread = onThread
                 }

@@ -426,10 +426,14 @@ final class OrderingEngine {
 
     /// Tries the event of the cursor at `index` in the heap; a cursor known to wait is not asked
     /// again until what it waits for changes.
+    // Inline at both calls (the earliest cursor's, and the loop over the others): thread 2 of
+    // `gotrace parsed --decode-only` (callgrind, small.trace) ran 336.7M instructions with it
+    // out of line, 303.7M inline.
+    @inline(__always)
     private func tryAdvance(_ index: Int, _ generation: Generation, _ tables: GenerationTables) throws -> Bool {
         let slot = frontier.slot(at: index)
         if waiting.isWaiting(slot) { return false }
-        orderingQuestions += 1
+        orderingQuestions &+= 1
         // One access to the cursor for the ordering, the wake-ups and the next event.
         let moved: Bool? = try frontier.withCursor(slot) { cursor in
             let thread = cursor.thread
