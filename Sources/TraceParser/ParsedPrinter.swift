@@ -302,7 +302,9 @@ package enum ParsedPrinter {
     /// A string in `%q` form; one from a generation's table is quoted once per generation.
     private static func quoted(_ string: TraceString, _ out: inout ByteSink.Cursor, _ sink: ByteSink,
                                _ texts: TextCache) throws {
-        guard let (id, generation) = string.tableEntry else {
+        // Matching the storage in place borrows the generation; `tableEntry` hands out a copy,
+        // which cost a retain and a release per string.
+        guard case .table(let id, let generation) = string.storage else {
             let bytes = string.bytes
             if bytes.isEmpty {
                 try out.ensure(2, sink)
@@ -325,12 +327,15 @@ package enum ParsedPrinter {
     /// The frame lines of a stack, formatted once per generation.
     private static func frames(_ stack: ParsedEvent.Stack, _ out: inout ByteSink.Cursor, _ sink: ByteSink,
                                _ texts: TextCache) throws {
-        guard stack.id != 0, let generation = stack.generation else { return }
-        texts.use(for: generation)
+        // The generation is used in place while the text is cached; binding it to a constant
+        // cost a retain and a release per stack.
+        guard stack.id != 0, stack.generation != nil else { return }
+        texts.use(for: stack.generation.unsafelyUnwrapped)
         if let cached = texts.text(stack.id, isStack: true) {
             try out.bytes(cached, sink)
             return
         }
+        let generation = stack.generation.unsafelyUnwrapped
         guard generation.definesStack(stack.id) else {
             throw TraceParseError(message: "expected id \(stack.id) in trace.stack table", generation: generation.number)
         }
