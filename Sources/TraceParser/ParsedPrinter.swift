@@ -169,7 +169,7 @@ package enum ParsedPrinter {
             if let stack = transition.stack {
                 try out.ensure(32, sink)
                 out.literal("\nTransitionStack=\n")
-                try frames(stack, &out, sink, texts)
+                try frames(stack.id, stack.generation, &out, sink, texts)
             }
         case .experimental:
             guard let experimental = event.experimental else { break }
@@ -193,10 +193,14 @@ package enum ParsedPrinter {
         case .stackSample:
             break
         }
-        if let stack = event.stack {
+        // The public `stack` is `stackID` with the event's generation: read here as those two,
+        // the generation borrowed from the event rather than copied into a `Stack` (a retain
+        // and a release per event; callgrind, printing thread of `gotrace parsed` on a 3.9 MB
+        // trace of 781k events: 982M instructions before, 957M after).
+        if let stackID = event.stackID {
             try out.ensure(16, sink)
             out.literal("\nStack=\n")
-            try frames(stack, &out, sink, texts)
+            try frames(stackID, event.generation, &out, sink, texts)
         }
         try out.ensure(1, sink)
         out.byte(UInt8(ascii: "\n"))
@@ -324,30 +328,30 @@ package enum ParsedPrinter {
         try out.bytes(made, sink)
     }
 
-    /// The frame lines of a stack, formatted once per generation.
-    private static func frames(_ stack: ParsedEvent.Stack, _ out: inout ByteSink.Cursor, _ sink: ByteSink,
-                               _ texts: TextCache) throws {
+    /// The frame lines of stack `id` of `generation`, formatted once per generation.
+    private static func frames(_ id: UInt64, _ generation: GenerationTables?, _ out: inout ByteSink.Cursor,
+                               _ sink: ByteSink, _ texts: TextCache) throws {
         // The generation is used in place while the text is cached; binding it to a constant
         // cost a retain and a release per stack.
-        guard stack.id != 0, stack.generation != nil else { return }
-        texts.use(for: stack.generation.unsafelyUnwrapped)
-        if let cached = texts.text(stack.id, isStack: true) {
+        guard id != 0, generation != nil else { return }
+        texts.use(for: generation.unsafelyUnwrapped)
+        if let cached = texts.text(id, isStack: true) {
             try out.bytes(cached, sink)
             return
         }
-        let generation = stack.generation.unsafelyUnwrapped
-        guard generation.definesStack(stack.id) else {
-            throw TraceParseError(message: "expected id \(stack.id) in trace.stack table", generation: generation.number)
+        let generation = generation.unsafelyUnwrapped
+        guard generation.definesStack(id) else {
+            throw TraceParseError(message: "expected id \(id) in trace.stack table", generation: generation.number)
         }
         var text: [UInt8] = []
-        for frame in stack.frames {
+        for frame in ParsedEvent.Stack(id: id, generation: generation).frames {
             text.append(UInt8(ascii: "\t"))
             text += frame.function.bytes
             text += Array(" @ 0x\(String(frame.pc, radix: 16))\n\t\t".utf8)
             text += frame.file.bytes
             text += Array(":\(frame.line)\n".utf8)
         }
-        texts.store(text, for: stack.id, isStack: true)
+        texts.store(text, for: id, isStack: true)
         try out.bytes(text, sink)
     }
 }
