@@ -52,6 +52,9 @@ public struct ParsedEvent: Sendable {
 
     /// The ID of the event's own stack: nil when it has none. A CPU sample always has one, even
     /// ID 0, which has no frames.
+    // Inlined: as a call it cost about 37 instructions (callgrind, printing thread of
+    // `gotrace parsed` on a 3.9 MB trace of 781k events: 957M instructions before, 934M after).
+    @inline(__always)
     var stackID: UInt64? {
         if code == syncEventCode { return nil }
         if code == EventType.cpuSample.rawValue { return args[0] }
