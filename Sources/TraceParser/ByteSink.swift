@@ -57,15 +57,6 @@ final class ByteSink {
         }
         count += bytes.count
     }
-
-    func bytes(_ array: [UInt8]) throws {
-        try array.withUnsafeBytes { try bytes($0) }
-    }
-
-    func text(_ string: String) throws {
-        var string = string
-        try string.withUTF8 { try bytes(UnsafeRawBufferPointer($0)) }
-    }
 }
 
 // MARK: Formatting through a cursor
@@ -73,7 +64,9 @@ final class ByteSink {
 extension ByteSink {
     /// A write position with room known to be free up to `limit`. Formatting through a local
     /// cursor keeps the position in a register; writing through the sink itself loads and stores
-    /// `count` around every piece and checks the room for each. Hand it back with
+    /// `count` around every piece and checks the room for each (callgrind, printing thread of
+    /// `gotrace parsed` on a 3.9 MB trace of 781k events: 1,525M instructions through the sink,
+    /// 1,030M through a cursor with the faster `decimal` below). Hand it back with
     /// ``commit(_:)`` before using the sink directly.
     struct Cursor {
         var at: UnsafeMutablePointer<UInt8>
