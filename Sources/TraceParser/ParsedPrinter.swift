@@ -166,10 +166,14 @@ package enum ParsedPrinter {
             }
             out.literal(" Reason=")
             try quoted(transition.reason, &out, sink, texts)
-            if let stack = transition.stack {
+            // Read in place: binding the stack to a constant copies its generation, a retain
+            // and a release (callgrind, printing thread of `gotrace parsed` on a 3.9 MB trace
+            // of 781k events: 920M instructions bound, 901M in place).
+            if transition.stack != nil {
                 try out.ensure(32, sink)
                 out.literal("\nTransitionStack=\n")
-                try frames(stack.id, stack.generation, &out, sink, texts)
+                try frames(transition.stack.unsafelyUnwrapped.id, transition.stack.unsafelyUnwrapped.generation,
+                           &out, sink, texts)
             }
         case .experimental:
             guard let experimental = event.experimental else { break }
