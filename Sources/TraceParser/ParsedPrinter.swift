@@ -325,6 +325,10 @@ package enum ParsedPrinter {
                 try out.bytes(cached, sink)
                 return
             }
+        case .empty:
+            try out.ensure(2, sink)
+            out.literal("\"\"")
+            return
         case .bytes(let bytes):
             if bytes.isEmpty {
                 try out.ensure(2, sink)
