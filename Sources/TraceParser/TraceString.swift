@@ -18,6 +18,11 @@ public struct TraceString: Hashable, Sendable, CustomStringConvertible, Expressi
         /// An entry of a generation's string table (0 is the empty string).
         case table(UInt64, GenerationTables)
         case bytes([UInt8])
+        /// No bytes, as string ID 0 and strings without a table give: unlike an empty `bytes`,
+        /// copying it costs no retain and release of the empty array (callgrind, printing thread
+        /// of `gotrace parsed` on a 3.9 MB trace of 781k events, most with no reason: 901M
+        /// instructions with `bytes([])`, 866M with this case).
+        case empty
     }
 
     let storage: Storage
@@ -26,7 +31,7 @@ public struct TraceString: Hashable, Sendable, CustomStringConvertible, Expressi
         if let generation, id != 0 {
             storage = .table(id, generation)
         } else {
-            storage = .bytes([])
+            storage = .empty
         }
     }
 
@@ -49,6 +54,7 @@ public struct TraceString: Hashable, Sendable, CustomStringConvertible, Expressi
         switch storage {
         case .table(let id, let generation): generation.string(id)
         case .bytes(let bytes): bytes
+        case .empty: []
         }
     }
 
