@@ -23,7 +23,7 @@ final class ByteSink {
     init(capacity: Int = 2 << 20, deliver: @escaping (UnsafeRawBufferPointer) throws -> Void) {
         self.capacity = max(capacity, 256)
         self.deliver = deliver
-        storage = .allocate(capacity: capacity)
+        storage = .allocate(capacity: self.capacity)
         digits = .allocate(byteCount: Self.powersOffset + 20 * 8, alignment: 8)
         for value in 0..<100 {
             digits.storeBytes(of: UInt8(48 + value / 10), toByteOffset: 2 * value, as: UInt8.self)
@@ -40,6 +40,9 @@ final class ByteSink {
         storage.deallocate()
         digits.deallocate()
     }
+
+    /// The bytes written and not yet handed on.
+    var pending: Int { count }
 
     /// Hands everything written so far on.
     func flush() throws {

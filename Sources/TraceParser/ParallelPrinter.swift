@@ -129,7 +129,7 @@ private final class RunFormatter {
     private var copy: GenerationTables?
 
     init() {
-        // The sink is emptied after every event: it needs room for one event's line, not more.
+        // A piece's text moves on from the sink in 64 KiB steps, into the piece's own buffer.
         sink = ByteSink(capacity: 64 << 10) { [collected] bytes in collected.text.append(contentsOf: bytes) }
     }
 
@@ -151,13 +151,12 @@ private final class RunFormatter {
             while index < run.count {
                 try ParsedPrinter.write(run.event(index, tables: copy), to: sink, texts: texts)
                 index += 1
-                // The sink's deliver only appends to memory: flushing cannot fail.
-                try sink.flush()
-                if collected.text.count >= Self.textBudget { break }
+                if collected.text.count + sink.pending >= Self.textBudget { break }
             }
         } catch {
             failure = error
         }
+        // The sink's deliver only appends to memory: flushing cannot fail.
         try? sink.flush()
         defer { collected.text = [] }
         let rest = failure == nil && index < run.count
