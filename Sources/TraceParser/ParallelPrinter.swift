@@ -1,6 +1,6 @@
 import TraceWire
 
-/// Events of one generation handed out as plain records (``TraceReader/nextRun()``): checked,
+/// Events of one generation handed out as plain records (``TraceReader/nextRun(limit:)``): checked,
 /// with their final times, and made into events by whoever takes them, on any thread.
 package struct EventRun: Sendable {
     /// The tables of the generation the records belong to (nil before the first).
@@ -173,7 +173,7 @@ extension ParsedPrinter {
     static let piecesInFlight = 4
 
     /// ``print(_:to:progress:)`` with the formatting shared between this thread and a helper:
-    /// this thread takes the checked events run by run (``TraceReader/nextRun()``), formats a
+    /// this thread takes the checked events run by run (``TraceReader/nextRun(limit:)``), formats a
     /// piece itself whenever the helper has more than one waiting, and writes the texts in stream
     /// order. The output is the same bytes, and a failure leaves the same text before it; only
     /// the work is split. Falls back to one thread if no thread can be made.

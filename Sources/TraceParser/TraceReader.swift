@@ -33,7 +33,7 @@ public final class TraceReader {
     /// copy the events here refer to instead.
     private var copiedTables: GenerationTables?
     private var tablesCopy: GenerationTables?
-    /// A failure ``nextRun()`` met after handing out the events before it, for its next call.
+    /// A failure ``nextRun(limit:)`` met after handing out the events before it, for its next call.
     private var failureAfterRun: (any Error)?
     /// The shared table's ID positions, kept here to skip the `swift_once` of each shared read.
     private let idPositions = TimedEventTable.shared.idPositions

@@ -6,7 +6,7 @@ import TraceWire
 
 /// Whether to read and order on a second thread: shared by `parsed` and the analyses.
 struct ReadAheadOption: ParsableArguments {
-    @Flag(inversion: .prefixedNo, help: "Read and order on a second thread while this one does the rest, and with parsed format on two (the default when more than one core is online): the same output, sooner; holds up to about 20,000 events ahead.")
+    @Flag(inversion: .prefixedNo, help: "Read and order on a second thread while this one does the rest, and for parsed share the formatting with a third (the default when more than one core is online): the same output, sooner; holds up to about 20,000 events ahead.")
     var parallel: Bool?
 
     /// Whether to use more than one thread: if asked, or by default when there is a second core.
