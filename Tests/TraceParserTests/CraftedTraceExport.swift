@@ -2,14 +2,26 @@ import Foundation
 import Testing
 
 /// Writes the crafted traces to a folder for the benchmark scripts (Scripts/bench-crafted), so
-/// that the scripts measure exactly what the tests check. Runs only when CRAFTED_TRACES names the
-/// folder; CRAFTED_SIZES (a comma-separated list) picks the frontier sizes.
+/// that the scripts measure exactly what the tests check: to the folder CRAFTED_TRACES names,
+/// and otherwise to a temporary one, removed after each file is checked to be a trace. CRAFTED_SIZES
+/// (a comma-separated list) picks the frontier sizes.
 @Suite struct CraftedTraceExport {
     static let folder = ProcessInfo.processInfo.environment["CRAFTED_TRACES"]
 
-    @Test(.enabled(if: folder != nil)) func writeCraftedTraces() throws {
-        let folder = URL(fileURLWithPath: try #require(Self.folder))
+    @Test func writeCraftedTraces() throws {
+        let folder = try Self.folder.map { URL(fileURLWithPath: $0) } ?? ParserSupport.temporaryDirectory()
+        defer { if Self.folder == nil { try? FileManager.default.removeItem(at: folder) } }
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try write(to: folder)
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".trace") }
+        #expect(names.count >= 10, "\(names)")
+        for name in names {
+            let bytes = try [UInt8](Data(contentsOf: folder.appendingPathComponent(name)))
+            #expect(bytes.count > 1000 && String(decoding: bytes.prefix(5), as: UTF8.self) == "go 1.", "\(name)")
+        }
+    }
+
+    private func write(to folder: URL) throws {
         let sizes = (ProcessInfo.processInfo.environment["CRAFTED_SIZES"] ?? "2000,6000,18000").split(separator: ",").compactMap { Int($0) }
         for threads in sizes {
             try CraftedTraces.waitingThreads(threads).write(to: folder.appendingPathComponent("waiting-\(threads).trace"))
