@@ -70,13 +70,6 @@ public struct TraceString: Hashable, Sendable, CustomStringConvertible, Expressi
     /// Whether the bytes are valid UTF-8, so that ``string`` holds them exactly.
     public var isValidUTF8: Bool { String(validating: bytes, as: UTF8.self) != nil }
 
-    /// The string's entry in its generation's table, for a cache of text derived from it (such
-    /// as its quoted form) that lives no longer than the generation: nil for other strings.
-    var tableEntry: (id: UInt64, generation: GenerationTables)? {
-        if case .table(let id, let generation) = storage { return (id, generation) }
-        return nil
-    }
-
     public static func == (lhs: TraceString, rhs: TraceString) -> Bool {
         if case .table(let left, let leftTables) = lhs.storage, case .table(let right, let rightTables) = rhs.storage,
            left == right, leftTables === rightTables {
